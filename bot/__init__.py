@@ -1,0 +1,1 @@
+"""Telegram bot and console chat over the answer service."""

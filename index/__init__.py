@@ -1,0 +1,1 @@
+"""Search index: ingest, analysis, BM25 store and the answer service."""

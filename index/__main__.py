@@ -1,0 +1,135 @@
+"""Command line: `python -m index build|search|stats` (an exact contract: other tools call it).
+
+Errors end with exit code 2 and one line on stderr; results go to stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .bm25 import DEFAULT_B, DEFAULT_K1, BM25Params
+from .ingest import CorpusError
+from .present import answer_to_json, answer_to_text
+from .search import AnswerService
+from .store import DEFAULT_CORPUS, BuildError, IndexFileError, IndexReader, build_index
+
+DEFAULT_DB = os.environ.get("INDEX_DB", "data/index.db")
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _progress_callback():
+    """A progress bar on a terminal; nothing when output is piped (CI logs, other tools)."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" docs", file=sys.stderr, leave=False)
+
+    def on_document(documents: int, paragraphs: int) -> None:
+        bar.update(documents - bar.n)
+        bar.set_postfix(paragraphs=paragraphs, refresh=False)
+
+    return on_document, bar.close
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    sources = [Path(s) for s in args.sources] or [DEFAULT_CORPUS]
+    on_document, close_bar = _progress_callback()
+    try:
+        report = build_index(sources, Path(args.db), params=BM25Params(args.k1, args.b), on_document=on_document)
+    except (CorpusError, BuildError, ValueError) as error:
+        close_bar()
+        return _fail(f"{error} (the previous index, if any, is unchanged)")
+    close_bar()
+    for problem in report.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    print(
+        f"indexed {report.documents} documents, {report.paragraphs} paragraphs "
+        f"({report.duplicate_paragraphs} duplicate paragraphs dropped), {report.terms} terms; "
+        f"skipped {len(report.problems)} files/lines; {report.seconds:.2f} s → {report.db_path}"
+    )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.k < 1:
+        return _fail("-k must be at least 1")
+    if args.queries is None and args.question is None:
+        return _fail("give a QUESTION or --queries FILE")
+    try:
+        service = AnswerService(args.db)
+    except IndexFileError as error:
+        return _fail(str(error))
+    if args.queries is not None:
+        try:
+            lines = Path(args.queries).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as error:
+            return _fail(f"cannot read {args.queries}: {error.strerror}")
+        for line in lines:
+            print(json.dumps(answer_to_json(service.answer(line, args.k)), ensure_ascii=False), flush=True)
+        return 0
+    answer = service.answer(args.question, args.k)
+    if args.json:
+        print(json.dumps(answer_to_json(answer), ensure_ascii=False))
+    else:
+        print(answer_to_text(answer, limit=args.k))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    try:
+        reader = IndexReader(args.db)
+    except IndexFileError as error:
+        return _fail(str(error))
+    meta = reader.meta
+    print(f"index:        {reader.path}")
+    print(f"built:        {meta.built_at} from {', '.join(meta.sources)}")
+    print(f"analyzer:     {meta.analyzer} v{meta.analyzer_version}")
+    print(f"similarity:   BM25 k1={meta.k1} b={meta.b}, Lucene IDF")
+    print(f"documents:    {meta.documents}")
+    print(f"paragraphs:   {meta.paragraphs} (average {meta.avg_length:.1f} terms)")
+    print(f"terms:        {meta.terms}")
+    print(f"fingerprint:  {meta.corpus_fingerprint[:16]}")
+    print(f"file size:    {reader.path.stat().st_size / 1024:.0f} KiB")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m index", description="Build and search the paragraph index.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the index from directories and .jsonl files")
+    build.add_argument("sources", nargs="*", metavar="SOURCE", help="directory or .jsonl file (default: corpus/)")
+    build.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    build.add_argument("--k1", type=float, default=DEFAULT_K1, help="BM25 k1 (default: %(default)s)")
+    build.add_argument("--b", type=float, default=DEFAULT_B, help="BM25 b (default: %(default)s)")
+    build.set_defaults(func=cmd_build)
+
+    search = commands.add_parser("search", help="answer a question (or a file of questions)")
+    search.add_argument("question", nargs="?", metavar="QUESTION")
+    search.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    search.add_argument("-k", type=int, default=5, help="number of hits (default: %(default)s)")
+    search.add_argument("--json", action="store_true", help="print one JSON object per question")
+    search.add_argument("--queries", metavar="FILE", help="one question per line; prints JSON Lines")
+    search.set_defaults(func=cmd_search)
+
+    stats = commands.add_parser("stats", help="what the index holds and how it was built")
+    stats.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    stats.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

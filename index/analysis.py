@@ -1,0 +1,168 @@
+"""Indonesian text analysis: normalise, tokenise, drop stop words, stem.
+
+The same analyzer turns paragraphs into index terms and questions into query terms, so whatever it
+does to one it does to the other. Its name and version are stored in the index; changing what
+`analyze` returns for any input means bumping ANALYZER_VERSION.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Iterable
+
+ANALYZER_VERSION = 1
+
+# Zero-width and invisible characters that survive NFKC and would split or glue words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"), None)
+
+# Top-level domains we accept in "name.tld" tokens; a closed list, so that a missing space after a
+# full stop ("AS.Platform") is not taken for a domain.
+_TLDS = (
+    "com|id|info|net|org|co|go|ac|or|sch|web|my|io|tv|me|app|news|gov|edu|biz|sg|uk|us|cn|ly|gg|xyz|online|site"
+)
+_TOKEN_RE = re.compile(
+    rf"""
+    (?P<url>https?://[^\s<>"'()]+)
+  | (?P<handle>@\w+)
+  | (?P<domain>(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:{_TLDS}))(?![\w-])
+  | (?P<number>\d+(?:[.,:/]\d+)*)
+  | (?P<word>\w+(?:-\w+)*)
+    """,
+    re.VERBOSE,
+)
+_ALPHA_RE = re.compile(r"[a-z]+")
+
+
+def normalize(text: str) -> str:
+    """NFKC, invisible characters removed, lower case. Shared by index and query side."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    """Surface tokens of already-normalised text, keeping numbers, handles and domains whole.
+
+    `40.000`, `24/7` and `17/9/2024` stay one token; `@tiktok_coms` becomes `tiktok_coms`; a URL
+    becomes its host; `janji-janji` (reduplication) becomes `janji`; other hyphenated compounds
+    (`Medan-Jakarta`, `GA-181`) become their parts.
+    """
+    tokens: list[str] = []
+    for match in _TOKEN_RE.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "url":
+            host = value.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+            tokens.append(host.removeprefix("www."))
+        elif kind == "handle":
+            tokens.append(value[1:])
+        elif kind == "domain":
+            tokens.append(value.removeprefix("www."))
+        elif kind == "number":
+            tokens.append(value)
+        else:
+            parts = [p for p in value.split("-") if p]
+            if len(set(parts)) == 1:
+                tokens.append(parts[0])
+            else:
+                tokens.extend(parts)
+    return tokens
+
+
+def load_word_list(name: str) -> frozenset[str]:
+    """A packaged word list from index/data: one word per line, `#` starts a comment."""
+    text = resources.files("index").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+def _make_stemmer(kind: str) -> Callable[[str], str]:
+    if kind == "none":
+        return lambda word: word
+    if kind == "snowball":
+        import Stemmer
+
+        snowball = Stemmer.Stemmer("indonesian")
+        return snowball.stemWord
+    if kind == "sastrawi":
+        # Sastrawi (Nazief-Adriani with a root-word dictionary) checks candidate roots against a
+        # dictionary, so it does not over-stem menteri→teri or berita→ita as Snowball does.
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+        return StemmerFactory().create_stemmer(isDev=False).stem
+    raise ValueError(f"unknown stemmer {kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzerSpec:
+    """What an analyzer does; its `name` is recorded in the index."""
+
+    stemmer: str = "sastrawi"
+    stopwords: bool = True
+
+    @property
+    def name(self) -> str:
+        return f"indonesian-{self.stemmer}" + ("" if self.stopwords else "-nostop")
+
+
+class Analyzer:
+    """Text → index terms. Deterministic; stems are memoised because vocabularies are small."""
+
+    def __init__(self, spec: AnalyzerSpec = AnalyzerSpec()) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.version = ANALYZER_VERSION
+        self.stopwords = load_word_list("stopwords_id.txt") if spec.stopwords else frozenset()
+        self._stem = lru_cache(maxsize=200_000)(_make_stemmer(spec.stemmer))
+
+    def term(self, token: str) -> str | None:
+        """One surface token → its index term, or None for a stop word."""
+        if token in self.stopwords:
+            return None
+        if len(token) > 3 and _ALPHA_RE.fullmatch(token):
+            return self._stem(token) or token
+        return token
+
+    def analyze(self, text: str) -> list[str]:
+        terms = []
+        for token in tokenize(normalize(text)):
+            term = self.term(token)
+            if term:
+                terms.append(term)
+        return terms
+
+    def analyze_many(self, texts: Iterable[str]) -> list[list[str]]:
+        return [self.analyze(text) for text in texts]
+
+
+@lru_cache(maxsize=4)
+def get_analyzer(spec: AnalyzerSpec = AnalyzerSpec()) -> Analyzer:
+    """Analyzers are expensive to create (dictionaries); share one per spec."""
+    return Analyzer(spec)
+
+
+# Abbreviations after which a full stop does not end a sentence (titles, "Jl.", "No.").
+_ABBREVIATIONS = frozenset(
+    "dr drs dra prof ir h hj jl no st tn ny sdr kol let jend brigjen mayjen letjen irjen kombes kapt ltd inc vs bpk".split()
+)
+_SENTENCE_BREAK_RE = re.compile(r"""(?<=[.!?…])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; keeps `40.000`, `Jl. Sudirman` and quoted speech together."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_BREAK_RE.finditer(text):
+        head = text[start : match.start()]
+        last_word = head.rstrip(".!?…").rsplit(None, 1)[-1].lower() if head.strip() else ""
+        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+            continue
+        sentence = text[start : match.end()].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences

@@ -1,0 +1,120 @@
+"""BM25 scoring over postings arrays: pure functions of numpy arrays, no I/O.
+
+Similarity (Elasticsearch's names): BM25 with parameters k1 and b, and Lucene's IDF
+    idf(n) = ln(1 + (N - n + 0.5) / (n + 0.5))
+which, unlike rank-bm25's BM25Okapi default, is never negative, so a term in most paragraphs still
+counts a little instead of being clamped. Tests compare with rank-bm25's BM25Okapi subclassed with
+this IDF (the oracle) to 1e-6.
+
+A query is a list of `TermGroup`s. A group with several terms is a synonym set (Pirkola's structured
+query): its term frequency in a paragraph is the sum of its members', its document frequency is the
+size of the union of their postings, so a word with eight translations weighs like a word with one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+
+DEFAULT_K1 = 1.5  # rank-bm25's and the FacQA baseline's values
+DEFAULT_B = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class BM25Params:
+    k1: float = DEFAULT_K1
+    b: float = DEFAULT_B
+
+    def __post_init__(self) -> None:
+        if not (self.k1 >= 0 and 0 <= self.b <= 1):
+            raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1 (got k1={self.k1}, b={self.b})")
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """Paragraphs a term occurs in (ascending ids) and how often."""
+
+    paragraph_ids: np.ndarray  # int32, sorted, unique
+    term_freqs: np.ndarray  # int32, same length
+
+    @property
+    def doc_freq(self) -> int:
+        return int(self.paragraph_ids.size)
+
+
+EMPTY_POSTINGS = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+
+
+@dataclass(frozen=True, slots=True)
+class TermGroup:
+    """One query term: its index terms (several for a synonym set) and its weight in the query."""
+
+    terms: tuple[str, ...]
+    weight: float = 1.0
+    label: str = ""  # what the user typed, for "searched: …" explanations
+
+
+def lucene_idf(n_paragraphs: int, doc_freq: np.ndarray | int) -> np.ndarray | float:
+    return np.log1p((n_paragraphs - np.asarray(doc_freq, dtype=np.float64) + 0.5) / (np.asarray(doc_freq) + 0.5))
+
+
+def merge_postings(postings: Sequence[Postings]) -> Postings:
+    """Union of several terms' postings with term frequencies summed (a synonym set as one term)."""
+    present = [p for p in postings if p.doc_freq]
+    if not present:
+        return EMPTY_POSTINGS
+    if len(present) == 1:
+        return present[0]
+    ids = np.concatenate([p.paragraph_ids for p in present])
+    tfs = np.concatenate([p.term_freqs for p in present])
+    unique_ids, inverse = np.unique(ids, return_inverse=True)
+    summed = np.zeros(unique_ids.size, dtype=np.int64)
+    np.add.at(summed, inverse, tfs)
+    return Postings(unique_ids.astype(np.int32), summed.astype(np.int32))
+
+
+def term_scores(
+    postings: Postings, weight: float, lengths: np.ndarray, avg_length: float, params: BM25Params
+) -> np.ndarray:
+    """BM25 contribution of one (merged) term to each paragraph in its postings, without IDF."""
+    tf = postings.term_freqs.astype(np.float64)
+    norm = params.k1 * (1.0 - params.b + params.b * lengths[postings.paragraph_ids] / avg_length)
+    return weight * tf * (params.k1 + 1.0) / (tf + norm)
+
+
+def score_groups(
+    group_postings: Sequence[Postings],
+    weights: Sequence[float],
+    lengths: np.ndarray,
+    params: BM25Params,
+    avg_length: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(paragraph ids, scores) for every paragraph matching at least one group, ids ascending."""
+    n_paragraphs = int(lengths.size)
+    if avg_length is None:
+        avg_length = float(lengths.mean()) if n_paragraphs else 1.0
+    present = [(p, w) for p, w in zip(group_postings, weights) if p.doc_freq]
+    if not present:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+    candidate_ids = np.unique(np.concatenate([p.paragraph_ids for p, _ in present]))
+    scores = np.zeros(candidate_ids.size, dtype=np.float64)
+    for postings, weight in present:
+        slots = np.searchsorted(candidate_ids, postings.paragraph_ids)
+        idf = lucene_idf(n_paragraphs, postings.doc_freq)
+        scores[slots] += idf * term_scores(postings, weight, lengths, avg_length, params)
+    return candidate_ids, scores
+
+
+def top_k(paragraph_ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """Best k by score, ties broken by lower paragraph id so results are stable."""
+    if k <= 0 or not paragraph_ids.size:
+        return []
+    if paragraph_ids.size > k:
+        # partial sort: keep everything scoring at least the k-th best, so ties at the border survive
+        kth = np.partition(scores, paragraph_ids.size - k)[paragraph_ids.size - k]
+        keep = scores >= kth
+        paragraph_ids, scores = paragraph_ids[keep], scores[keep]
+    order = np.lexsort((paragraph_ids, -scores))[:k]
+    return [(int(paragraph_ids[i]), float(scores[i])) for i in order]

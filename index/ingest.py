@@ -1,0 +1,357 @@
+"""Ingest: corpus files → Document(meta, paragraphs), with page boilerplate removed.
+
+Sources are directories (recursively .txt, .md, .html/.htm) and .jsonl bulk files. Reading is at the
+edge (`read_sources`); turning a body of text into clean paragraphs (`paragraphs_from_text`) is pure.
+A bad file or line never stops the build: it becomes a `SourceProblem` naming where and why.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+DIRECTORY_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+MAX_FILE_BYTES = 10 * 1024 * 1024
+META_FIELDS = ("title", "source", "date", "url", "lang")
+
+# A line ending in one of these reads as the end of a sentence, not as a headline.
+_TERMINAL = tuple('.!?…"”’»:;,-–—')
+_SENTENCE_END = tuple('.!?…"”’»')
+_WORD_RE = re.compile(r"\w+")
+_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# "Liputan6.com, Jakarta - …": the outlet is named in the dateline.
+_DATELINE_OUTLET_RE = re.compile(r"^([A-Z][\w-]*(?:\.[a-z]{2,})+)\s*,\s*[A-Z]")
+
+
+class CorpusError(Exception):
+    """A source cannot be used at all (missing path, unsupported type)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    doc_id: str
+    title: str = ""
+    source: str = ""
+    date: str = ""
+    url: str = ""
+    lang: str = ""
+    origin: str = ""  # file (and line) the document came from
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    position: int
+    heading: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    meta: DocumentMeta
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProblem:
+    where: str  # "path" or "path:line"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure: text → paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateRules:
+    drop_line: re.Pattern[str]
+    related_block: re.Pattern[str]
+    max_related_lines: int = 8
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> BoilerplateRules:
+    data = tomllib.loads(resources.files("index").joinpath("data", "boilerplate.toml").read_text("utf-8"))
+
+    def any_of(patterns: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+    return BoilerplateRules(drop_line=any_of(data["drop_line"]), related_block=any_of(data["related_block"]))
+
+
+def clean_line(line: str) -> str:
+    return _SPACES_RE.sub(" ", unicodedata.normalize("NFC", line)).strip()
+
+
+def looks_like_headline(line: str) -> bool:
+    """Short, capitalised, and not ending like a sentence: a section heading or a link title."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 20
+        and len(line) <= 160
+        and not line.endswith(_TERMINAL)
+        and (line[0].isupper() or line[0].isdigit() or line[0] in "'\"‘“")
+    )
+
+
+def _strip_boilerplate(lines: list[str], rules: BoilerplateRules) -> list[str]:
+    """Drop furniture lines and related-link blocks; blank lines ("") are kept as separators."""
+    kept: list[str] = []
+    skipping_related = 0  # >0 while inside a "Baca Juga" block: how many more link lines may follow
+    for line in lines:
+        if skipping_related:
+            if not line:
+                continue
+            if looks_like_headline(line) or rules.drop_line.fullmatch(line):
+                skipping_related -= 1
+                continue
+            skipping_related = 0
+        if line and rules.related_block.fullmatch(line):
+            skipping_related = rules.max_related_lines
+            continue
+        if line and rules.drop_line.fullmatch(line):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _join_units(lines: list[str]) -> list[str]:
+    """Lines → paragraph-sized units.
+
+    Without blank lines every line is a unit (one paragraph per line). With blank lines, a block
+    may be prose wrapped over several lines: a line continues the previous one when that one is long
+    and unfinished, or when it starts in lower case.
+    """
+    blank_separated = "" in lines
+    units: list[str] = []
+    previous_blank = True
+    for line in lines:
+        if not line:
+            previous_blank = True
+            continue
+        if (
+            blank_separated
+            and not previous_blank
+            and units
+            and not units[-1].endswith(_SENTENCE_END)
+            and (len(units[-1]) >= 60 or line[0].islower())
+        ):
+            units[-1] = f"{units[-1]} {line}"
+        else:
+            units.append(line)
+        previous_blank = False
+    return units
+
+
+def paragraphs_from_text(body: str, rules: BoilerplateRules | None = None) -> tuple[Paragraph, ...]:
+    """Clean paragraphs of an article body; headline-like lines become headings of what follows."""
+    rules = rules or default_rules()
+    lines = [clean_line(line) for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    units = _join_units(_strip_boilerplate(lines, rules))
+    paragraphs: list[Paragraph] = []
+    seen: set[str] = set()
+    heading: str | None = None
+    for index, unit in enumerate(units):
+        if looks_like_headline(unit):
+            # Only a headline followed by a paragraph is a heading; a run of them is a link list.
+            following = units[index + 1] if index + 1 < len(units) else None
+            heading = unit if following is not None and not looks_like_headline(following) else None
+            continue
+        if len(_WORD_RE.findall(unit)) < 3:
+            continue  # fragments such as a lone dateline "JAKARTA -"
+        key = paragraph_key(unit)
+        if key in seen:
+            continue
+        seen.add(key)
+        paragraphs.append(Paragraph(position=len(paragraphs), heading=heading, text=unit))
+    return tuple(paragraphs)
+
+
+def paragraph_key(text: str) -> str:
+    """What makes two paragraphs 'identical': same words, ignoring case, spacing and punctuation."""
+    return " ".join(_WORD_RE.findall(text.casefold()))
+
+
+def split_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """YAML front matter between `---` lines at the top, as static-site generators use it."""
+    stripped = text.lstrip("\ufeff")
+    if not stripped.startswith("---"):
+        return {}, stripped
+    lines = stripped.split("\n")
+    if lines[0].strip() != "---":
+        return {}, stripped
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            data = yaml.safe_load("\n".join(lines[1:end])) or {}
+            if not isinstance(data, dict):
+                raise ValueError("front matter is not a mapping of fields")
+            return data, "\n".join(lines[end + 1 :])
+    raise ValueError("front matter opened with '---' but never closed")
+
+
+def _meta_value(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # YAML turns 2024-09-17 into a date
+    return str(value).strip()
+
+
+def make_document(doc_id: str, fields: dict[str, object], body: str, origin: str) -> Document | SourceProblem:
+    """Fields (front matter, JSONL keys, HTML metadata) + body → Document, or why it has no text."""
+    paragraphs = paragraphs_from_text(body)
+    if not paragraphs:
+        return SourceProblem(origin, "no paragraphs left after removing boilerplate")
+    meta = {name: _meta_value(fields.get(name)) for name in META_FIELDS}
+    if not meta["source"]:
+        outlet = _DATELINE_OUTLET_RE.match(paragraphs[0].text)
+        meta["source"] = outlet.group(1) if outlet else ""
+    if not meta["title"]:
+        meta["title"] = doc_id.replace("_", " ").replace("-", " ").strip()
+    return Document(DocumentMeta(doc_id=doc_id, origin=origin, **meta), paragraphs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Edge: reading files
+
+
+def iter_source_files(sources: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
+    """(root, file) for every file the sources name, sorted, so builds are reproducible."""
+    for source in sources:
+        if source.is_dir():
+            for path in sorted(p for p in source.rglob("*") if p.is_file()):
+                if path.suffix.lower() in DIRECTORY_SUFFIXES and not path.name.startswith("."):
+                    yield source, path
+        elif source.is_file():
+            if source.suffix.lower() not in DIRECTORY_SUFFIXES | {".jsonl"}:
+                raise CorpusError(f"{source}: unsupported source type (use a directory, .jsonl, .txt, .md or .html)")
+            yield source.parent, source
+        else:
+            raise CorpusError(f"{source}: no such file or directory")
+
+
+def corpus_fingerprint(sources: Iterable[Path]) -> str:
+    """Hash of every source file's relative name and bytes: changes exactly when the corpus does."""
+    digest = hashlib.sha256()
+    for root, path in iter_source_files(sources):
+        digest.update(str(path.relative_to(root)).encode())
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_bytes(raw: bytes) -> str | None:
+    if not raw.strip():
+        return "empty file"
+    if b"\x00" in raw[:8192]:
+        return "binary file (contains NUL bytes), not text"
+    return None
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})") from None
+
+
+def _read_text_file(path: Path, doc_id: str) -> Document | SourceProblem:
+    raw = path.read_bytes()
+    if problem := _check_bytes(raw):
+        return SourceProblem(str(path), problem)
+    try:
+        fields, body = split_front_matter(_decode(raw))
+    except (ValueError, yaml.YAMLError) as error:
+        return SourceProblem(str(path), f"{error}".splitlines()[0])
+    return make_document(doc_id, fields, body, str(path))
+
+
+def _read_html_file(path: Path, doc_id: str) -> Document | SourceProblem:
+    import trafilatura  # imported here: heavy, and only HTML sources need it
+
+    raw = path.read_bytes()
+    if problem := _check_bytes(raw):
+        return SourceProblem(str(path), problem)
+    extracted = trafilatura.extract(
+        raw, output_format="json", with_metadata=True, include_comments=False, include_tables=False
+    )
+    if not extracted:
+        return SourceProblem(str(path), "no main text found in the HTML")
+    data = json.loads(extracted)
+    fields = {
+        "title": data.get("title"),
+        "source": data.get("sitename") or data.get("hostname"),
+        "date": data.get("date"),
+        "url": data.get("source") if str(data.get("source") or "").startswith("http") else "",
+        "lang": data.get("language"),
+    }
+    return make_document(doc_id, fields, data.get("text") or "", str(path))
+
+
+def _read_jsonl(path: Path, seen_ids: dict[str, str]) -> Iterator[Document | SourceProblem]:
+    with path.open("rb") as handle:
+        for line_number, raw_line in enumerate(handle, start=1):
+            where = f"{path}:{line_number}"
+            if not raw_line.strip():
+                continue
+            try:
+                record = json.loads(_decode(raw_line))
+            except ValueError as error:
+                yield SourceProblem(where, f"not a JSON object ({str(error).splitlines()[0]})")
+                continue
+            if not isinstance(record, dict):
+                yield SourceProblem(where, "not a JSON object")
+                continue
+            missing = [key for key in ("id", "text") if record.get(key) in (None, "")]
+            if missing:
+                yield SourceProblem(where, f"missing {' and '.join(repr(k) for k in missing)}")
+                continue
+            if not isinstance(record["text"], str) or isinstance(record["id"], (dict, list, bool)):
+                yield SourceProblem(where, "'id' must be a string or number and 'text' a string")
+                continue
+            doc_id = str(record["id"]).strip()
+            if doc_id in seen_ids:
+                yield SourceProblem(where, f"duplicate id {doc_id!r} (first seen at {seen_ids[doc_id]}); skipped")
+                continue
+            seen_ids[doc_id] = where
+            yield make_document(doc_id, record, record["text"], where)
+
+
+def read_sources(sources: Iterable[Path]) -> Iterator[Document | SourceProblem]:
+    """Every document the sources hold, and a problem for each file or line that could not be used."""
+    seen_ids: dict[str, str] = {}
+    for _root, path in iter_source_files(sources):
+        suffix = path.suffix.lower()
+        try:
+            size = path.stat().st_size
+            if suffix == ".jsonl":
+                yield from _read_jsonl(path, seen_ids)
+                continue
+            if size > MAX_FILE_BYTES:
+                yield SourceProblem(str(path), f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+                continue
+            doc_id = path.stem
+            if doc_id in seen_ids:
+                yield SourceProblem(str(path), f"duplicate id {doc_id!r} (first seen at {seen_ids[doc_id]}); skipped")
+                continue
+            reader = _read_html_file if suffix in HTML_SUFFIXES else _read_text_file
+            result = reader(path, doc_id)
+            if isinstance(result, Document):
+                seen_ids[doc_id] = str(path)
+            yield result
+        except OSError as error:
+            yield SourceProblem(str(path), f"cannot read ({error.strerror or error})")

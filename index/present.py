@@ -1,0 +1,51 @@
+"""Answer → JSON (the CLI's contract) and → plain text (CLI without --json, console chat)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .search import Answer, Hit
+
+NO_ANSWER_TEXT = (
+    "I could not find a paragraph that answers this. Try naming the platform, the institution or "
+    "the event (e.g. \"Bigo Live blokir\" or \"TikTok data pengguna\")."
+)
+
+
+def hit_to_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "doc_id": hit.doc_id,
+        "position": hit.position,
+        "heading": hit.citation.heading,
+        "text": hit.text,
+        "best_sentence": hit.best_sentence,
+        "score": round(hit.score, 6),
+        "title": hit.citation.title,
+        "source": hit.citation.source,
+        "date": hit.citation.date,
+        "url": hit.citation.url,
+    }
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    return {"query": answer.query, "answered": answer.answered, "hits": [hit_to_json(h) for h in answer.hits]}
+
+
+def citation_line(hit: Hit) -> str:
+    """Outlet, title, date, link: whatever is known, nothing invented."""
+    c = hit.citation
+    parts = [p for p in (c.source, f"“{c.title}”" if c.title else "", c.date, c.url) if p]
+    return " · ".join(parts) if parts else hit.doc_id
+
+
+def answer_to_text(answer: Answer, limit: int = 3) -> str:
+    if not answer.answered:
+        return NO_ANSWER_TEXT
+    blocks = []
+    for number, hit in enumerate(answer.hits[:limit], start=1):
+        heading = f"[{hit.citation.heading}]\n" if hit.citation.heading else ""
+        highlighted = hit.text.replace(hit.best_sentence, f"**{hit.best_sentence}**", 1)
+        blocks.append(f"{number}. {heading}{highlighted}\n   — {citation_line(hit)}")
+    if answer.translations:
+        searched = "; ".join(f"{word} → {', '.join(terms)}" for word, terms in answer.translations)
+        blocks.append(f"searched: {searched}")
+    return "\n\n".join(blocks)

@@ -1,0 +1,157 @@
+"""The answer service: question → query terms → BM25 hits → Answer with cited excerpts.
+
+The CLI, the console chat and the Telegram bot all call `AnswerService.answer` and render the same
+`Answer`. Whether a question is `answered` is decided here, from how much of the question's
+weight (IDF) the best paragraph covers: a paragraph that shares only one common word with a longer
+question is not an answer.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import Analyzer, get_analyzer, split_sentences
+from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, score_groups, top_k
+from .store import IndexMeta, IndexReader
+
+# Calibrated with benchmarks/calibrate_answered.py (FacQA valid vs. unanswerable questions).
+DEFAULT_MIN_COVERAGE = 0.5
+MAX_QUESTION_CHARS = 2000  # longer input is cut here: no question needs more, and it bounds the work
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    title: str
+    source: str
+    date: str
+    url: str
+    heading: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    paragraph_id: int
+    doc_id: str
+    position: int
+    text: str
+    best_sentence: str
+    score: float
+    citation: Citation
+    matched_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    query: str
+    answered: bool
+    hits: tuple[Hit, ...]
+    query_terms: tuple[TermGroup, ...]
+    coverage: float  # share of the question's IDF weight found in the best paragraph, 0..1
+    language: str = "id"
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (question word, index terms searched)
+
+
+def plan_query(question: str, analyzer: Analyzer) -> tuple[TermGroup, ...]:
+    """Distinct analysed terms of the question, weighted by how often each occurs (as BM25Okapi does)."""
+    counts: dict[str, int] = {}
+    for term in analyzer.analyze(question[:MAX_QUESTION_CHARS]):
+        counts[term] = counts.get(term, 0) + 1
+    return tuple(TermGroup(terms=(term,), weight=float(n), label=term) for term, n in counts.items())
+
+
+def coverage(weights: np.ndarray, idfs: np.ndarray, matched: np.ndarray) -> float:
+    total = float(np.sum(weights * idfs))
+    return float(np.sum(weights * idfs * matched)) / total if total > 0 else 0.0
+
+
+def best_sentence(text: str, groups: tuple[TermGroup, ...], group_idfs: np.ndarray, analyzer: Analyzer) -> str:
+    """The sentence carrying most of the query's IDF weight; the first one on a tie."""
+    sentences = split_sentences(text) or [text]
+    best, best_score = sentences[0], 0.0
+    for sentence in sentences:
+        terms = set(analyzer.analyze(sentence))
+        score = sum(idf for group, idf in zip(groups, group_idfs) if terms.intersection(group.terms))
+        if score > best_score + 1e-12:
+            best, best_score = sentence, score
+    return best
+
+
+def _contains(postings: Postings, paragraph_id: int) -> bool:
+    slot = int(np.searchsorted(postings.paragraph_ids, paragraph_id))
+    return slot < postings.doc_freq and int(postings.paragraph_ids[slot]) == paragraph_id
+
+
+class AnswerService:
+    """Answers questions from one index file; reopens it when a rebuild replaced the file."""
+
+    def __init__(self, db_path: Path | str, *, min_coverage: float = DEFAULT_MIN_COVERAGE) -> None:
+        self.db_path = Path(db_path)
+        self.min_coverage = min_coverage
+        self._lock = threading.Lock()
+        self._reader = IndexReader(self.db_path)
+        self.analyzer = get_analyzer(self._reader.meta.analyzer_spec)
+
+    @property
+    def meta(self) -> IndexMeta:
+        return self._reader.meta
+
+    @property
+    def reader(self) -> IndexReader:
+        return self._reader
+
+    def refresh(self) -> bool:
+        """Switch to a rebuilt index file if there is one; called between questions, never during one."""
+        with self._lock:
+            if self._reader.is_current():
+                return False
+            new_reader = IndexReader(self.db_path)
+            old, self._reader = self._reader, new_reader
+            self.analyzer = get_analyzer(new_reader.meta.analyzer_spec)
+        old.close()
+        return True
+
+    def answer(self, question: str, k: int = 3, *, params: BM25Params | None = None) -> Answer:
+        groups = plan_query(question, self.analyzer)
+        return self.answer_groups(question, groups, k, params=params)
+
+    def answer_groups(
+        self, question: str, groups: tuple[TermGroup, ...], k: int = 3, *, params: BM25Params | None = None, **extra: object
+    ) -> Answer:
+        reader = self._reader  # one reader for the whole question, even if a refresh happens meanwhile
+        params = params or reader.meta.params
+        if not groups:
+            return Answer(question, False, (), groups, 0.0, **extra)
+        group_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in groups]
+        weights = np.array([g.weight for g in groups], dtype=np.float64)
+        idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in group_postings], dtype=np.float64)
+        ids, scores = score_groups(group_postings, weights, reader.lengths, params, reader.meta.avg_length)
+        ranked = top_k(ids, scores, k)
+        records = reader.paragraphs([pid for pid, _ in ranked])
+        hits = []
+        for paragraph_id, score in ranked:
+            record = records[paragraph_id]
+            matched = [g for g, p in zip(groups, group_postings) if _contains(p, paragraph_id)]
+            hits.append(
+                Hit(
+                    paragraph_id=paragraph_id,
+                    doc_id=record.doc_id,
+                    position=record.position,
+                    text=record.text,
+                    best_sentence=best_sentence(record.text, groups, idfs * weights, self.analyzer),
+                    score=score,
+                    citation=Citation(record.title, record.source, record.date, record.url, record.heading),
+                    matched_terms=tuple(t for g in matched for t in g.terms if _contains(reader.postings(t), paragraph_id)),
+                )
+            )
+        top_coverage = 0.0
+        if ranked:
+            matched_mask = np.array([_contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
+            top_coverage = coverage(weights, idfs, matched_mask)
+        answered = bool(hits) and top_coverage >= self.min_coverage
+        return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
+
+    def close(self) -> None:
+        self._reader.close()

@@ -1,0 +1,371 @@
+"""The SQLite index file: the only module that writes SQL.
+
+Tables: `documents`, `paragraphs` (document, position, heading, text, length), `terms` (per term its
+document frequency and postings as int32 blobs), `arrays` (paragraph lengths) and `index_meta`
+(analyzer and version, k1, b, corpus fingerprint, build time, counts).
+
+A build writes a new file beside the target and renames it over the old one only when complete, so
+a failed or killed build leaves the previous index serving.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import sqlite_utils
+
+from .analysis import ANALYZER_VERSION, Analyzer, AnalyzerSpec, get_analyzer
+from .bm25 import EMPTY_POSTINGS, BM25Params, Postings
+from .ingest import Document, SourceProblem, corpus_fingerprint, paragraph_key, read_sources
+
+SCHEMA_VERSION = 1
+DEFAULT_CORPUS = Path("corpus")
+
+
+class IndexFileError(Exception):
+    """Base class: something is wrong with an index file."""
+
+
+class IndexMissingError(IndexFileError):
+    pass
+
+
+class IndexVersionError(IndexFileError):
+    pass
+
+
+class IndexCorruptError(IndexFileError):
+    pass
+
+
+class BuildError(Exception):
+    """The build produced nothing usable; the previous index was left in place."""
+
+
+def rebuild_hint(db_path: Path | str) -> str:
+    return f"python -m index build corpus/ --db {db_path}"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexMeta:
+    analyzer: str
+    analyzer_version: int
+    k1: float
+    b: float
+    corpus_fingerprint: str
+    built_at: str
+    documents: int
+    paragraphs: int
+    terms: int
+    avg_length: float
+    schema_version: int
+    sources: tuple[str, ...] = ()
+
+    @property
+    def params(self) -> BM25Params:
+        return BM25Params(self.k1, self.b)
+
+    @property
+    def analyzer_spec(self) -> AnalyzerSpec:
+        stemmer = self.analyzer.removeprefix("indonesian-").removesuffix("-nostop")
+        return AnalyzerSpec(stemmer=stemmer, stopwords=not self.analyzer.endswith("-nostop"))
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    db_path: Path
+    documents: int
+    paragraphs: int
+    duplicate_paragraphs: int
+    terms: int
+    problems: tuple[SourceProblem, ...]
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphRecord:
+    paragraph_id: int
+    doc_id: str
+    position: int
+    heading: str | None
+    text: str
+    title: str
+    source: str
+    date: str
+    url: str
+
+
+@dataclass
+class _PostingsBuilder:
+    """Postings accumulated in compact arrays while paragraphs stream past."""
+
+    ids: dict[str, array] = field(default_factory=dict)
+    freqs: dict[str, array] = field(default_factory=dict)
+
+    def add(self, paragraph_id: int, terms: list[str]) -> None:
+        for term, count in Counter(terms).items():
+            ids = self.ids.get(term)
+            if ids is None:
+                ids = self.ids[term] = array("i")
+                self.freqs[term] = array("i")
+            ids.append(paragraph_id)
+            self.freqs[term].append(count)
+
+
+def _building_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+
+
+def build_index(
+    sources: Iterable[Path],
+    db_path: Path,
+    *,
+    params: BM25Params = BM25Params(),
+    analyzer_spec: AnalyzerSpec = AnalyzerSpec(),
+    on_document: Callable[[int, int], None] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> BuildReport:
+    """Build an index of `sources` into `db_path`, atomically replacing any index there."""
+    sources = [Path(s) for s in sources]
+    started = time.perf_counter()
+    analyzer = get_analyzer(analyzer_spec)
+    fingerprint = corpus_fingerprint(sources)  # raises CorpusError for a missing source
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = _building_path(db_path)
+    tmp_path.unlink(missing_ok=True)
+    try:
+        report = _write_index(sources, tmp_path, analyzer, params, fingerprint, on_document, clock)
+        os.replace(tmp_path, db_path)  # atomic on POSIX: readers see the old file or the new one
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return BuildReport(
+        db_path=db_path,
+        documents=report[0],
+        paragraphs=report[1],
+        duplicate_paragraphs=report[2],
+        terms=report[3],
+        problems=tuple(report[4]),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _write_index(
+    sources: list[Path],
+    path: Path,
+    analyzer: Analyzer,
+    params: BM25Params,
+    fingerprint: str,
+    on_document: Callable[[int, int], None] | None,
+    clock: Callable[[], float],
+) -> tuple[int, int, int, int, list[SourceProblem]]:
+    db = sqlite_utils.Database(path)
+    # Bulk load: the file is not visible to anyone until renamed, so durability can wait for the end.
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    _create_schema(db)
+    postings = _PostingsBuilder()
+    lengths = array("i")
+    seen_paragraphs: set[bytes] = set()
+    problems: list[SourceProblem] = []
+    n_documents = duplicates = 0
+    with db.conn:
+        for item in read_sources(sources):
+            if isinstance(item, SourceProblem):
+                problems.append(item)
+                continue
+            rows = []
+            for paragraph in item.paragraphs:
+                key = hashlib.blake2b(paragraph_key(paragraph.text).encode(), digest_size=12).digest()
+                if key in seen_paragraphs:
+                    duplicates += 1  # identical paragraphs (syndicated copies) are kept once
+                    continue
+                seen_paragraphs.add(key)
+                terms = analyzer.analyze(paragraph.text)
+                paragraph_id = len(lengths)
+                lengths.append(len(terms))
+                postings.add(paragraph_id, terms)
+                rows.append((paragraph_id, item.meta.doc_id, paragraph.position, paragraph.heading, paragraph.text, len(terms)))
+            if not rows:
+                problems.append(SourceProblem(item.meta.origin, "every paragraph duplicates one indexed earlier"))
+                continue
+            meta = item.meta
+            db.execute(
+                "INSERT INTO documents (doc_id, title, source, date, url, lang, origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (meta.doc_id, meta.title, meta.source, meta.date, meta.url, meta.lang, meta.origin),
+            )
+            db.conn.executemany(
+                "INSERT INTO paragraphs (paragraph_id, doc_id, position, heading, text, length) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            n_documents += 1
+            if on_document:
+                on_document(n_documents, len(lengths))
+        if not lengths:
+            raise BuildError(
+                "no paragraphs to index" + (f" ({len(problems)} source problem(s): {problems[0]} …)" if problems else "")
+            )
+        db.conn.executemany(
+            "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)",
+            (
+                (term, len(ids), ids.tobytes(), postings.freqs[term].tobytes())
+                for term, ids in postings.ids.items()
+            ),
+        )
+        length_array = np.frombuffer(lengths, dtype=np.int32)
+        db.execute("INSERT INTO arrays (name, data) VALUES (?, ?)", ("paragraph_lengths", length_array.tobytes()))
+        meta_values = {
+            "analyzer": analyzer.name,
+            "analyzer_version": analyzer.version,
+            "k1": params.k1,
+            "b": params.b,
+            "corpus_fingerprint": fingerprint,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock())),
+            "documents": n_documents,
+            "paragraphs": len(lengths),
+            "terms": len(postings.ids),
+            "avg_length": float(length_array.mean()),
+            "schema_version": SCHEMA_VERSION,
+            "sources": [str(s) for s in sources],
+        }
+        db["index_meta"].insert_all(({"key": k, "value": json.dumps(v)} for k, v in meta_values.items()))
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    return n_documents, len(lengths), duplicates, len(postings.ids), problems
+
+
+def _create_schema(db: sqlite_utils.Database) -> None:
+    db["documents"].create(
+        {"doc_id": str, "title": str, "source": str, "date": str, "url": str, "lang": str, "origin": str}, pk="doc_id"
+    )
+    db["paragraphs"].create(
+        {"paragraph_id": int, "doc_id": str, "position": int, "heading": str, "text": str, "length": int},
+        pk="paragraph_id",
+        foreign_keys=[("doc_id", "documents", "doc_id")],
+    )
+    db["terms"].create({"term": str, "doc_freq": int, "paragraph_ids": bytes, "term_freqs": bytes}, pk="term")
+    db["arrays"].create({"name": str, "data": bytes}, pk="name")
+    db["index_meta"].create({"key": str, "value": str}, pk="key")
+
+
+class IndexReader:
+    """Read side of one index file. Opening reads the metadata and lengths, not the postings."""
+
+    def __init__(self, db_path: Path | str) -> None:
+        self.path = Path(db_path)
+        if not self.path.is_file():
+            raise IndexMissingError(f"no index at {self.path}; build it with: {rebuild_hint(self.path)}")
+        self.file_identity = _file_identity(self.path)
+        try:
+            # read-only; shared across threads (the bot searches in a worker thread)
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.meta = self._read_meta()
+            row = self.db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
+        except sqlite3.DatabaseError as error:
+            raise IndexCorruptError(
+                f"{self.path} is not a readable index ({error}); rebuild it with: {rebuild_hint(self.path)}"
+            ) from None
+        if row is None or len(row[0]) != 4 * self.meta.paragraphs:
+            raise IndexCorruptError(f"{self.path} is incomplete; rebuild it with: {rebuild_hint(self.path)}")
+        self.lengths = np.frombuffer(row[0], dtype=np.int32).astype(np.float64)
+        self.postings = lru_cache(maxsize=50_000)(self._postings)
+
+    def _read_meta(self) -> IndexMeta:
+        try:
+            values = {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM index_meta")}
+        except sqlite3.OperationalError:
+            raise IndexCorruptError(
+                f"{self.path} has no index_meta table: not an index of this program; rebuild it with: {rebuild_hint(self.path)}"
+            ) from None
+        if values.get("schema_version") != SCHEMA_VERSION or values.get("analyzer_version") != ANALYZER_VERSION:
+            raise IndexVersionError(
+                f"{self.path} was built by analyzer {values.get('analyzer')} v{values.get('analyzer_version')} "
+                f"(schema {values.get('schema_version')}); this program needs analyzer v{ANALYZER_VERSION} "
+                f"(schema {SCHEMA_VERSION}). Rebuild it with: {rebuild_hint(self.path)}"
+            )
+        try:
+            values["sources"] = tuple(values.get("sources", ()))
+            meta = IndexMeta(**values)
+            meta.analyzer_spec  # noqa: B018 - validates the analyzer name
+            get_analyzer(meta.analyzer_spec)
+        except (TypeError, ValueError) as error:
+            raise IndexVersionError(f"{self.path}: unknown index metadata ({error}); rebuild it with: {rebuild_hint(self.path)}") from None
+        return meta
+
+    def _postings(self, term: str) -> Postings:
+        row = self.db.execute("SELECT paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
+        if row is None:
+            return EMPTY_POSTINGS
+        return Postings(np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.int32))
+
+    def has_term(self, term: str) -> bool:
+        return self.postings(term).doc_freq > 0
+
+    def paragraphs(self, paragraph_ids: list[int]) -> dict[int, ParagraphRecord]:
+        if not paragraph_ids:
+            return {}
+        marks = ",".join("?" * len(paragraph_ids))
+        rows = self.db.execute(
+            "SELECT p.paragraph_id, p.doc_id, p.position, p.heading, p.text, d.title, d.source, d.date, d.url "
+            f"FROM paragraphs p JOIN documents d ON d.doc_id = p.doc_id WHERE p.paragraph_id IN ({marks})",
+            paragraph_ids,
+        ).fetchall()
+        return {row[0]: ParagraphRecord(*row) for row in rows}
+
+    def documents(self) -> list[dict[str, object]]:
+        return list(
+            self.db.query(
+                "SELECT d.doc_id, d.title, d.source, d.date, d.url, d.lang, count(p.paragraph_id) AS paragraphs "
+                "FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.doc_id GROUP BY d.doc_id ORDER BY d.date DESC, d.doc_id"
+            )
+        )
+
+    def is_current(self) -> bool:
+        """False once the file on disk was replaced (a rebuild), so callers can reopen between questions."""
+        try:
+            return _file_identity(self.path) == self.file_identity
+        except OSError:
+            return True  # deleted under us: keep serving what we have
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+
+def _file_identity(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def index_is_stale(db_path: Path, sources: Iterable[Path]) -> str | None:
+    """Why the index at db_path must be (re)built for these sources, or None if it is current."""
+    try:
+        reader = IndexReader(db_path)
+    except IndexMissingError:
+        return "no index yet"
+    except IndexFileError as error:
+        return str(error).split(";")[0]
+    try:
+        if reader.meta.corpus_fingerprint != corpus_fingerprint(sources):
+            return "the corpus changed since the last build"
+        return None
+    finally:
+        reader.close()
+
+
+def ensure_index(db_path: Path, corpus_dir: Path, **build_options: object) -> BuildReport | None:
+    """Build the index if it is missing, unreadable, from another analyzer, or older than the corpus."""
+    if index_is_stale(db_path, [corpus_dir]) is None:
+        return None
+    return build_index([corpus_dir], db_path, **build_options)
