@@ -34,6 +34,7 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _ALPHA_RE = re.compile(r"[a-z]+")
+_PARTICLES = ("kah", "lah", "tah", "pun")
 
 
 def normalize(text: str) -> str:
@@ -119,6 +120,9 @@ class Analyzer:
     def term(self, token: str) -> str | None:
         """One surface token → its index term, or None for a stop word."""
         if token in self.stopwords:
+            return None
+        # question particles: "manakah", "siapakah", "bukanlah" are stop words with -kah/-lah/-tah/-pun
+        if len(token) > 5 and token.endswith(_PARTICLES) and token[:-3] in self.stopwords:
             return None
         if len(token) > 3 and _ALPHA_RE.fullmatch(token):
             return self._stem(token) or token

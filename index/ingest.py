@@ -19,6 +19,8 @@ from typing import Iterable, Iterator
 
 import yaml
 
+from .analysis import split_sentences
+
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 DIRECTORY_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
@@ -29,9 +31,12 @@ META_FIELDS = ("title", "source", "date", "url", "lang")
 _TERMINAL = tuple('.!?…"”’»:;,-–—')
 _SENTENCE_END = tuple('.!?…"”’»')
 _WORD_RE = re.compile(r"\w+")
+_INNER_SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)]*\s")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # "Liputan6.com, Jakarta - …": the outlet is named in the dateline.
 _DATELINE_OUTLET_RE = re.compile(r"^([A-Z][\w-]*(?:\.[a-z]{2,})+)\s*,\s*[A-Z]")
+# "JAKARTA - ", "Liputan6.com, Jakarta - ", "Pekanbaru , Kompas - ": place and outlet before a dash.
+_DATELINE_RE = re.compile(r"^[\w.]+(?:\s*,?\s*[A-Z][\w.]*){0,3}\s+[-–—]\s+")
 
 
 class CorpusError(Exception):
@@ -103,6 +108,7 @@ def looks_like_headline(line: str) -> bool:
         2 <= len(words) <= 20
         and len(line) <= 160
         and not line.endswith(_TERMINAL)
+        and not _INNER_SENTENCE_END_RE.search(line)
         and (line[0].isupper() or line[0].isdigit() or line[0] in "'\"‘“")
     )
 
@@ -177,12 +183,25 @@ def paragraphs_from_text(body: str, rules: BoilerplateRules | None = None) -> tu
             continue
         seen.add(key)
         paragraphs.append(Paragraph(position=len(paragraphs), heading=heading, text=unit))
+    if not paragraphs and units:
+        # A text made only of short lines (a headline-only record) is still content, not furniture.
+        kept = [u for u in units if len(_WORD_RE.findall(u)) >= 3]
+        return tuple(Paragraph(position=i, heading=None, text=u) for i, u in enumerate(dict.fromkeys(kept)))
     return tuple(paragraphs)
 
 
 def paragraph_key(text: str) -> str:
     """What makes two paragraphs 'identical': same words, ignoring case, spacing and punctuation."""
     return " ".join(_WORD_RE.findall(text.casefold()))
+
+
+def title_from_lead(text: str, max_chars: int = 90) -> str:
+    """A stand-in title for an article that has none: its first sentence without the dateline."""
+    lead = _DATELINE_RE.sub("", text, count=1)
+    sentence = (split_sentences(lead) or [lead])[0].rstrip(".")
+    if len(sentence) <= max_chars:
+        return sentence
+    return sentence[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
@@ -220,7 +239,7 @@ def make_document(doc_id: str, fields: dict[str, object], body: str, origin: str
         outlet = _DATELINE_OUTLET_RE.match(paragraphs[0].text)
         meta["source"] = outlet.group(1) if outlet else ""
     if not meta["title"]:
-        meta["title"] = doc_id.replace("_", " ").replace("-", " ").strip()
+        meta["title"] = title_from_lead(paragraphs[0].text)
     return Document(DocumentMeta(doc_id=doc_id, origin=origin, **meta), paragraphs)
 
 

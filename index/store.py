@@ -192,7 +192,7 @@ def _write_index(
                     duplicates += 1  # identical paragraphs (syndicated copies) are kept once
                     continue
                 seen_paragraphs.add(key)
-                terms = analyzer.analyze(paragraph.text)
+                terms = analyzer.analyze(f"{paragraph.heading}\n{paragraph.text}" if paragraph.heading else paragraph.text)
                 paragraph_id = len(lengths)
                 lengths.append(len(terms))
                 postings.add(paragraph_id, terms)
@@ -304,8 +304,14 @@ class IndexReader:
             raise IndexVersionError(f"{self.path}: unknown index metadata ({error}); rebuild it with: {rebuild_hint(self.path)}") from None
         return meta
 
+    def _corrupt(self, error: Exception) -> IndexCorruptError:
+        return IndexCorruptError(f"{self.path} is damaged ({error}); rebuild it with: {rebuild_hint(self.path)}")
+
     def _postings(self, term: str) -> Postings:
-        row = self.db.execute("SELECT paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
+        try:
+            row = self.db.execute("SELECT paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
         if row is None:
             return EMPTY_POSTINGS
         return Postings(np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.int32))
@@ -317,12 +323,18 @@ class IndexReader:
         if not paragraph_ids:
             return {}
         marks = ",".join("?" * len(paragraph_ids))
-        rows = self.db.execute(
-            "SELECT p.paragraph_id, p.doc_id, p.position, p.heading, p.text, d.title, d.source, d.date, d.url "
-            f"FROM paragraphs p JOIN documents d ON d.doc_id = p.doc_id WHERE p.paragraph_id IN ({marks})",
-            paragraph_ids,
-        ).fetchall()
-        return {row[0]: ParagraphRecord(*row) for row in rows}
+        try:
+            rows = self.db.execute(
+                "SELECT p.paragraph_id, p.doc_id, p.position, p.heading, p.text, d.title, d.source, d.date, d.url "
+                f"FROM paragraphs p JOIN documents d ON d.doc_id = p.doc_id WHERE p.paragraph_id IN ({marks})",
+                paragraph_ids,
+            ).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
+        records = {row[0]: ParagraphRecord(*row) for row in rows}
+        if len(records) != len(set(paragraph_ids)):
+            raise self._corrupt(ValueError("postings name paragraphs that are not stored"))
+        return records
 
     def documents(self) -> list[dict[str, object]]:
         return list(

@@ -1,0 +1,105 @@
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index.analysis import ANALYZER_VERSION
+from index.store import (
+    BuildError,
+    IndexCorruptError,
+    IndexMissingError,
+    IndexReader,
+    IndexVersionError,
+    build_index,
+    ensure_index,
+    index_is_stale,
+)
+
+
+def test_build_records_how_the_index_was_made(messy_index: Path, messy_corpus: Path):
+    reader = IndexReader(messy_index)
+    meta = reader.meta
+    assert meta.analyzer == "indonesian-sastrawi" and meta.analyzer_version == ANALYZER_VERSION
+    assert (meta.k1, meta.b) == (1.2, 0.75)
+    assert meta.documents == 2 and meta.paragraphs == 7
+    assert len(meta.corpus_fingerprint) == 64 and meta.built_at.endswith("Z")
+    assert reader.lengths.shape == (7,)
+    tables = set(reader.db.table_names())
+    assert {"documents", "paragraphs", "terms", "index_meta"} <= tables
+    row = reader.db.execute("SELECT doc_id, position, heading FROM paragraphs WHERE text LIKE 'StreamKita menyatakan%'").fetchone()
+    assert row == ("kominfo-tegur", 2, "Langkah Perusahaan")
+
+
+def test_failed_build_leaves_previous_index_serving(tmp_path: Path, messy_index: Path):
+    before = messy_index.read_bytes()
+    empty = tmp_path / "empty-corpus"
+    empty.mkdir()
+    (empty / "ads.txt").write_text("Advertisement\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="no paragraphs"):
+        build_index([empty], messy_index)
+    assert messy_index.read_bytes() == before
+    assert not list(tmp_path.glob(".index.db.building-*"))
+
+
+def test_build_interrupted_midway_leaves_previous_index(tmp_path: Path, messy_index: Path, messy_corpus: Path):
+    before = messy_index.read_bytes()
+
+    def crash(documents: int, paragraphs: int) -> None:
+        raise KeyboardInterrupt  # as if the process were stopped during the build
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index([messy_corpus], messy_index, on_document=crash)
+    assert messy_index.read_bytes() == before
+    assert IndexReader(messy_index).meta.paragraphs == 7
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path):
+    with pytest.raises(IndexMissingError, match=r"python -m index build corpus/ --db .*nope\.db"):
+        IndexReader(tmp_path / "nope.db")
+
+
+def test_other_analyzer_version_is_refused_with_rebuild_command(tmp_path: Path, messy_index: Path):
+    old = tmp_path / "old.db"
+    old.write_bytes(messy_index.read_bytes())
+    with sqlite3.connect(old) as conn:
+        conn.execute("UPDATE index_meta SET value = ? WHERE key = 'analyzer_version'", (json.dumps(ANALYZER_VERSION - 1),))
+    with pytest.raises(IndexVersionError, match=r"Rebuild it with: python -m index build"):
+        IndexReader(old)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
+def test_corrupt_or_foreign_file_is_a_clear_error(tmp_path: Path, messy_index: Path, damage: str):
+    bad = tmp_path / "bad.db"
+    if damage == "garbage":
+        bad.write_bytes(b"this is not a database at all" * 100)
+    elif damage == "truncated":
+        bad.write_bytes(messy_index.read_bytes()[:5000])
+    else:
+        with sqlite3.connect(bad) as conn:
+            conn.execute("CREATE TABLE something (x)")
+    with pytest.raises((IndexCorruptError, IndexVersionError), match="rebuild it with|Rebuild it with"):
+        reader = IndexReader(bad)
+        reader.postings("blokir")  # a truncated file may open and fail on first read
+        reader.paragraphs(list(range(reader.meta.paragraphs)))
+
+
+def test_staleness_follows_the_corpus(tmp_path: Path, messy_corpus: Path):
+    db = tmp_path / "auto.db"
+    assert index_is_stale(db, [messy_corpus]) == "no index yet"
+    assert ensure_index(db, messy_corpus) is not None
+    assert index_is_stale(db, [messy_corpus]) is None
+    assert ensure_index(db, messy_corpus) is None  # nothing to do
+    (messy_corpus / "baru.txt").write_text("Artikel baru tentang pemblokiran situs judi online oleh Kominfo.\n", encoding="utf-8")
+    assert index_is_stale(db, [messy_corpus]) == "the corpus changed since the last build"
+    report = ensure_index(db, messy_corpus)
+    assert report is not None and report.documents == 3
+
+
+def test_reader_notices_a_rebuilt_file(tmp_path: Path, messy_corpus: Path):
+    db = tmp_path / "swap.db"
+    build_index([messy_corpus], db)
+    reader = IndexReader(db)
+    assert reader.is_current()
+    build_index([messy_corpus], db)
+    assert not reader.is_current()
