@@ -17,8 +17,9 @@ from .analysis import Analyzer, get_analyzer, split_sentences
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, score_groups, top_k
 from .store import IndexMeta, IndexReader
 
-# Calibrated with benchmarks/calibrate_answered.py (FacQA valid vs. unanswerable questions).
-DEFAULT_MIN_COVERAGE = 0.5
+# Calibrated with benchmarks/calibrate_answered.py: at 0.6, 7.5 % of unanswerable questions get an
+# answer over FacQA (12.5 % at 0.5) while 86 % of answerable FacQA valid questions still do.
+DEFAULT_MIN_COVERAGE = 0.6
 MAX_QUESTION_CHARS = 2000  # longer input is cut here: no question needs more, and it bounds the work
 
 

@@ -192,7 +192,7 @@ def _write_index(
                     duplicates += 1  # identical paragraphs (syndicated copies) are kept once
                     continue
                 seen_paragraphs.add(key)
-                terms = analyzer.analyze(f"{paragraph.heading}\n{paragraph.text}" if paragraph.heading else paragraph.text)
+                terms = analyzer.analyze(paragraph.text)
                 paragraph_id = len(lengths)
                 lengths.append(len(terms))
                 postings.add(paragraph_id, terms)

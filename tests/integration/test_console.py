@@ -1,0 +1,37 @@
+"""`python -m bot` without a token: console chat over an index it builds itself."""
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+
+def run_bot(env: dict[str, str], stdin: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot"], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120)
+
+
+def test_console_builds_missing_index_and_answers_until_eof(tmp_path: Path, env_without_token: dict[str, str]):
+    env = {**env_without_token, "INDEX_DB": str(tmp_path / "idx" / "index.db"), "CORPUS_DIR": str(REPO / "corpus")}
+    result = run_bot(env, "Apakah TikTok membagikan data pengguna ke pemerintah China?\n\nSiapa presiden Prancis tahun 2022?\n")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "idx" / "index.db").is_file()
+    answers = result.stdout.strip().split("\n\n\n")
+    assert "**ByteDance juga kembali menegaskan jika TikTok tak pernah membagikan data pengguna AS" in answers[0]
+    assert "I could not find a paragraph that answers this" in result.stdout
+    assert "Siapa presiden" not in result.stderr  # question text is not logged
+
+
+def test_console_reports_a_broken_corpus_dir_politely(tmp_path: Path, env_without_token: dict[str, str]):
+    env = {**env_without_token, "INDEX_DB": str(tmp_path / "i.db"), "CORPUS_DIR": str(tmp_path / "missing")}
+    result = run_bot(env, "halo\n")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error:") and "no such file or directory" in result.stderr
+
+
+def test_dotenv_is_read(tmp_path: Path, env_without_token: dict[str, str]):
+    (tmp_path / ".env").write_text(f"INDEX_DB={tmp_path / 'from-dotenv.db'}\nCORPUS_DIR={REPO / 'corpus'}\n", encoding="utf-8")
+    env = {k: v for k, v in env_without_token.items() if k not in ("INDEX_DB", "CORPUS_DIR")}
+    result = run_bot(env, "Kenapa Bigo Live diancam diblokir?\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "from-dotenv.db").is_file()
+    assert "Liputan6.com" in result.stdout
