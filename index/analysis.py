@@ -114,7 +114,9 @@ class Analyzer:
         self.spec = spec
         self.name = spec.name
         self.version = ANALYZER_VERSION
-        self.stopwords = load_word_list("stopwords_id.txt") if spec.stopwords else frozenset()
+        self.stopwords = (
+            load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt") if spec.stopwords else frozenset()
+        )
         self._stem = lru_cache(maxsize=200_000)(_make_stemmer(spec.stemmer))
 
     def term(self, token: str) -> str | None:

@@ -25,12 +25,15 @@ UNANSWERABLE = [
 ]
 
 
-def test_bigo_question_finds_the_threat_paragraph(seed_index: Path):
+def test_bigo_question_finds_the_threat_paragraphs(seed_index: Path):
     service = AnswerService(seed_index)
-    answer = service.answer("Kenapa Bigo Live diancam diblokir?", k=5)
+    answer = service.answer("Kenapa Bigo Live diancam diblokir?", k=3)
     assert answer.answered
     top = answer.hits[0]
-    assert "pemblokiran aplikasi Bigo Live" in top.text or "judi online dan pornografi" in top.text
+    # BM25 puts first the paragraph naming the threat ("ancaman pemblokiran"); the minister's own
+    # threat ("pemblokiran aplikasi Bigo Live") is among the three excerpts the bot shows.
+    assert "ancaman pemblokiran" in top.text
+    assert any("pemblokiran aplikasi Bigo Live" in hit.text for hit in answer.hits)
     assert top.citation.source == "Liputan6.com" and top.citation.date == "2024-09-17"
     assert top.best_sentence in top.text
 
@@ -72,7 +75,7 @@ def test_service_scores_equal_the_oracle_on_the_indexed_tokens(messy_index: Path
     reader = IndexReader(messy_index)
     rows = reader.db.execute("SELECT paragraph_id, heading, text FROM paragraphs ORDER BY paragraph_id").fetchall()
     analyzer = get_analyzer()
-    corpus = [analyzer.analyze(f"{h}\n{t}" if h else t) for _, h, t in rows]
+    corpus = [analyzer.analyze(t) for _, _, t in rows]
     oracle = LuceneIdfBM25Okapi(corpus, k1=1.2, b=0.75)
     for question in ["pemblokiran aplikasi judi online", "Kominfo teguran akun", "taman baca kota kota"]:
         tokens = analyzer.analyze(question)
