@@ -27,7 +27,18 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
 
 
 def answer_to_json(answer: Answer) -> dict[str, Any]:
-    return {"query": answer.query, "answered": answer.answered, "hits": [hit_to_json(h) for h in answer.hits]}
+    return {
+        "query": answer.query,
+        "answered": answer.answered,
+        "hits": [hit_to_json(h) for h in answer.hits],
+        "language": answer.language,
+        "translations": {word: list(terms) for word, terms in answer.translations},
+    }
+
+
+def searched_line(answer: Answer) -> str:
+    """What an English question was searched as: "blokir, pemblokiran ← blocking"."""
+    return "; ".join(f"{', '.join(terms)} ← {word}" for word, terms in answer.translations)
 
 
 def citation_line(hit: Hit) -> str:
@@ -46,6 +57,5 @@ def answer_to_text(answer: Answer, limit: int = 3) -> str:
         highlighted = hit.text.replace(hit.best_sentence, f"**{hit.best_sentence}**", 1)
         blocks.append(f"{number}. {heading}{highlighted}\n   — {citation_line(hit)}")
     if answer.translations:
-        searched = "; ".join(f"{word} → {', '.join(terms)}" for word, terms in answer.translations)
-        blocks.append(f"searched: {searched}")
+        blocks.append(f"searched: {searched_line(answer)}")
     return "\n\n".join(blocks)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import Analyzer, get_analyzer, split_sentences
+from .crosslingual import Translator
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, score_groups, top_k
 from .store import IndexMeta, IndexReader
 
@@ -94,6 +95,7 @@ class AnswerService:
         self._lock = threading.Lock()
         self._reader = IndexReader(self.db_path)
         self.analyzer = get_analyzer(self._reader.meta.analyzer_spec)
+        self.translator = Translator(self.analyzer, self._reader.has_term)
 
     @property
     def meta(self) -> IndexMeta:
@@ -111,12 +113,18 @@ class AnswerService:
             new_reader = IndexReader(self.db_path)
             old, self._reader = self._reader, new_reader
             self.analyzer = get_analyzer(new_reader.meta.analyzer_spec)
+            self.translator = Translator(self.analyzer, new_reader.has_term)
         old.close()
         return True
 
-    def answer(self, question: str, k: int = 3, *, params: BM25Params | None = None) -> Answer:
-        groups = plan_query(question, self.analyzer)
-        return self.answer_groups(question, groups, k, params=params)
+    def answer(self, question: str, k: int = 3, *, params: BM25Params | None = None, translate: bool = True) -> Answer:
+        """Answer a question in Indonesian, English or a mix; `translate=False` searches it as Indonesian only."""
+        if not translate:
+            return self.answer_groups(question, plan_query(question, self.analyzer), k, params=params)
+        plan = self.translator.plan(question[:MAX_QUESTION_CHARS])
+        return self.answer_groups(
+            question, plan.groups, k, params=params, language=plan.language, translations=plan.translations
+        )
 
     def answer_groups(
         self, question: str, groups: tuple[TermGroup, ...], k: int = 3, *, params: BM25Params | None = None, **extra: object

@@ -41,7 +41,8 @@ def test_search_json_contract(cli_index: Path):
     result = run("search", "--db", str(cli_index), "-k", "3", "--json", "Kenapa Bigo Live diancam diblokir?")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"query", "answered", "hits"}
+    assert set(answer) == {"query", "answered", "hits", "language", "translations"}
+    assert answer["language"] == "id" and answer["translations"] == {}
     assert answer["query"] == "Kenapa Bigo Live diancam diblokir?" and answer["answered"] is True
     assert len(answer["hits"]) == 3
     for hit in answer["hits"]:
@@ -95,3 +96,11 @@ def test_bad_arguments(cli_index: Path):
     assert run("search", "--db", str(cli_index), "-k", "0", "x").returncode == 2
     assert run("search", "--db", str(cli_index)).returncode == 2
     assert run("build", "--db", str(cli_index), "--b", "3").returncode == 2
+
+
+def test_search_json_for_an_english_question_shows_what_was_searched(cli_index: Path):
+    result = run("search", "--db", str(cli_index), "--json", "why was Bigo threatened with blocking?")
+    answer = json.loads(result.stdout)
+    assert answer["language"] == "en" and answer["answered"] is True
+    assert answer["translations"]["blocking"] == ["blokir"] and answer["translations"]["threatened"] == ["ancam"]
+    assert "Bigo" in answer["hits"][0]["text"]

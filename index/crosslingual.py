@@ -1,0 +1,335 @@
+"""English (and mixed) questions → Indonesian structured queries.
+
+Each English content word becomes one query term whose members are its Indonesian translations
+(Pirkola's structured query: tf summed, df of the union), so a word with eight translations weighs
+like a word with one. Translations come, in this order of trust, from the curated glossary
+(data/glossary_en_id.tsv), the FreeDict dictionary (data/freedict_en_id.tsv) and regular spelling
+correspondences (cognates: -tion→-si, -graphy→-grafi, c→k, …). Only translations whose analysed
+form is in the index vocabulary are kept, so the same data serves any corpus. Names, numbers,
+handles and URLs pass through untranslated.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Callable
+
+from .analysis import Analyzer, load_word_list, tokenize
+from .bm25 import TermGroup
+
+MAX_PHRASE_WORDS = 3
+# Raw tokens with case kept: words (with inner hyphens/apostrophes), numbers, handles, domains.
+_RAW_TOKEN_RE = re.compile(
+    r"@\w+|https?://\S+|[\w.-]*\w\.\w+|\d{1,4}(?:st|nd|rd|th)\b|\d+(?:[.,:/]\d+)*|\w+(?:['’-]\w+)*", re.IGNORECASE
+)
+_LATIN_WORD_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_POSSESSIVE_RE = re.compile(r"(?<=\w)['’]s$")
+_ORDINAL_RE = re.compile(r"(\d{1,4})(?:st|nd|rd|th)", re.IGNORECASE)
+
+# Regular English→Indonesian spelling correspondences, longest suffix first.
+_COGNATE_SUFFIXES = (
+    ("ization", "isasi"), ("isation", "isasi"), ("graphy", "grafi"), ("logy", "logi"), ("ical", "is"),
+    ("ics", "ika"), ("tion", "si"), ("sion", "si"), ("ssion", "si"), ("ence", "ensi"), ("ance", "ansi"),
+    ("ency", "ensi"), ("ancy", "ansi"), ("ity", "itas"), ("ty", "tas"), ("ism", "isme"), ("ist", "is"),
+    ("cratic", "krasi"), ("ential", "en"), ("ent", "en"), ("istic", "istik"), ("ist", "istik"),
+    ("ive", "if"), ("ian", "ia"), ("an", "a"), ("ic", "ik"), ("ary", "er"), ("ory", "ori"), ("ure", "ur"), ("ment", "men"), ("y", "i"),
+    ("er", "er"), ("or", "or"), ("al", "al"), ("e", ""), ("", ""),
+)
+_COGNATE_LETTERS = (("ph", "f"), ("th", "t"), ("qu", "kw"), ("x", "ks"), ("ck", "k"), ("sch", "sk"), ("ch", "k"))
+
+
+@dataclass(frozen=True, slots=True)
+class TranslatedQuery:
+    language: str  # "en", "id" or "mixed"
+    groups: tuple[TermGroup, ...]
+    translations: tuple[tuple[str, tuple[str, ...]], ...]  # (question word(s), Indonesian terms)
+
+
+def cognate_candidates(word: str) -> list[str]:
+    """Indonesian spellings an English word may have (pornography → pornografi, moderation → moderasi)."""
+    stems = []
+    for english, indonesian in _COGNATE_SUFFIXES:
+        if word.endswith(english) and len(word) - len(english) >= 3:
+            stems.append(word[: len(word) - len(english)] + indonesian)
+    candidates = []
+    for stem in stems:
+        spelled = stem
+        for english, indonesian in _COGNATE_LETTERS:
+            spelled = spelled.replace(english, indonesian)
+        spelled = re.sub(r"c(?=[eiy])", "s", spelled).replace("c", "k")
+        spelled = re.sub(r"([bcdfgklmnprstvz])\1", r"\1", spelled)  # commission → komisi
+        for candidate in (spelled, stem):
+            if candidate not in candidates:
+                candidates.append(candidate)
+    return candidates
+
+
+def _read_data(name: str) -> list[str]:
+    text = resources.files("index").joinpath("data", name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def load_glossary() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """english (lower case unless it is a name) → terms of the phrase, each a tuple of alternatives;
+    an empty tuple for phrases that carry nothing to search for ("how many")."""
+    glossary = {}
+    for line in _read_data("glossary_en_id.tsv"):
+        english, indonesian = line.split("\t", 1)
+        if indonesian.strip() == "-":
+            glossary[english.strip()] = ()
+            continue
+        parts = tuple(tuple(a.strip() for a in part.split(",") if a.strip()) for part in indonesian.split(";"))
+        glossary[english.strip()] = parts
+    return glossary
+
+
+@lru_cache(maxsize=1)
+def load_synonyms() -> dict[str, tuple[str, ...]]:
+    return {word: tuple(syns.split("|")) for word, syns in (line.split("\t", 1) for line in _read_data("wordnet_synonyms_en.tsv"))}
+
+
+def roman_numeral(number: int) -> str:
+    """10 → x: Indonesian news numbers events in Roman numerals (SEA Games XXII)."""
+    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, letters in numerals:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_dictionary() -> dict[str, tuple[str, ...]]:
+    return {head: tuple(ts.split("|")) for head, ts in (line.split("\t", 1) for line in _read_data("freedict_en_id.tsv"))}
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer() -> Callable[[str], str]:
+    import simplemma
+
+    return lambda word: simplemma.lemmatize(word, lang="en")
+
+
+@lru_cache(maxsize=1)
+def _language_detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.INDONESIAN).with_preloaded_language_models().build()
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> tuple[frozenset[str], frozenset[str]]:
+    return load_word_list("stopwords_en.txt"), load_word_list("stopwords_id.txt")
+
+
+def detect_language(question: str) -> str:
+    """'en' or 'id' for the question as a whole.
+
+    Function words vote first: on our dev questions the vote was right for 100 % of them, lingua
+    (restricted to English and Indonesian) for 97.9 %, misled by long runs of Indonesian names in
+    English questions (benchmarks/crosslingual_retrieval.py). Lingua decides when the vote is tied,
+    e.g. for questions without function words ("Bigo Live blocking").
+    """
+    text = " ".join(_RAW_TOKEN_RE.findall(question))
+    if not re.search(r"[^\W\d_]", text):
+        return "id"  # nothing to tell by: numbers, emoji, punctuation
+    english_words, indonesian_words = _function_words()
+    words = [w.lower() for w in text.split()]
+    vote = sum(w in english_words for w in words) - sum(w in indonesian_words for w in words)
+    if vote:
+        return "en" if vote > 0 else "id"
+    return lingua_language(text)
+
+
+def lingua_language(text: str) -> str:
+    confidences = _language_detector().compute_language_confidence_values(text)
+    return "en" if confidences and confidences[0].language.name == "ENGLISH" else "id"
+
+
+class Translator:
+    """Plans the query for a question in either language against one index's vocabulary."""
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        in_vocabulary: Callable[[str], bool],
+        *,
+        use_glossary: bool = True,
+        use_dictionary: bool = True,
+        use_cognates: bool = True,
+        structured: bool = True,
+    ) -> None:
+        """The use_* and structured switches exist for the ablation in benchmarks/crosslingual_retrieval.py."""
+        self.analyzer = analyzer
+        self.in_vocabulary = in_vocabulary
+        self.english_stopwords = load_word_list("stopwords_en.txt")
+        self.glossary = load_glossary() if use_glossary else {}
+        self.glossary_lower = {k.lower(): v for k, v in self.glossary.items() if not k[:1].isupper()}
+        self.dictionary = load_dictionary() if use_dictionary else {}
+        self.dictionary_lower = {k.lower(): v for k, v in self.dictionary.items() if not k[:1].isupper()}
+        self.use_cognates = use_cognates
+        self.synonyms = load_synonyms() if use_dictionary else {}
+        self.structured = structured
+        self.lemmatize = _lemmatizer()
+
+    # -- translation sources ------------------------------------------------------------------
+
+    def _indonesian_terms(self, surface: str) -> list[str]:
+        return [t for t in self.analyzer.analyze(surface) if self.in_vocabulary(t)]
+
+    def _alternatives_to_group(self, alternatives: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
+        """Single-term translations (one query term) and multi-term ones (each a phrase)."""
+        single: list[str] = []
+        phrases: list[list[str]] = []
+        for alternative in alternatives:
+            analyzed = self.analyzer.analyze(alternative)
+            if len(analyzed) == 1 and self.in_vocabulary(analyzed[0]):
+                if analyzed[0] not in single:
+                    single.append(analyzed[0])
+            elif len(analyzed) > 1 and all(self.in_vocabulary(t) for t in analyzed):
+                phrases.append(analyzed)
+        return single, phrases
+
+    def _lookup(self, word: str, is_name: bool) -> tuple[tuple[str, ...], ...] | None:
+        """Glossary entry (phrase of alternatives) or dictionary alternatives for one word or phrase.
+
+        A capitalised word is looked up as written first (US → AS, not us → kami); an acronym only as
+        written (SEA Games is not the sea)."""
+        lower = word.lower()
+        keys = [word] if is_name else []
+        if not (is_name and word.isupper() and len(word) > 1):
+            keys += [lower, self.lemmatize(lower)] if " " not in lower else [lower, " ".join(self.lemmatize(w) for w in lower.split())]
+        for key in keys:
+            entry = self.glossary.get(key) if key == word else self.glossary_lower.get(key)
+            if entry is not None:
+                return entry
+        for key in keys:
+            entry = self.dictionary.get(key) if key == word else self.dictionary_lower.get(key)
+            if entry:
+                return (entry,)
+        return None
+
+    def translate_word(self, word: str, is_name: bool = False) -> list[list[str]]:
+        """Query terms for one English word or phrase: a list of groups (alternatives), maybe empty."""
+        entry = self._lookup(word, is_name)
+        groups: list[list[str]] = []
+        if entry:
+            for alternatives in entry:
+                single, phrases = self._alternatives_to_group(alternatives)
+                if single:
+                    groups.append(single)
+                elif phrases and len(entry) == 1:
+                    groups.extend([[t] for t in phrases[0]])
+        if not groups and " " not in word and self.use_cognates:
+            lower = word.lower()
+            found = []
+            for candidate in cognate_candidates(lower) + cognate_candidates(self.lemmatize(lower)):
+                for term in self._indonesian_terms(candidate)[:1]:
+                    if term not in found:
+                        found.append(term)
+            if found:
+                groups.append(found)
+        if not groups and " " not in word:
+            # a WordNet synonym that the glossary or dictionary knows (announce → declare)
+            for synonym in self.synonyms.get(self.lemmatize(word.lower()), ()):
+                groups = self.translate_word(synonym)
+                if groups:
+                    break
+        return groups
+
+    # -- planning -------------------------------------------------------------------------------
+
+    def plan(self, question: str, language: str | None = None) -> TranslatedQuery:
+        language = language or detect_language(question)
+        # possessive 's carries nothing ("Indonesia's growth" → Indonesia growth)
+        raw = [_POSSESSIVE_RE.sub("", unicodedata.normalize("NFKC", t)) for t in _RAW_TOKEN_RE.findall(question)]
+        groups: list[TermGroup] = []
+        translations: list[tuple[str, tuple[str, ...]]] = []
+        used_translation = used_indonesian = False
+        i = 0
+        while i < len(raw):
+            token = raw[i]
+            lower = token.lower()
+            is_name = (token[:1].isupper() and i > 0) or (token.isupper() and len(token) > 1) or not _LATIN_WORD_RE.fullmatch(lower)
+            if language == "en" or not self._indonesian_terms(token):
+                # phrases first (longest), then the word itself
+                matched = False
+                for n in range(min(MAX_PHRASE_WORDS, len(raw) - i), 1, -1):
+                    phrase = " ".join(raw[i : i + n])
+                    entry = self._lookup(phrase, False)
+                    if entry == ():
+                        matched = True  # a function phrase such as "how many"
+                        i += n
+                        break
+                    phrase_groups = self.translate_word(phrase, is_name=False) if entry else []
+                    if phrase_groups:
+                        groups += [TermGroup(tuple(g), 1.0, phrase) for g in phrase_groups]
+                        translations.append((phrase, tuple(t for g in phrase_groups for t in g)))
+                        used_translation = matched = True
+                        i += n
+                        break
+                if matched:
+                    continue
+                if lower in self.english_stopwords and not token.isupper():
+                    i += 1
+                    continue
+                if ordinal := _ORDINAL_RE.fullmatch(token):
+                    number = int(ordinal.group(1))
+                    groups.append(TermGroup((ordinal.group(1), roman_numeral(number)), 1.0, token))
+                    translations.append((token, (ordinal.group(1), roman_numeral(number))))
+                    used_translation = True
+                    i += 1
+                    continue
+                word_groups = self.translate_word(token, is_name=is_name) if _LATIN_WORD_RE.fullmatch(lower) else []
+                if is_name:
+                    # names pass through; a known name also brings its translations (China → Tiongkok)
+                    own = [term for piece in tokenize(lower) if (term := self.analyzer.term(piece))]
+                    if len(own) > 1:  # GA-181: each part is a term of its own
+                        groups += [TermGroup((t,), 1.0, token) for t in own]
+                        i += 1
+                        continue
+                    merged = list(dict.fromkeys(own + [t for g in word_groups for t in g]))
+                    if merged:
+                        groups.append(TermGroup(tuple(merged), 1.0, token))
+                        if set(merged) != set(own):
+                            translations.append((token, tuple(t for t in merged if t not in own)))
+                elif word_groups:
+                    groups += [TermGroup(tuple(g), 1.0, token) for g in word_groups]
+                    translations.append((token, tuple(t for g in word_groups for t in g)))
+                    used_translation = True
+                elif own := self._indonesian_terms(token):
+                    groups += [TermGroup((t,), 1.0, token) for t in own]  # an Indonesian word in an English question
+                    used_indonesian = True
+                else:
+                    # unknown word: kept as a term that matches nothing, so it still counts against coverage
+                    for term in self.analyzer.analyze(token):
+                        groups.append(TermGroup((term,), 1.0, token))
+                i += 1
+                continue
+            groups += [TermGroup((t,), 1.0, token) for t in self.analyzer.analyze(token)]
+            used_indonesian = True
+            i += 1
+        if language == "en" and used_indonesian:
+            language = "mixed"
+        elif language == "id" and used_translation:
+            language = "mixed"
+        if not self.structured:
+            # flat query (for comparison): every translation is a query term of its own
+            groups = [TermGroup((t,), g.weight, g.label) for g in groups for t in g.terms]
+        return TranslatedQuery(language, _merge_duplicates(groups), tuple(translations))
+
+
+def _merge_duplicates(groups: list[TermGroup]) -> tuple[TermGroup, ...]:
+    """The same query term asked twice weighs twice, as in BM25Okapi's loop over query tokens."""
+    merged: dict[tuple[str, ...], TermGroup] = {}
+    for group in groups:
+        if not group.terms:
+            continue
+        previous = merged.get(group.terms)
+        merged[group.terms] = TermGroup(group.terms, (previous.weight if previous else 0.0) + group.weight, previous.label if previous else group.label)
+    return tuple(merged.values())

@@ -1,0 +1,140 @@
+"""English → Indonesian query planning, on a fixed vocabulary (no index needed)."""
+import time
+from pathlib import Path
+
+import pytest
+
+from index.analysis import get_analyzer
+from index.crosslingual import Translator, cognate_candidates, detect_language, roman_numeral
+from index.search import AnswerService, plan_query
+
+VOCABULARY = {
+    "blokir", "ancam", "bigo", "live", "judi", "online", "pornografi", "moderasi", "konten", "universitas",
+    "tiktok", "bagi", "data", "guna", "perintah", "china", "tiongkok", "as", "larang", "angkat", "udara",
+    "lin", "surat", "tegur", "ingat", "x", "10", "sea", "games", "presiden", "akun", "hapus", "investasi",
+    "tim", "kementerian", "menteri", "denda", "baik",
+}
+
+
+@pytest.fixture(scope="module")
+def translator() -> Translator:
+    return Translator(get_analyzer(), VOCABULARY.__contains__)
+
+
+def terms_of(plan):
+    return [set(g.terms) for g in plan.groups]
+
+
+def test_cognates_follow_spelling_correspondences():
+    assert "pornografi" in cognate_candidates("pornography")
+    assert "moderasi" in cognate_candidates("moderation")
+    assert "universitas" in cognate_candidates("university")
+    assert "komisi" in cognate_candidates("commission")
+    assert "demokrasi" in cognate_candidates("democratic")
+
+
+def test_bigo_question_becomes_structured_indonesian_query(translator: Translator):
+    plan = translator.plan("why was Bigo threatened with blocking?")
+    assert plan.language == "en"
+    assert terms_of(plan) == [{"bigo"}, {"ancam"}, {"blokir"}]
+    assert dict(plan.translations) == {"threatened": ("ancam",), "blocking": ("blokir",)}
+
+
+def test_each_english_word_is_one_query_term_whatever_its_translations(translator: Translator):
+    plan = translator.plan("Did the government ban pornography?")
+    assert {"larang", "blokir"} in terms_of(plan)  # ban → one term with two members
+    assert {"pornografi"} in terms_of(plan)  # via cognates
+    assert all(g.weight == 1.0 for g in plan.groups)
+
+
+def test_glossary_beats_dictionary_senses(translator: Translator):
+    # FreeDict gives fine → baik (good); in the news it is a penalty
+    assert terms_of(translator.plan("a fine for TikTok")) == [{"denda"}, {"tiktok"}]
+
+
+def test_phrases_are_translated_as_phrases(translator: Translator):
+    assert terms_of(translator.plan("online gambling content")) == [{"judi"}, {"online"}, {"konten"}]
+    assert terms_of(translator.plan("a warning letter")) == [{"surat"}, {"tegur", "ingat"}]
+
+
+def test_names_pass_through_and_do_not_collide(translator: Translator):
+    # "US" is the United States (AS), not the pronoun; "Dan" in "Lin Dan" is not the Indonesian "dan"
+    assert {"us", "as"} in terms_of(translator.plan("Did the US ban TikTok?"))
+    lin_dan = translator.plan("How many times did Lin Dan lose?")
+    assert {"lin"} in terms_of(lin_dan) and not any("dan" in g for g in terms_of(lin_dan))
+    # an acronym is not translated as a common word: SEA Games are not the sea
+    assert terms_of(translator.plan("Where were the 10th SEA Games held?"))[:3] == [{"10", "x"}, {"sea"}, {"games"}]
+
+
+def test_capitalised_country_brings_its_translations(translator: Translator):
+    plan = translator.plan("Does TikTok share data with China?")
+    assert {"china", "tiongkok"} in terms_of(plan)
+
+
+def test_indonesian_questions_are_planned_exactly_as_before(translator: Translator):
+    analyzer = get_analyzer()
+    for question in ["Kenapa Bigo Live diancam diblokir?", "Apakah TikTok membagikan data pengguna ke pemerintah China?"]:
+        plan = translator.plan(question)
+        assert plan.language == "id" and plan.translations == ()
+        assert [(g.terms, g.weight) for g in plan.groups] == [(g.terms, g.weight) for g in plan_query(question, analyzer)]
+
+
+def test_mixed_question_translates_only_the_english_words(translator: Translator):
+    plan = translator.plan("Apakah TikTok share data user ke pemerintah China?")
+    assert plan.language == "mixed"
+    assert dict(plan.translations) == {"share": ("bagi",), "user": ("guna",)}
+    assert {"perintah"} in terms_of(plan)
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("Bigo Live blocking", "en"),
+        ("why was Bigo blocked", "en"),
+        ("Kenapa Bigo diblokir", "id"),
+        ("TikTok data pengguna", "id"),
+        ("What is the capital of France?", "en"),
+        ("Siapa presiden Prancis?", "id"),
+        ("2024 ???", "id"),
+    ],
+)
+def test_language_of_short_questions(question: str, language: str):
+    assert detect_language(question) == language
+
+
+def test_roman_numerals():
+    assert [roman_numeral(n) for n in (10, 22, 4, 1999)] == ["x", "xxii", "iv", "mcmxcix"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "asdfgh qwerty zxcvbn",
+        "Wie heißt die Hauptstadt von Frankreich?",
+        "the of and is was what who",
+        "What is the capital of France?",
+        "Who won the 2022 World Cup final?",
+    ],
+)
+def test_english_questions_the_corpus_cannot_answer(seed_index: Path, question: str):
+    answer = AnswerService(seed_index).answer(question)
+    assert not answer.answered
+
+
+def test_ten_thousand_characters_of_english_is_an_ordinary_answer(seed_index: Path):
+    service = AnswerService(seed_index)
+    text = ("The government threatened to block the streaming app because of gambling content. " * 130)[:10_000]
+    started = time.perf_counter()
+    answer = service.answer(text)
+    elapsed = time.perf_counter() - started
+    assert answer.query == text and answer.language == "en"
+    assert answer.hits  # it still searches what it could read
+    print(f"10,000 characters of English answered in {elapsed * 1000:.0f} ms")
+
+
+def test_english_bigo_question_cites_with_translations(seed_index: Path):
+    answer = AnswerService(seed_index).answer("why was Bigo threatened with blocking?")
+    assert answer.answered and answer.language == "en"
+    assert ("blocking", ("blokir",)) in answer.translations
+    assert any("pemblokiran aplikasi Bigo Live" in h.text for h in answer.hits)
+    assert "ancaman pemblokiran" in answer.hits[0].text
