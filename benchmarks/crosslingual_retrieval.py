@@ -24,9 +24,9 @@ from index.search import AnswerService  # noqa: E402
 from index.store import build_index  # noqa: E402
 
 
-def load_english_dev() -> list[tuple[int, str]]:
+def load_english_dev(name: str = "facqa_valid_en.tsv") -> list[tuple[int, str]]:
     rows = []
-    for line in (ROOT / "benchmarks" / "data" / "facqa_valid_en.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / "benchmarks" / "data" / name).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             index, question = line.split("\t", 1)
             rows.append((int(index), question.strip()))
@@ -84,6 +84,18 @@ def main() -> None:
         print(f"{len(dev)} FacQA valid questions, Indonesian originals vs. hand-made English translations")
         print(f"{'system':42} {'MRR@10':>7} {'R@1':>6} {'R@5':>6}")
         for name, metrics in rows:
+            print(f"{name:42} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
+
+        heldout = load_english_dev("facqa_train_en_heldout.tsv")
+        heldout_gold = [twins[questions["train"][i].gold_doc_id] for i, _ in heldout]
+        print(f"\nheld-out check: {len(heldout)} FacQA train questions translated after the method was built")
+        for name, qs, translate in (
+            ("Indonesian originals", [questions["train"][i].question for i, _ in heldout], True),
+            ("English, plain BM25", [q for _, q in heldout], False),
+            ("English, cross-lingual", [q for _, q in heldout], True),
+        ):
+            rankings = [[h.doc_id for h in service.answer(q, 10, translate=translate).hits] for q in qs]
+            metrics = rank_metrics(rankings, heldout_gold)
             print(f"{name:42} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
 
         translator = service.translator
