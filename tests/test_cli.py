@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from support import REPO
 
 HIT_FIELDS = {"doc_id", "position", "heading", "text", "best_sentence", "score", "title", "source", "date", "url"}
 

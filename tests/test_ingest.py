@@ -10,7 +10,7 @@ from index.ingest import (
     split_front_matter,
 )
 
-from conftest import MESSY_ARTICLE, WRAPPED_ARTICLE
+from support import MESSY_ARTICLE, WRAPPED_ARTICLE
 
 BOILERPLATE = ("Baca Juga", "Baca juga", "Advertisement", "Bagikan", "Share this", "Scroll to continue", "Tonton juga")
 RELATED_HEADLINES = ("Harga Cabai", "Timnas Menang", "Lima Aplikasi Diblokir")

@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from support import REPO
 
 
 def run_bot(env: dict[str, str], stdin: str, cwd: Path = REPO) -> subprocess.CompletedProcess:

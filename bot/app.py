@@ -1,0 +1,96 @@
+"""build_application: the PTB Application with its handlers, defaults and services."""
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from index.search import AnswerService
+
+from . import handlers
+from .config import Settings
+from .feedback import FeedbackStore
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("start", "What this bot does, with examples"),
+    BotCommand("help", "How to ask"),
+    BotCommand("ask", "Ask a question (in groups)"),
+    BotCommand("sources", "The articles indexed"),
+    BotCommand("about", "Index size and build time"),
+]
+
+
+def build_application(settings: Settings, service: AnswerService) -> Application:
+    async def post_init(application: Application) -> None:
+        application.bot_data["service"] = service
+        application.bot_data["feedback"] = FeedbackStore(settings.feedback_db)
+        application.bot_data["settings"] = settings
+        await application.bot.set_my_commands(COMMANDS)
+        log.info("bot @%s ready", application.bot.username)
+
+    async def post_shutdown(application: Application) -> None:
+        feedback = application.bot_data.get("feedback")
+        if feedback:
+            feedback.close()
+        service.close()
+
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .concurrent_updates(16)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .read_timeout(30)
+        .write_timeout(30)
+        .get_updates_read_timeout(40)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url).base_file_url(settings.base_file_url)
+    application = builder.build()
+
+    admin_only = filters.User(user_id=list(settings.admin_ids)) if settings.admin_ids else None
+    application.add_handler(CommandHandler("start", handlers.on_start))
+    application.add_handler(CommandHandler("help", handlers.on_help))
+    application.add_handler(CommandHandler("ask", handlers.on_ask))
+    application.add_handler(CommandHandler("sources", handlers.on_sources))
+    application.add_handler(CommandHandler("about", handlers.on_about))
+    for command in ("reindex", "stats"):
+        refusal = ~admin_only if admin_only is not None else filters.ALL
+        application.add_handler(CommandHandler(command, handlers.on_reindex_not_allowed, filters=refusal))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.on_unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT, handlers.on_text))
+    application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_not_text))
+    application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    application.add_handler(InlineQueryHandler(handlers.on_inline))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def run(settings: Settings, service: AnswerService) -> None:
+    application = build_application(settings, service)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

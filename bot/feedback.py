@@ -1,0 +1,83 @@
+"""Questions asked and 👍/👎 feedback, in their own SQLite file so they survive reindexing and restarts.
+
+The only module in bot/ that writes SQL. Question text is stored here (for "More results" and for
+admins' statistics), never written to the logs.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedQuestion:
+    question_id: int
+    question: str
+    language: str
+    answered: bool
+    index_built_at: str
+
+
+class FeedbackStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
+        self.db.execute("PRAGMA journal_mode = WAL")
+        if "questions" not in self.db.table_names():
+            self.db["questions"].create(
+                {"question_id": int, "asked_at": float, "chat_type": str, "language": str, "answered": int,
+                 "top_doc_id": str, "index_built_at": str, "question": str},
+                pk="question_id",
+            )
+        if "feedback" not in self.db.table_names():
+            self.db["feedback"].create(
+                {"question_id": int, "user_id": int, "vote": int, "at": float},
+                pk=("question_id", "user_id"),
+                foreign_keys=[("question_id", "questions", "question_id")],
+            )
+
+    def log_question(self, question: str, *, chat_type: str, language: str, answered: bool, top_doc_id: str | None, index_built_at: str) -> int:
+        with self._lock, self.db.conn:
+            cursor = self.db.execute(
+                "INSERT INTO questions (asked_at, chat_type, language, answered, top_doc_id, index_built_at, question) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), chat_type, language, int(answered), top_doc_id, index_built_at, question),
+            )
+            return int(cursor.lastrowid)
+
+    def question(self, question_id: int) -> LoggedQuestion | None:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT question_id, question, language, answered, index_built_at FROM questions WHERE question_id = ?", (question_id,)
+            ).fetchone()
+        return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
+
+    def record_vote(self, question_id: int, user_id: int, vote: int) -> None:
+        """One vote per user and answer; voting again replaces the earlier vote."""
+        with self._lock, self.db.conn:
+            self.db.execute(
+                "INSERT INTO feedback (question_id, user_id, vote, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
+                (question_id, user_id, vote, time.time()),
+            )
+
+    def stats(self, top: int = 5) -> dict[str, object]:
+        with self._lock:
+            asked, answered = self.db.execute("SELECT count(*), coalesce(sum(answered), 0) FROM questions").fetchone()
+            up, down = self.db.execute(
+                "SELECT coalesce(sum(vote > 0), 0), coalesce(sum(vote < 0), 0) FROM feedback"
+            ).fetchone()
+            unanswered = self.db.execute(
+                "SELECT question, count(*) AS n FROM questions WHERE answered = 0 AND trim(question) != '' "
+                "GROUP BY lower(trim(question)) ORDER BY n DESC, max(asked_at) DESC LIMIT ?",
+                (top,),
+            ).fetchall()
+        return {"asked": asked, "answered": answered, "up": up, "down": down, "top_unanswered": unanswered}
+
+    def close(self) -> None:
+        self.db.conn.close()

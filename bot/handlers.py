@@ -1,0 +1,261 @@
+"""Telegram handlers: one coroutine per update kind, all asking the same answer service.
+
+Searching runs in a worker thread (asyncio.to_thread) so the event loop keeps serving other chats.
+Nothing about ranking or citing lives here: handlers decide *whether* to answer (private chat,
+mention, reply, /ask), call the service, and send what bot/render.py made of the Answer.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable, TypeVar
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ContextTypes
+
+from index.search import Answer, AnswerService
+
+from . import render
+from .feedback import FeedbackStore
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SEARCH_DEPTH = 12  # hits fetched per question: three per page, "More results" pages through the rest
+SEND_ATTEMPTS = 5
+
+
+def _markup(keyboard: render.Keyboard) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard.rows])
+
+
+async def send_reliably(send: Callable[[], Awaitable[T]]) -> T:
+    """Retry a Bot API call on 429 and 5xx; not on 400 (our bug) nor on timeouts (it may have arrived)."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            return await send()
+        except RetryAfter as error:  # the rate limiter already retried; wait as told and go on
+            if attempt == SEND_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(error.retry_after.total_seconds() if hasattr(error.retry_after, "total_seconds") else float(error.retry_after))
+        except (BadRequest, Forbidden, TimedOut):
+            raise
+        except NetworkError:
+            if attempt == SEND_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _services(context: ContextTypes.DEFAULT_TYPE) -> tuple[AnswerService, FeedbackStore]:
+    return context.bot_data["service"], context.bot_data["feedback"]
+
+
+def _search(service: AnswerService, question: str, k: int = SEARCH_DEPTH) -> Answer:
+    service.refresh()  # a rebuilt index is picked up between questions, never during one
+    return service.answer(question, k)
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Search, log, and reply with cited excerpts (or an honest "I don't know")."""
+    message = update.effective_message
+    service, feedback = _services(context)
+    await _chat_action(context, message.chat_id)
+    answer = await asyncio.to_thread(_search, service, question)
+    question_id = await asyncio.to_thread(
+        feedback.log_question,
+        question,
+        chat_type=message.chat.type,
+        language=answer.language,
+        answered=answer.answered,
+        top_doc_id=answer.hits[0].doc_id if answer.answered else None,
+        index_built_at=service.meta.built_at,
+    )
+    log.info("question %d: language=%s answered=%s hits=%d", question_id, answer.language, answer.answered, len(answer.hits))
+    if not answer.answered:
+        sources = await asyncio.to_thread(service.reader.documents)
+        text = render.render_no_answer(answer, sources)
+        await send_reliably(lambda: message.reply_text(text, do_quote=True))
+        return
+    await send_pages(message, answer, question_id, start=0)
+
+
+async def send_pages(message: Message, answer: Answer, question_id: int, start: int) -> None:
+    texts = render.render_answer(answer, start)
+    end = start + render.EXCERPTS_PER_MESSAGE
+    next_start = end if len(answer.hits) > end else None
+    keyboard = _markup(render.answer_keyboard(question_id, next_start))
+    for index, text in enumerate(texts):
+        markup = keyboard if index == len(texts) - 1 else None
+        await send_reliably(lambda text=text, markup=markup: message.reply_text(text, reply_markup=markup, do_quote=True))
+
+
+async def _chat_action(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except (NetworkError, RetryAfter):
+        pass  # only a courtesy; the answer itself is retried
+
+
+def _addressed_question(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """The question in a group message meant for us (mention or reply), or None to stay silent."""
+    text = message.text or ""
+    mention = f"@{bot_username}".lower()
+    mentioned = any(
+        entity.type == MessageEntity.MENTION and message.parse_entity(entity).lower() == mention
+        for entity in message.entities or ()
+    )
+    replied = bool(message.reply_to_message and message.reply_to_message.from_user and message.reply_to_message.from_user.id == bot_id)
+    if not (mentioned or replied):
+        return None
+    if mentioned:
+        for entity in reversed(message.entities or ()):
+            if entity.type == MessageEntity.MENTION and message.parse_entity(entity).lower() == mention:
+                start = len(text.encode("utf-16-le")[: entity.offset * 2].decode("utf-16-le"))
+                end = len(text.encode("utf-16-le")[: (entity.offset + entity.length) * 2].decode("utf-16-le"))
+                text = text[:start] + text[end:]
+    return text.strip()
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    private = message.chat.type == ChatType.PRIVATE
+    if update.edited_message and not private:
+        return  # in groups an edit is not a new question
+    if private:
+        question = message.text.strip()
+    else:
+        question = _addressed_question(message, context.bot.username, context.bot.id)
+        if question is None:
+            return
+    if not question:
+        await send_reliably(lambda: message.reply_text(render.ASK_USAGE_TEXT, do_quote=True))
+        return
+    await answer_question(update, context, question)
+
+
+async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    question = " ".join(context.args or []).strip()
+    if not question:
+        await send_reliably(lambda: message.reply_text(render.ASK_USAGE_TEXT, do_quote=True))
+        return
+    await answer_question(update, context, question)
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_reliably(lambda: update.effective_message.reply_text(render.START_TEXT))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_reliably(lambda: update.effective_message.reply_text(render.HELP_TEXT))
+
+
+async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    service, _ = _services(context)
+    sources = await asyncio.to_thread(service.reader.documents)
+    for text in render.render_sources(sources):
+        await send_reliably(lambda text=text: update.effective_message.reply_text(text))
+
+
+async def on_about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    service, _ = _services(context)
+    await asyncio.to_thread(service.refresh)
+    text = render.render_about(service.meta, service.meta.documents)
+    await send_reliably(lambda: update.effective_message.reply_text(text))
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or update.edited_message:
+        return
+    if message.chat.type == ChatType.PRIVATE:
+        await send_reliably(lambda: message.reply_text(render.UNKNOWN_COMMAND_TEXT, do_quote=True))
+    # in groups an unknown command may belong to another bot: stay silent
+
+
+async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice…: a hint in private chats, silence in groups."""
+    message = update.effective_message
+    if message is None or message.chat.type != ChatType.PRIVATE or update.edited_message:
+        return
+    await send_reliably(lambda: message.reply_text(render.NOT_TEXT_HINT, do_quote=True))
+
+
+async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    parsed = render.parse_callback(query.data)
+    service, feedback = _services(context)
+    logged = await asyncio.to_thread(feedback.question, parsed[1]) if parsed else None
+    if parsed is None or logged is None:
+        await send_reliably(lambda: query.answer("This button is no longer valid. Please ask again.", show_alert=False))
+        return
+    kind, question_id, value = parsed
+    if kind == render.CALLBACK_VOTE:
+        await asyncio.to_thread(feedback.record_vote, question_id, query.from_user.id, value)
+        await send_reliably(lambda: query.answer("Thanks for the feedback!"))
+        return
+    await asyncio.to_thread(service.refresh)
+    if logged.index_built_at != service.meta.built_at:
+        await send_reliably(lambda: query.answer(
+            "The articles were re-indexed since this answer, so these buttons are out of date. Please ask again.", show_alert=True))
+        return
+    answer = await asyncio.to_thread(_search, service, logged.question, value + render.EXCERPTS_PER_MESSAGE + 1)
+    if len(answer.hits) <= value or query.message is None:
+        await send_reliably(lambda: query.answer("No more results."))
+        return
+    await send_reliably(lambda: query.answer())
+    await send_pages(query.message, answer, question_id, start=value)
+
+
+async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    inline = update.inline_query
+    question = (inline.query or "").strip()
+    if not question:
+        button = InlineQueryResultsButton(text="Type a question about platform policy…", start_parameter="inline")
+        await send_reliably(lambda: inline.answer([], button=button, cache_time=300))
+        return
+    service, _ = _services(context)
+    answer = await asyncio.to_thread(_search, service, question, 5)
+    if not answer.answered:
+        button = InlineQueryResultsButton(text="No cited answer found — try other words", start_parameter="noanswer")
+        await send_reliably(lambda: inline.answer([], button=button, cache_time=30))
+        return
+    results = [
+        InlineQueryResultArticle(
+            id=f"{hit.paragraph_id}",
+            title=render.inline_title(hit),
+            description=hit.best_sentence[:200],
+            input_message_content=InputTextMessageContent(render.excerpt_html(hit, text_limit=3000), parse_mode=ParseMode.HTML),
+        )
+        for hit in answer.hits
+    ]
+    await send_reliably(lambda: inline.answer(results, cache_time=30))
+
+
+async def on_reindex_not_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    log.warning("admin command refused for user %s", update.effective_user.id if update.effective_user else "?")
+    await send_reliably(lambda: message.reply_text("Sorry, only the bot's admins can do that.", do_quote=True))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message and update.effective_chat:
+        try:
+            await update.effective_message.reply_text(render.ERROR_TEXT)
+        except Exception:  # noqa: BLE001 - the apology is best effort; the error is already logged
+            log.warning("could not send the apology either")

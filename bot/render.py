@@ -1,0 +1,192 @@
+"""Answer → Telegram HTML messages and button data. Pure: strings in, strings out.
+
+Everything from the corpus or the user goes through html.escape. Messages stay under Telegram's
+4096-character limit (counted in UTF-16 code units, as Telegram counts), splitting between excerpts
+and shortening a single excerpt that would not fit on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from index.present import searched_line
+from index.search import Answer, Hit
+
+MESSAGE_LIMIT = 4096
+BUDGET = 3900  # headroom below the limit for the joins between blocks
+EXCERPTS_PER_MESSAGE = 3
+CALLBACK_MORE = "m"
+CALLBACK_VOTE = "f"
+
+START_TEXT = (
+    "I answer questions about platform policy in Indonesian news — blocking, content moderation, user data — "
+    "by quoting the paragraph that answers, with where it comes from.\n\n"
+    "Ask in English or Indonesian, for example:\n"
+    "• <i>Why was Bigo threatened with blocking?</i>\n"
+    "• <i>Apakah TikTok membagikan data pengguna ke pemerintah China?</i>\n\n"
+    "In groups, mention me or use /ask. /sources lists the articles I know."
+)
+HELP_TEXT = (
+    "<b>How to ask</b>\n"
+    "Send a question as a message (in groups: mention me, reply to me, or /ask <i>question</i>).\n"
+    "Name the platform, the institution or the event: <i>Bigo Live blokir</i>, <i>TikTok data pengguna</i>.\n\n"
+    "/sources — the articles I search\n/about — index size and build time\n/ask — ask in a group\n\n"
+    "Each answer quotes up to three paragraphs, the best sentence in bold, with outlet, title, date and link. "
+    "👍/👎 tell us whether it helped. Inline: type my @username and a question in any chat."
+)
+NOT_TEXT_HINT = "I can only read text questions. Please type your question as a message."
+UNKNOWN_COMMAND_TEXT = "I don't know that command. /help lists what I can do."
+ASK_USAGE_TEXT = "Usage: /ask <i>your question</i> — for example /ask Kenapa Bigo Live diancam diblokir?"
+ERROR_TEXT = "Sorry, something went wrong while answering. Please try again in a moment."
+
+
+@dataclass(frozen=True, slots=True)
+class Keyboard:
+    """Button rows as (label, callback data); the handler turns them into Telegram markup."""
+
+    rows: tuple[tuple[tuple[str, str], ...], ...]
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def highlighted(text: str, sentence: str, limit: int | None = None) -> str:
+    """The paragraph, escaped, with its best sentence in bold; cut to `limit` characters if given."""
+    if limit is not None and len(text) > limit:
+        text = text[: max(limit - 1, 0)].rsplit(" ", 1)[0] + "…"
+    start = text.find(sentence) if sentence else -1
+    if start < 0:
+        return escape(text)
+    end = start + len(sentence)
+    return f"{escape(text[:start])}<b>{escape(text[start:end])}</b>{escape(text[end:])}"
+
+
+def citation_html(hit: Hit) -> str:
+    """Outlet, title, date, link — whatever is known, nothing invented."""
+    c = hit.citation
+    parts = []
+    if c.source:
+        parts.append(f"<b>{escape(c.source)}</b>")
+    if c.title:
+        parts.append(f"“{escape(c.title)}”")
+    if c.date:
+        parts.append(escape(c.date))
+    if c.url:
+        parts.append(f'<a href="{escape(c.url, quote=True)}">link</a>')
+    if not parts:
+        parts.append(escape(hit.doc_id))
+    return "— " + " · ".join(parts)
+
+
+def excerpt_html(hit: Hit, number: int | None = None, text_limit: int | None = None) -> str:
+    heading = f"<i>{escape(hit.citation.heading)}</i>\n" if hit.citation.heading else ""
+    prefix = f"{number}. " if number is not None else ""
+    return f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n{citation_html(hit)}"
+
+
+def _fit(block_for_limit, budget: int) -> str:
+    """The block, shortened until it fits the budget (a paragraph longer than a whole message)."""
+    block = block_for_limit(None)
+    limit = 3000
+    while utf16_length(block) > budget and limit > 50:
+        block = block_for_limit(limit)
+        limit = int(limit * 0.8)
+    return block
+
+
+def pack_messages(blocks: list[str], budget: int = BUDGET) -> list[str]:
+    """Blocks joined by blank lines into as few messages as fit, never splitting a block."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if utf16_length(candidate) <= budget:
+            current = candidate
+        else:
+            if current:
+                messages.append(current)
+            current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def render_answer(answer: Answer, start: int = 0, count: int = EXCERPTS_PER_MESSAGE) -> list[str]:
+    """HTML messages for hits[start:start+count] of an answered question."""
+    blocks = [
+        _fit(lambda limit, hit=hit, n=n: excerpt_html(hit, n, limit), BUDGET)
+        for n, hit in enumerate(answer.hits[start : start + count], start=start + 1)
+    ]
+    if answer.translations:
+        blocks.append(f"<i>searched: {escape(searched_line(answer))}</i>")
+    return pack_messages(blocks)
+
+
+def render_no_answer(answer: Answer, sources: list[dict[str, object]], max_sources: int = 8) -> str:
+    lines = ["I couldn't find a paragraph that answers this, so I won't guess."]
+    if answer.translations:
+        lines.append(f"<i>searched: {escape(searched_line(answer))}</i>")
+    lines.append(
+        "Try naming the platform, the institution or the event (e.g. <i>Bigo Live blokir</i>, "
+        "<i>TikTok data pengguna</i>), or ask in Indonesian."
+    )
+    if sources:
+        lines.append("\n<b>What I know about:</b>")
+        lines += [f"• {source_line(s)}" for s in sources[:max_sources]]
+        if len(sources) > max_sources:
+            lines.append(f"… and {len(sources) - max_sources} more: /sources")
+    return "\n".join(lines)
+
+
+def source_line(source: dict[str, object]) -> str:
+    title = escape(str(source.get("title") or source.get("doc_id")))
+    details = [escape(str(v)) for v in (source.get("source"), source.get("date")) if v]
+    link = f' — <a href="{escape(str(source["url"]), quote=True)}">link</a>' if source.get("url") else ""
+    return f"{title}" + (f" ({', '.join(details)})" if details else "") + link
+
+
+def render_sources(sources: list[dict[str, object]]) -> list[str]:
+    if not sources:
+        return ["No articles are indexed yet."]
+    header = f"<b>{len(sources)} articles indexed</b>"
+    return pack_messages([header] + [f"• {source_line(s)}" for s in sources])
+
+
+def render_about(meta, sources_count: int) -> str:
+    return (
+        "<b>About this index</b>\n"
+        f"{meta.documents} articles, {meta.paragraphs} paragraphs, {meta.terms} terms\n"
+        f"built {escape(meta.built_at)} with {escape(meta.analyzer)} v{meta.analyzer_version}, BM25 k1={meta.k1} b={meta.b}\n"
+        "Questions in English are translated to Indonesian search terms (FreeDict, CC BY-SA 3.0; WordNet)."
+    )
+
+
+def answer_keyboard(question_id: int, next_start: int | None) -> Keyboard:
+    rows = []
+    if next_start is not None:
+        rows.append((("More results", f"{CALLBACK_MORE}:{question_id}:{next_start}"),))
+    rows.append((("👍", f"{CALLBACK_VOTE}:{question_id}:1"), ("👎", f"{CALLBACK_VOTE}:{question_id}:-1")))
+    return Keyboard(tuple(rows))
+
+
+def parse_callback(data: str | None) -> tuple[str, int, int] | None:
+    """(kind, question id, value) for our own buttons, None for anything else (forged, stale)."""
+    if not data or len(data.encode()) > 64:
+        return None
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] not in (CALLBACK_MORE, CALLBACK_VOTE):
+        return None
+    try:
+        question_id, value = int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    if question_id <= 0 or (parts[0] == CALLBACK_VOTE and value not in (1, -1)) or (parts[0] == CALLBACK_MORE and not 0 < value <= 100):
+        return None
+    return parts[0], question_id, value
+
+
+def inline_title(hit: Hit) -> str:
+    c = hit.citation
+    title = " — ".join(p for p in (c.source, c.title) if p) or hit.doc_id
+    return title[:120]

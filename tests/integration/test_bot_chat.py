@@ -1,0 +1,138 @@
+"""The real bot process, driven through the local fake Bot API: private chats, groups, commands, inline."""
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import time
+
+import pytest
+
+from fakebotapi import FakeBotAPI, parse_telegram_html
+
+_chat_ids = itertools.count(5001)
+
+
+def new_chat() -> int:
+    return next(_chat_ids)
+
+
+def group_chat() -> int:
+    return -next(_chat_ids)
+
+
+def assert_silent(api: FakeBotAPI, chat_id: int, seconds: float = 0.6) -> None:
+    time.sleep(seconds)
+    assert api.messages_in(chat_id) == []
+
+
+def test_commands_are_registered_at_start(api: FakeBotAPI, bot):
+    assert [c["command"] for c in api.commands] == ["start", "help", "ask", "sources", "about"]
+
+
+def test_private_question_gets_cited_excerpts_with_buttons(api: FakeBotAPI, bot):
+    chat = new_chat()
+    question = api.send_text(chat, "Apakah TikTok membagikan data pengguna ke pemerintah China?")
+    reply = api.wait_reply(question)
+    assert reply.html.startswith("1. <blockquote>")
+    assert "<b>ByteDance juga kembali menegaskan jika TikTok tak pernah membagikan data pengguna AS" in reply.html
+    assert "— “Platform TikTok masih berupaya" in reply.text  # citation: title from the lead, no invented outlet or URL
+    buttons = [b for row in reply.reply_markup["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["More results", "👍", "👎"]
+    assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+    assert len(api.replies_to(question)) == 1
+
+
+def test_english_question_says_what_was_searched(api: FakeBotAPI, bot):
+    question = api.send_text(new_chat(), "why was Bigo threatened with blocking?")
+    reply = api.wait_reply(question)
+    assert "searched: ancam ← threatened; blokir ← blocking" in reply.text
+    assert "Liputan6.com" in reply.text and "2024-09-17" in reply.text
+
+
+def test_no_answer_is_said_plainly_with_what_the_corpus_covers(api: FakeBotAPI, bot):
+    question = api.send_text(new_chat(), "What is the capital of France?")
+    reply = api.wait_reply(question)
+    assert "couldn't find a paragraph that answers this" in reply.text
+    assert "What I know about:" in reply.text and "Bigo Live diketahui telah melakukan pertemuan" in reply.text
+    assert "buttons" not in reply.html and reply.reply_markup is None
+    with sqlite3.connect(bot.feedback_db) as db:
+        row = db.execute("SELECT answered, language FROM questions WHERE question = ?", ("What is the capital of France?",)).fetchone()
+    assert row == (0, "en")
+
+
+def test_start_help_sources_about(api: FakeBotAPI, bot):
+    chat = new_chat()
+    start = api.send_text(chat, "/start")
+    text = api.wait_for(lambda: [m for m in api.messages_in(chat)])[0].text
+    assert "Why was Bigo threatened with blocking?" in text and "Apakah TikTok membagikan data pengguna" in text
+    for command, expected in (("/help", "How to ask"), ("/sources", "2 articles indexed"), ("/about", "36 paragraphs")):
+        before = len(api.messages_in(chat))
+        api.send_text(chat, command)
+        message = api.wait_for(lambda: api.messages_in(chat)[before:])[0]
+        assert expected in message.text, command
+    assert start
+
+
+def test_group_silent_unless_addressed(api: FakeBotAPI, bot):
+    chat = group_chat()
+    api.send_text(chat, "Kenapa Bigo Live diancam diblokir?", chat_type="supergroup", user_id=11)
+    api.send_text(chat, "/help@some_other_bot", chat_type="supergroup", user_id=11)
+    api.send_text(chat, "/nonsense", chat_type="supergroup", user_id=11)
+    assert_silent(api, chat)
+    asked = api.send_text(chat, "/ask Kenapa Bigo Live diancam diblokir?", chat_type="supergroup", user_id=11)
+    assert "Bigo Live" in api.wait_reply(asked).text
+    mentioned = api.send_text(chat, "@policy_news_bot apakah TikTok membagikan data pengguna?", chat_type="supergroup", user_id=12)
+    assert "ByteDance" in api.wait_reply(mentioned).text
+    ours = api.bot_message(chat, "earlier answer", chat_type="supergroup")
+    replied = api.send_text(chat, "Bigo Live moderasi konten", chat_type="supergroup", user_id=13, reply_to=ours)
+    assert "moderasi" in api.wait_reply(replied).text
+    addressed_help = api.send_text(chat, "/help@policy_news_bot", chat_type="supergroup", user_id=11)
+    api.wait_for(lambda: any("How to ask" in m.text for m in api.messages_in(chat)))
+    assert addressed_help
+    assert len(api.messages_in(chat)) == 4  # the three questions and the help addressed to us, nothing else
+
+
+def test_ask_without_question_explains_usage(api: FakeBotAPI, bot):
+    question = api.send_text(new_chat(), "/ask")
+    assert "Usage: /ask" in api.wait_reply(question).text
+
+
+def test_inline_mode(api: FakeBotAPI, bot):
+    before = len(api.inline_answers)
+    api.push_update({"inline_query": {"id": "q1", "from": api.user(77), "query": "", "offset": ""}})
+    empty = api.wait_for(lambda: api.inline_answers[before:])[0]
+    assert empty["results"] == [] and "Type a question" in empty["button"]["text"]
+    api.push_update({"inline_query": {"id": "q2", "from": api.user(77), "query": "Bigo Live judi online", "offset": ""}})
+    answered = api.wait_for(lambda: [a for a in api.inline_answers if a["inline_query_id"] == "q2"])[0]
+    assert answered["results"] and int(answered["cache_time"]) == 30
+    first = answered["results"][0]
+    assert first["type"] == "article" and first["title"].startswith("Liputan6.com — ")
+    text = parse_telegram_html(first["input_message_content"]["message_text"])
+    assert "judi online" in text and "Liputan6.com" in text
+
+
+def test_more_results_and_feedback_buttons(api: FakeBotAPI, bot):
+    chat = new_chat()
+    question = api.send_text(chat, "Bigo Live konten moderasi platform", user_id=chat)
+    reply = api.wait_reply(question)
+    buttons = {b["text"]: b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row}
+    message = {"message_id": reply.message_id, "date": 0, "chat": api.chat(chat), "from": api.bot_user, "text": reply.text}
+    api.push_update({"callback_query": {"id": "cb-more", "from": api.user(chat), "chat_instance": "x", "message": message, "data": buttons["More results"]}})
+    more = api.wait_for(lambda: [m for m in api.messages_in(chat) if m.text.startswith("4. ")])[0]
+    assert "<blockquote>" in more.html
+    assert any(a["callback_query_id"] == "cb-more" for a in api.callback_answers)
+    api.push_update({"callback_query": {"id": "cb-up", "from": api.user(chat), "chat_instance": "x", "message": message, "data": buttons["👍"]}})
+    thanks = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "cb-up"])[0]
+    assert "Thanks" in thanks["text"]
+    with sqlite3.connect(bot.feedback_db) as db:
+        assert db.execute("SELECT vote FROM feedback WHERE user_id = ?", (chat,)).fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize("data", ["m:999999:3", "f:1:7", "garbage", "m:abc:3", "f:-1:1", "x" * 64])
+def test_forged_callback_data_is_answered_politely(api: FakeBotAPI, bot, data: str):
+    chat = new_chat()
+    query_id = f"forged-{data[:10]}-{chat}"
+    message = {"message_id": 1, "date": 0, "chat": api.chat(chat), "from": api.bot_user, "text": "old"}
+    api.push_update({"callback_query": {"id": query_id, "from": api.user(chat), "chat_instance": "x", "message": message, "data": data}})
+    answer = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == query_id])[0]
+    assert "no longer valid" in answer["text"]
