@@ -67,6 +67,14 @@ def api() -> Iterator[FakeBotAPI]:
     server.stop()
 
 
+@pytest.fixture
+def fresh_api() -> Iterator[FakeBotAPI]:
+    """A Bot API of its own, for tests that start their own bot process (two pollers would both answer)."""
+    server = FakeBotAPI().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
 def bot(api: FakeBotAPI, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     """One bot process for a whole test module; tests use their own chat ids."""
