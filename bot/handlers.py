@@ -20,7 +20,7 @@ from telegram import (
     MessageEntity,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
@@ -71,7 +71,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     """Search, log, and reply with cited excerpts (or an honest "I don't know")."""
     message = update.effective_message
     service, feedback = _services(context)
-    await _chat_action(context, message.chat_id)
+    # no "typing…" action: answers take milliseconds, and every call counts against the 30/s limit
     answer = await asyncio.to_thread(_search, service, question)
     question_id = await asyncio.to_thread(
         feedback.log_question,
@@ -99,13 +99,6 @@ async def send_pages(message: Message, answer: Answer, question_id: int, start: 
     for index, text in enumerate(texts):
         markup = keyboard if index == len(texts) - 1 else None
         await send_reliably(lambda text=text, markup=markup: message.reply_text(text, reply_markup=markup, do_quote=True))
-
-
-async def _chat_action(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except (NetworkError, RetryAfter):
-        pass  # only a courtesy; the answer itself is retried
 
 
 def _addressed_question(message: Message, bot_username: str, bot_id: int) -> str | None:

@@ -1,0 +1,70 @@
+"""Telegram rendering: escaping, highlighting, the 4096 limit, button data."""
+from fakebotapi import parse_telegram_html, utf16_length
+
+from bot import render
+from index.bm25 import TermGroup
+from index.search import Answer, Citation, Hit
+
+
+def hit(text: str, best: str, **citation: str) -> Hit:
+    fields = {"title": "", "source": "", "date": "", "url": "", "heading": None} | citation
+    return Hit(1, "doc-1", 0, text, best, 1.0, Citation(**fields), ("x",))
+
+
+def answer(*hits: Hit, translations=()) -> Answer:
+    return Answer("q", True, tuple(hits), (TermGroup(("x",)),), 1.0, "en" if translations else "id", translations)
+
+
+def test_corpus_text_is_escaped_and_best_sentence_bold():
+    h = hit('Kominfo <b>tegas</b> & "keras". Bigo <script>x</script> diblokir.', "Bigo <script>x</script> diblokir.",
+            source="A&B News", title='Judul "x" <y>', url='https://e.example/?a=1&b="2"')
+    [message] = render.render_answer(answer(h))
+    text = parse_telegram_html(message)  # raises if Telegram would refuse it
+    assert "<b>Bigo &lt;script&gt;x&lt;/script&gt; diblokir.</b>" in message
+    assert 'Kominfo <b>tegas</b> & "keras".' in text
+    assert 'href="https://e.example/?a=1&amp;b=&quot;2&quot;"' in message
+    assert "A&B News" in text and "“Judul \"x\" <y>”" in text
+
+
+def test_citation_shows_only_what_is_known():
+    assert render.citation_html(hit("t", "t")) == "— doc-1"
+    assert render.citation_html(hit("t", "t", source="Liputan6.com", date="2024-09-17")) == "— <b>Liputan6.com</b> · 2024-09-17"
+
+
+def test_heading_and_translations_are_shown():
+    h = hit("Teks paragraf.", "Teks paragraf.", heading="Menkominfo Ancam Blokir")
+    messages = render.render_answer(answer(h, translations=(("blocking", ("blokir", "pemblokiran")),)))
+    text = parse_telegram_html("\n".join(messages))
+    assert "Menkominfo Ancam Blokir" in text
+    assert "searched: blokir, pemblokiran ← blocking" in text
+
+
+def test_messages_never_exceed_the_limit_and_long_paragraphs_are_cut():
+    long_text = "Kalimat panjang tentang pemblokiran aplikasi 🤖 oleh kementerian. " * 150  # ~9,900 chars with emoji
+    hits = [hit(long_text, long_text.split(". ")[0] + ".") for _ in range(3)]
+    messages = render.render_answer(answer(*hits))
+    assert len(messages) == 3
+    for message in messages:
+        assert utf16_length(parse_telegram_html(message)) <= 4096
+        assert utf16_length(message) <= render.MESSAGE_LIMIT
+        assert "…" in message
+
+
+def test_pack_messages_keeps_blocks_whole():
+    blocks = ["a" * 2000, "b" * 2000, "c" * 10]
+    assert render.pack_messages(blocks, budget=4000) == ["a" * 2000, "b" * 2000 + "\n\n" + "c" * 10]
+
+
+def test_callback_data_round_trip_and_forgeries():
+    keyboard = render.answer_keyboard(12345, 3)
+    data = [d for row in keyboard.rows for _, d in row]
+    assert [render.parse_callback(d) for d in data] == [("m", 12345, 3), ("f", 12345, 1), ("f", 12345, -1)]
+    for forged in (None, "", "m:1", "m:x:1", "f:1:2", "m:1:0", "m:-5:3", "z:1:1", "m:1:3:4", "m:" + "9" * 70 + ":3"):
+        assert render.parse_callback(forged) is None
+
+
+def test_no_answer_lists_sources():
+    sources = [{"doc_id": "a", "title": "Bigo <b>", "source": "Liputan6.com", "date": "2024-09-17", "url": ""}]
+    unanswered = Answer("q", False, (), (), 0.0)
+    text = parse_telegram_html(render.render_no_answer(unanswered, sources))
+    assert "won't guess" in text and "• Bigo <b> (Liputan6.com, 2024-09-17)" in text
