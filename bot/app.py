@@ -18,7 +18,7 @@ from telegram.ext import (
 
 from index.search import AnswerService
 
-from . import handlers
+from . import admin, handlers
 from .config import Settings
 from .feedback import FeedbackStore
 
@@ -63,15 +63,18 @@ def build_application(settings: Settings, service: AnswerService) -> Application
         builder = builder.base_url(settings.telegram_api_base_url).base_file_url(settings.base_file_url)
     application = builder.build()
 
-    admin_only = filters.User(user_id=list(settings.admin_ids)) if settings.admin_ids else None
+    admins = filters.User(user_id=list(settings.admin_ids), allow_empty=False)
+    application.add_handler(CommandHandler("reindex", admin.on_reindex, filters=admins))
+    application.add_handler(CommandHandler("stats", admin.on_stats, filters=admins))
+    application.add_handler(CommandHandler(["reindex", "stats"], handlers.on_admin_refused))
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(filters.Document.ALL & private & admins & filters.UpdateType.MESSAGE, admin.on_upload))
+    application.add_handler(MessageHandler(filters.Document.ALL & private & filters.UpdateType.MESSAGE, handlers.on_admin_refused))
     application.add_handler(CommandHandler("start", handlers.on_start))
     application.add_handler(CommandHandler("help", handlers.on_help))
     application.add_handler(CommandHandler("ask", handlers.on_ask))
     application.add_handler(CommandHandler("sources", handlers.on_sources))
     application.add_handler(CommandHandler("about", handlers.on_about))
-    for command in ("reindex", "stats"):
-        refusal = ~admin_only if admin_only is not None else filters.ALL
-        application.add_handler(CommandHandler(command, handlers.on_reindex_not_allowed, filters=refusal))
     application.add_handler(MessageHandler(filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(MessageHandler(filters.TEXT, handlers.on_text))
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_not_text))

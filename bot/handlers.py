@@ -239,10 +239,15 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_reliably(lambda: inline.answer(results, cache_time=30))
 
 
-async def on_reindex_not_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_admin_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admin commands and uploads from anyone else: a polite refusal, logged (in groups only if addressed to us)."""
     message = update.effective_message
-    log.warning("admin command refused for user %s", update.effective_user.id if update.effective_user else "?")
-    await send_reliably(lambda: message.reply_text("Sorry, only the bot's admins can do that.", do_quote=True))
+    log.warning("admin action refused for user %s", update.effective_user.id if update.effective_user else "?")
+    if message.document is not None:
+        text = "Only the bot's admins can add articles. Ask me a question as a text message instead."
+    else:
+        text = "Sorry, only the bot's admins can do that."
+    await send_reliably(lambda: message.reply_text(text, do_quote=True))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -51,6 +51,10 @@ class IndexCorruptError(IndexFileError):
 class BuildError(Exception):
     """The build produced nothing usable; the previous index was left in place."""
 
+    def __init__(self, message: str, problems: tuple[SourceProblem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
 
 def rebuild_hint(db_path: Path | str) -> str:
     return f"python -m index build corpus/ --db {db_path}"
@@ -126,6 +130,27 @@ def _building_path(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
 
 
+def remove_stale_builds(db_path: Path) -> list[Path]:
+    """Delete half-written index files left by a build whose process died (killed mid-reindex)."""
+    removed = []
+    for path in db_path.parent.glob(f".{db_path.name}.building-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def build_index(
     sources: Iterable[Path],
     db_path: Path,
@@ -142,6 +167,7 @@ def build_index(
     fingerprint = corpus_fingerprint(sources)  # raises CorpusError for a missing source
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(db_path)
     tmp_path = _building_path(db_path)
     tmp_path.unlink(missing_ok=True)
     try:
@@ -213,8 +239,10 @@ def _write_index(
             if on_document:
                 on_document(n_documents, len(lengths))
         if not lengths:
+            listed = "; ".join(str(p) for p in problems[:5]) + (" …" if len(problems) > 5 else "")
             raise BuildError(
-                "no paragraphs to index" + (f" ({len(problems)} source problem(s): {problems[0]} …)" if problems else "")
+                "no paragraphs to index" + (f" ({len(problems)} source problem(s): {listed})" if problems else ""),
+                tuple(problems),
             )
         db.conn.executemany(
             "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)",
@@ -378,6 +406,7 @@ def index_is_stale(db_path: Path, sources: Iterable[Path]) -> str | None:
 
 def ensure_index(db_path: Path, corpus_dir: Path, **build_options: object) -> BuildReport | None:
     """Build the index if it is missing, unreadable, from another analyzer, or older than the corpus."""
+    remove_stale_builds(db_path)
     if index_is_stale(db_path, [corpus_dir]) is None:
         return None
     return build_index([corpus_dir], db_path, **build_options)

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"}
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
@@ -234,6 +234,7 @@ class FakeBotAPI:
     # -- the API ----------------------------------------------------------------------------------
 
     def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, bytes, str]:
+        path = unquote(path)  # httpx percent-encodes the ':' of the token in file URLs
         if path.startswith("/file/bot"):
             token, _, file_path = path[len("/file/bot"):].partition("/")
             if token != self.token or file_path not in self.files:

@@ -77,7 +77,7 @@ def test_unknown_command_and_admin_command_from_non_admin(api: FakeBotAPI, bot: 
     assert "don't know that command" in api.wait_reply(unknown).text
     reindex = api.send_text(chat, "/reindex", user_id=chat)
     assert "only the bot's admins" in api.wait_reply(reindex).text
-    assert "admin command refused" in bot.log()
+    assert "admin action refused" in bot.log()
 
 
 def test_bot_api_429_502_and_slow_responses_lose_nothing(api: FakeBotAPI, bot: BotProcess):
