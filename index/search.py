@@ -130,14 +130,11 @@ class AnswerService:
         self, question: str, groups: tuple[TermGroup, ...], k: int = 3, *, params: BM25Params | None = None, **extra: object
     ) -> Answer:
         reader = self._reader  # one reader for the whole question, even if a refresh happens meanwhile
-        params = params or reader.meta.params
         if not groups:
             return Answer(question, False, (), groups, 0.0, **extra)
-        group_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in groups]
+        ranked, group_postings = self._rank(reader, groups, k, params)
         weights = np.array([g.weight for g in groups], dtype=np.float64)
         idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in group_postings], dtype=np.float64)
-        ids, scores = score_groups(group_postings, weights, reader.lengths, params, reader.meta.avg_length)
-        ranked = top_k(ids, scores, k)
         records = reader.paragraphs([pid for pid, _ in ranked])
         hits = []
         for paragraph_id, score in ranked:
@@ -161,6 +158,24 @@ class AnswerService:
             top_coverage = coverage(weights, idfs, matched_mask)
         answered = bool(hits) and top_coverage >= self.min_coverage
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
+
+    @staticmethod
+    def _rank(
+        reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None
+    ) -> tuple[list[tuple[int, float]], list[Postings]]:
+        """The engine: postings of the query's terms → BM25 → best k (paragraph id, score)."""
+        group_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in groups]
+        weights = [g.weight for g in groups]
+        ids, scores = score_groups(group_postings, weights, reader.lengths, params or reader.meta.params, reader.meta.avg_length)
+        return top_k(ids, scores, k), group_postings
+
+    def rank_tokens(self, tokens: list[str], k: int = 10) -> list[tuple[int, float]]:
+        """Best k paragraphs for already-analysed query tokens (the engine alone, as benchmarks measure it)."""
+        counts: dict[str, int] = {}
+        for token in tokens:
+            counts[token] = counts.get(token, 0) + 1
+        groups = tuple(TermGroup((t,), float(n)) for t, n in counts.items())
+        return self._rank(self._reader, groups, k, None)[0] if groups else []
 
     def close(self) -> None:
         self._reader.close()

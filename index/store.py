@@ -15,8 +15,7 @@ import os
 import sqlite3
 import time
 from array import array
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -109,21 +108,36 @@ class ParagraphRecord:
     url: str
 
 
-@dataclass
 class _PostingsBuilder:
-    """Postings accumulated in compact arrays while paragraphs stream past."""
+    """Postings gathered as one flat array of term ids while paragraphs stream past, then grouped by
+    term with one numpy sort: far faster than growing a list per term in Python."""
 
-    ids: dict[str, array] = field(default_factory=dict)
-    freqs: dict[str, array] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.term_ids: dict[str, int] = {}
+        self.token_term_ids = array("i")  # every token of every paragraph, as term ids
+        self.lengths = array("i")  # tokens per paragraph, in paragraph id order
 
-    def add(self, paragraph_id: int, terms: list[str]) -> None:
-        for term, count in Counter(terms).items():
-            ids = self.ids.get(term)
-            if ids is None:
-                ids = self.ids[term] = array("i")
-                self.freqs[term] = array("i")
-            ids.append(paragraph_id)
-            self.freqs[term].append(count)
+    def add(self, terms: list[str]) -> int:
+        ids = self.term_ids
+        setdefault = ids.setdefault
+        self.token_term_ids.extend([setdefault(t, len(ids)) for t in terms])
+        self.lengths.append(len(terms))
+        return len(self.lengths) - 1
+
+    def postings(self):
+        """(term, paragraph ids, term frequencies) per term, paragraph ids ascending."""
+        n_paragraphs = len(self.lengths)
+        token_terms = np.frombuffer(self.token_term_ids, dtype=np.int32).astype(np.int64)
+        paragraph_of_token = np.repeat(np.arange(n_paragraphs, dtype=np.int64), np.frombuffer(self.lengths, dtype=np.int32))
+        keys, term_freqs = np.unique(token_terms * n_paragraphs + paragraph_of_token, return_counts=True)
+        term_of_key = keys // n_paragraphs
+        paragraph_ids = (keys % n_paragraphs).astype(np.int32)
+        term_freqs = term_freqs.astype(np.int32)
+        bounds = np.searchsorted(term_of_key, np.arange(len(self.term_ids) + 1))
+        names = list(self.term_ids)
+        for term_id in range(len(names)):
+            start, end = bounds[term_id], bounds[term_id + 1]
+            yield names[term_id], paragraph_ids[start:end], term_freqs[start:end]
 
 
 def _building_path(db_path: Path) -> Path:
@@ -202,16 +216,24 @@ def _write_index(
     db.execute("PRAGMA synchronous = OFF")
     _create_schema(db)
     postings = _PostingsBuilder()
-    lengths = array("i")
     seen_paragraphs: set[bytes] = set()
     problems: list[SourceProblem] = []
     n_documents = duplicates = 0
+    document_rows: list[tuple] = []
+    paragraph_rows: list[tuple] = []
+
+    def flush() -> None:
+        db.conn.executemany("INSERT INTO documents (doc_id, title, source, date, url, lang, origin) VALUES (?, ?, ?, ?, ?, ?, ?)", document_rows)
+        db.conn.executemany("INSERT INTO paragraphs (paragraph_id, doc_id, position, heading, text, length) VALUES (?, ?, ?, ?, ?, ?)", paragraph_rows)
+        document_rows.clear()
+        paragraph_rows.clear()
+
     with db.conn:
         for item in read_sources(sources):
             if isinstance(item, SourceProblem):
                 problems.append(item)
                 continue
-            rows = []
+            added = 0
             for paragraph in item.paragraphs:
                 key = hashlib.blake2b(paragraph_key(paragraph.text).encode(), digest_size=12).digest()
                 if key in seen_paragraphs:
@@ -219,25 +241,21 @@ def _write_index(
                     continue
                 seen_paragraphs.add(key)
                 terms = analyzer.analyze(paragraph.text)
-                paragraph_id = len(lengths)
-                lengths.append(len(terms))
-                postings.add(paragraph_id, terms)
-                rows.append((paragraph_id, item.meta.doc_id, paragraph.position, paragraph.heading, paragraph.text, len(terms)))
-            if not rows:
+                paragraph_id = postings.add(terms)
+                paragraph_rows.append((paragraph_id, item.meta.doc_id, paragraph.position, paragraph.heading, paragraph.text, len(terms)))
+                added += 1
+            if not added:
                 problems.append(SourceProblem(item.meta.origin, "every paragraph duplicates one indexed earlier"))
                 continue
             meta = item.meta
-            db.execute(
-                "INSERT INTO documents (doc_id, title, source, date, url, lang, origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (meta.doc_id, meta.title, meta.source, meta.date, meta.url, meta.lang, meta.origin),
-            )
-            db.conn.executemany(
-                "INSERT INTO paragraphs (paragraph_id, doc_id, position, heading, text, length) VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            document_rows.append((meta.doc_id, meta.title, meta.source, meta.date, meta.url, meta.lang, meta.origin))
             n_documents += 1
+            if len(paragraph_rows) >= 5000:
+                flush()
             if on_document:
-                on_document(n_documents, len(lengths))
+                on_document(n_documents, len(postings.lengths))
+        flush()
+        lengths = postings.lengths
         if not lengths:
             listed = "; ".join(str(p) for p in problems[:5]) + (" …" if len(problems) > 5 else "")
             raise BuildError(
@@ -246,10 +264,7 @@ def _write_index(
             )
         db.conn.executemany(
             "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)",
-            (
-                (term, len(ids), ids.tobytes(), postings.freqs[term].tobytes())
-                for term, ids in postings.ids.items()
-            ),
+            ((term, int(ids.size), ids.tobytes(), freqs.tobytes()) for term, ids, freqs in postings.postings()),
         )
         length_array = np.frombuffer(lengths, dtype=np.int32)
         db.execute("INSERT INTO arrays (name, data) VALUES (?, ?)", ("paragraph_lengths", length_array.tobytes()))
@@ -262,7 +277,7 @@ def _write_index(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock())),
             "documents": n_documents,
             "paragraphs": len(lengths),
-            "terms": len(postings.ids),
+            "terms": len(postings.term_ids),
             "avg_length": float(length_array.mean()),
             "schema_version": SCHEMA_VERSION,
             "sources": [str(s) for s in sources],
@@ -270,7 +285,7 @@ def _write_index(
         db["index_meta"].insert_all(({"key": k, "value": json.dumps(v)} for k, v in meta_values.items()))
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
-    return n_documents, len(lengths), duplicates, len(postings.ids), problems
+    return n_documents, len(lengths), duplicates, len(postings.term_ids), problems
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:

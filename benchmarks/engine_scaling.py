@@ -1,0 +1,224 @@
+"""BM25 engine at scale: ours vs rank-bm25 vs bm25s on synthetic corpora of 10k, 100k and 1M paragraphs.
+
+Corpora: Zipf-distributed vocabulary of Indonesian-looking words (syllables), ~60 tokens per paragraph,
+written as JSONL. All engines get the same tokens (our analyzer's output); our build time includes
+reading the JSONL and the analysis, the others' start from the analysed tokens. Each engine runs in a
+process of its own so peak RSS is its own; our serving RSS is measured in a process that only opens the
+index and answers. Queries of 1, 3 and 8 terms, drawn by frequency from below the 50 most frequent words.
+rank-bm25 is skipped above 100k paragraphs (it would take minutes per query batch).
+Run:  .venv/bin/python benchmarks/engine_scaling.py [--sizes 10000,100000,1000000] [--queries 100]
+Needs the bench extra: pip install -e '.[bench]' (bm25s, scipy).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SYLLABLES = ("ka ba ru di ma ng pe la ta si mu no ra wa ja ha ti lu se po an in er ke be ter per kan nya pa "
+             "ga bu ri so de te ci ju ku lo go ya sa na da ro mi").split()
+VOCABULARY_SIZE = 200_000
+TOKENS_PER_PARAGRAPH = 60
+ZIPF_EXPONENT = 1.07
+QUERY_LENGTHS = (1, 3, 8)
+
+
+def vocabulary(seed: int = 1) -> list[str]:
+    rng = random.Random(seed)
+    words: dict[str, None] = {}
+    while len(words) < VOCABULARY_SIZE:
+        words["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))] = None
+    return list(words)
+
+
+def zipf_weights(n: int):
+    import numpy as np
+
+    weights = 1.0 / np.arange(1, n + 1) ** ZIPF_EXPONENT
+    return weights / weights.sum()
+
+
+def write_corpus(path: Path, size: int, seed: int = 2) -> None:
+    import numpy as np
+
+    words = np.array(vocabulary())
+    rng = np.random.default_rng(seed)
+    probabilities = zipf_weights(len(words))
+    with path.open("w", encoding="utf-8") as handle:
+        for start in range(0, size, 10_000):
+            count = min(10_000, size - start)
+            lengths = rng.integers(TOKENS_PER_PARAGRAPH // 2, TOKENS_PER_PARAGRAPH * 3 // 2 + 1, count)
+            tokens = words[rng.choice(len(words), size=int(lengths.sum()), p=probabilities)]
+            offset = 0
+            for i, length in enumerate(lengths):
+                text = " ".join(tokens[offset : offset + length]).capitalize() + "."
+                offset += length
+                handle.write(json.dumps({"id": f"p{start + i}", "text": text}) + "\n")
+
+
+def make_queries(count: int, seed: int = 3) -> dict[int, list[str]]:
+    import numpy as np
+
+    words = vocabulary()[50:]
+    rng = np.random.default_rng(seed)
+    probabilities = zipf_weights(len(words))
+    return {n: [" ".join(rng.choice(words, size=n, replace=False, p=probabilities)) for _ in range(count)] for n in QUERY_LENGTHS}
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timings(run, queries: dict[int, list[str]]) -> dict[str, float]:
+    out = {}
+    for n, batch in queries.items():
+        for q in batch[:5]:
+            run(q)  # warm-up
+        samples = []
+        for q in batch:
+            started = time.perf_counter()
+            run(q)
+            samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        out[f"p50_{n}"] = statistics.median(samples)
+        out[f"p95_{n}"] = samples[int(0.95 * (len(samples) - 1))]
+    return out
+
+
+# -- workers (each in its own process) -----------------------------------------------------------
+
+
+def worker_ours_build(corpus: Path, db: Path) -> dict:
+    from index.store import build_index
+
+    started = time.perf_counter()
+    report = build_index([corpus], db)
+    seconds = time.perf_counter() - started
+    return {"build_s": seconds, "paragraphs": report.paragraphs, "size_mb": db.stat().st_size / 2**20, "build_rss_mb": peak_rss_mb()}
+
+
+def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
+    from index.search import AnswerService
+
+    started = time.perf_counter()
+    service = AnswerService(db)
+    open_s = time.perf_counter() - started
+    analyzed = {n: [service.analyzer.analyze(q) for q in batch] for n, batch in queries.items()}
+    lookup = {" ".join(t): t for batch in analyzed.values() for t in batch}
+    result = timings(lambda q: service.rank_tokens(lookup[q], 10), {n: [" ".join(t) for t in b] for n, b in analyzed.items()})
+    return {"open_s": open_s, "rss_mb": peak_rss_mb(), **result}
+
+
+def _analyzed_corpus(corpus: Path) -> tuple[list[list[str]], object]:
+    from index.analysis import get_analyzer
+
+    analyzer = get_analyzer()
+    with corpus.open(encoding="utf-8") as handle:
+        return [analyzer.analyze(json.loads(line)["text"]) for line in handle], analyzer
+
+
+def worker_rank_bm25(corpus: Path, queries: dict[int, list[str]]) -> dict:
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    tokens, analyzer = _analyzed_corpus(corpus)
+    started = time.perf_counter()
+    bm25 = BM25Okapi(tokens, k1=1.2, b=0.75)
+    build_s = time.perf_counter() - started
+    del tokens
+    result = timings(lambda q: np.argpartition(-bm25.get_scores(analyzer.analyze(q)), 10)[:10], queries)
+    return {"build_s": build_s, "rss_mb": peak_rss_mb(), "open_s": float("nan"), "size_mb": float("nan"), **result}
+
+
+def worker_bm25s(corpus: Path, queries: dict[int, list[str]]) -> dict:
+    import bm25s
+
+    tokens, analyzer = _analyzed_corpus(corpus)
+    started = time.perf_counter()
+    retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    retriever.index(tokens, show_progress=False)
+    build_s = time.perf_counter() - started
+    del tokens
+    analyzed = {q: analyzer.analyze(q) for batch in queries.values() for q in batch}
+
+    def run(q: str):
+        terms = [t for t in analyzed[q] if t in retriever.vocab_dict] or analyzed[q][:1]
+        return retriever.retrieve([terms], k=10, show_progress=False, n_threads=1)
+
+    result = timings(run, queries)
+    return {"build_s": build_s, "rss_mb": peak_rss_mb(), "open_s": float("nan"), "size_mb": float("nan"), **result}
+
+
+def run_worker(*args: str) -> dict:
+    output = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True, text=True, check=False)
+    if output.returncode != 0:
+        raise RuntimeError(output.stderr[-2000:])
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--rank-bm25-max", type=int, default=100_000)
+    parser.add_argument("--workdir", default=None, help="keep corpora here between runs")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        kind, *rest = args.worker
+        queries = {int(k): v for k, v in json.loads(Path(rest[-1]).read_text()).items()} if kind != "ours-build" else None
+        if kind == "ours-build":
+            result = worker_ours_build(Path(rest[0]), Path(rest[1]))
+        elif kind == "ours-serve":
+            result = worker_ours_serve(Path(rest[0]), queries)
+        elif kind == "rank-bm25":
+            result = worker_rank_bm25(Path(rest[0]), queries)
+        else:
+            result = worker_bm25s(Path(rest[0]), queries)
+        print(json.dumps(result))
+        return
+
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="engine-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    queries_path = workdir / "queries.json"
+    queries_path.write_text(json.dumps(make_queries(args.queries)))
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"{args.queries} queries per length; times in ms unless marked")
+    header = (f"{'paragraphs':>10} {'engine':9} {'build s':>8} {'para/s':>8} {'size MB':>8} {'open s':>7} {'RSS MB':>7} "
+              + " ".join(f"{'p50/p95 ' + str(n) + 't':>15}" for n in QUERY_LENGTHS))
+    print(header)
+    print("-" * len(header))
+    for size in (int(s) for s in args.sizes.split(",")):
+        corpus = workdir / f"corpus-{size}.jsonl"
+        if not corpus.exists():
+            write_corpus(corpus, size)
+        db = workdir / f"ours-{size}.db"
+        db.unlink(missing_ok=True)
+        built = run_worker("ours-build", str(corpus), str(db))
+        served = run_worker("ours-serve", str(db), str(queries_path))
+        rows = [("ours", {**built, **served})]
+        if size <= args.rank_bm25_max:
+            rows.append(("rank-bm25", run_worker("rank-bm25", str(corpus), str(queries_path))))
+        rows.append(("bm25s", run_worker("bm25s", str(corpus), str(queries_path))))
+        for name, r in rows:
+            rate = size / r["build_s"] if r["build_s"] else float("nan")
+            print(f"{size:>10} {name:9} {r['build_s']:>8.1f} {rate:>8.0f} {r['size_mb']:>8.1f} {r['open_s']:>7.3f} {r['rss_mb']:>7.0f} "
+                  + " ".join(f"{r[f'p50_{n}']:>7.2f}/{r[f'p95_{n}']:<7.2f}" for n in QUERY_LENGTHS), flush=True)
+        if size > args.rank_bm25_max:
+            print(f"{size:>10} rank-bm25 skipped (a linear scan per query in Python)")
+
+
+if __name__ == "__main__":
+    main()
