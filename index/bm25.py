@@ -120,3 +120,41 @@ def top_k(paragraph_ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[i
         paragraph_ids, scores = paragraph_ids[keep], scores[keep]
     order = np.lexsort((paragraph_ids, -scores))[:k]
     return [(int(paragraph_ids[i]), float(scores[i])) for i in order]
+
+
+def length_norms(lengths: np.ndarray, avg_length: float, params: BM25Params) -> np.ndarray:
+    """k1·(1 − b + b·dl/avgdl) per paragraph: the part of BM25 that does not depend on the query."""
+    return params.k1 * (1.0 - params.b + params.b * lengths / avg_length)
+
+
+def rank_with_accumulator(
+    group_postings: Sequence[Postings],
+    weights: Sequence[float],
+    norms: np.ndarray,
+    params: BM25Params,
+    k: int,
+    accumulator: np.ndarray,
+) -> list[tuple[int, float]]:
+    """The serving path: the same scores as score_groups + top_k, added into a dense per-paragraph
+    array instead of merging sorted candidate lists. `accumulator` must be all zeros; it is left so."""
+    n_paragraphs = int(norms.size)
+    touched: list[np.ndarray] = []
+    for postings, weight in zip(group_postings, weights):
+        if not postings.doc_freq:
+            continue
+        tf = postings.term_freqs.astype(np.float64)
+        idf = lucene_idf(n_paragraphs, postings.doc_freq)
+        # ids within one term's postings are unique, so fancy-index += adds each contribution once
+        accumulator[postings.paragraph_ids] += idf * (weight * tf * (params.k1 + 1.0) / (tf + norms[postings.paragraph_ids]))
+        touched.append(postings.paragraph_ids)
+    if not touched:
+        return []
+    if len(touched) == 1:
+        ids = touched[0]
+    elif sum(t.size for t in touched) * 16 > n_paragraphs:
+        ids = np.flatnonzero(accumulator).astype(np.int32)  # dense enough: one linear scan beats a sort
+    else:
+        ids = np.unique(np.concatenate(touched))
+    scores = accumulator[ids]
+    accumulator[ids] = 0.0
+    return top_k(ids, scores, k)

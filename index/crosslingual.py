@@ -214,8 +214,9 @@ class Translator:
                 return (entry,)
         return None
 
-    def translate_word(self, word: str, is_name: bool = False) -> list[list[str]]:
-        """Query terms for one English word or phrase: a list of groups (alternatives), maybe empty."""
+    def translate_word(self, word: str, is_name: bool = False, *, via_synonym: bool = False) -> list[list[str]]:
+        """Query terms for one English word or phrase: a list of groups (alternatives), maybe empty.
+        A synonym is tried once, never a synonym's synonym (they can lead round in circles)."""
         entry = self._lookup(word, is_name)
         groups: list[list[str]] = []
         if entry:
@@ -234,10 +235,10 @@ class Translator:
                         found.append(term)
             if found:
                 groups.append(found)
-        if not groups and " " not in word:
+        if not groups and " " not in word and not via_synonym:
             # a WordNet synonym that the glossary or dictionary knows (announce → declare)
             for synonym in self.synonyms.get(self.lemmatize(word.lower()), ()):
-                groups = self.translate_word(synonym)
+                groups = self.translate_word(synonym, via_synonym=True)
                 if groups:
                     break
         return groups

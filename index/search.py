@@ -15,7 +15,7 @@ import numpy as np
 
 from .analysis import Analyzer, get_analyzer, split_sentences
 from .crosslingual import Translator
-from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, score_groups, top_k
+from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
 from .store import IndexMeta, IndexReader
 
 # Calibrated with benchmarks/calibrate_answered.py: at 0.6, 7.5 % of unanswerable questions get an
@@ -166,8 +166,9 @@ class AnswerService:
         """The engine: postings of the query's terms → BM25 → best k (paragraph id, score)."""
         group_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in groups]
         weights = [g.weight for g in groups]
-        ids, scores = score_groups(group_postings, weights, reader.lengths, params or reader.meta.params, reader.meta.avg_length)
-        return top_k(ids, scores, k), group_postings
+        params = params or reader.meta.params
+        ranked = rank_with_accumulator(group_postings, weights, reader.norms(params), params, k, reader.accumulator())
+        return ranked, group_postings
 
     def rank_tokens(self, tokens: list[str], k: int = 10) -> list[tuple[int, float]]:
         """Best k paragraphs for already-analysed query tokens (the engine alone, as benchmarks measure it)."""

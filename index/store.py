@@ -13,10 +13,11 @@ import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
+from collections import OrderedDict
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -24,7 +25,7 @@ import numpy as np
 import sqlite_utils
 
 from .analysis import ANALYZER_VERSION, Analyzer, AnalyzerSpec, get_analyzer
-from .bm25 import EMPTY_POSTINGS, BM25Params, Postings
+from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
 from .ingest import Document, SourceProblem, corpus_fingerprint, paragraph_key, read_sources
 
 SCHEMA_VERSION = 1
@@ -302,6 +303,43 @@ def _create_schema(db: sqlite_utils.Database) -> None:
     db["index_meta"].create({"key": str, "value": str}, pk="key")
 
 
+POSTINGS_CACHE_BYTES = 64 * 2**20
+
+
+class PostingsCache:
+    """LRU of postings bounded by their size in bytes, so a few huge common terms cannot eat the memory."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[str, Postings] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, term: str) -> Postings | None:
+        with self._lock:
+            found = self._entries.get(term)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(term)
+            self.hits += 1
+            return found
+
+    def put(self, term: str, postings: Postings) -> None:
+        size = postings.paragraph_ids.nbytes + postings.term_freqs.nbytes + 100
+        if size > self.max_bytes // 4:
+            return  # one giant list would evict everything else
+        with self._lock:
+            if term in self._entries:
+                return
+            self._entries[term] = postings
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.bytes -= evicted.paragraph_ids.nbytes + evicted.term_freqs.nbytes + 100
+
+
 class IndexReader:
     """Read side of one index file. Opening reads the metadata and lengths, not the postings."""
 
@@ -323,7 +361,9 @@ class IndexReader:
         if row is None or len(row[0]) != 4 * self.meta.paragraphs:
             raise IndexCorruptError(f"{self.path} is incomplete; rebuild it with: {rebuild_hint(self.path)}")
         self.lengths = np.frombuffer(row[0], dtype=np.int32).astype(np.float64)
-        self.postings = lru_cache(maxsize=50_000)(self._postings)
+        self._postings_cache = PostingsCache(POSTINGS_CACHE_BYTES)
+        self._norms: dict[BM25Params, np.ndarray] = {}
+        self._accumulators = threading.local()
 
     def _read_meta(self) -> IndexMeta:
         try:
@@ -346,6 +386,27 @@ class IndexReader:
         except (TypeError, ValueError) as error:
             raise IndexVersionError(f"{self.path}: unknown index metadata ({error}); rebuild it with: {rebuild_hint(self.path)}") from None
         return meta
+
+    def postings(self, term: str) -> Postings:
+        """A term's postings, from a byte-bounded LRU cache of the hot ones or from the file."""
+        found = self._postings_cache.get(term)
+        if found is None:
+            found = self._postings(term)
+            self._postings_cache.put(term, found)
+        return found
+
+    def norms(self, params: BM25Params) -> np.ndarray:
+        norms = self._norms.get(params)
+        if norms is None:
+            norms = self._norms[params] = length_norms(self.lengths, self.meta.avg_length, params)
+        return norms
+
+    def accumulator(self) -> np.ndarray:
+        """A zeroed score array per thread (the bot searches from several worker threads)."""
+        buffer = getattr(self._accumulators, "buffer", None)
+        if buffer is None:
+            buffer = self._accumulators.buffer = np.zeros(self.meta.paragraphs, dtype=np.float64)
+        return buffer
 
     def _corrupt(self, error: Exception) -> IndexCorruptError:
         return IndexCorruptError(f"{self.path} is damaged ({error}); rebuild it with: {rebuild_hint(self.path)}")

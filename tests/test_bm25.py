@@ -111,3 +111,43 @@ def test_params_are_validated():
 def test_term_in_every_paragraph_still_scores_positive():
     corpus = [["x", "a"], ["x", "b"], ["x"]]
     assert (project_scores(corpus, ["x"], BM25Params()) > 0).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(corpus=corpora, query=queries, k=st.integers(1, 12), k1=st.floats(0.01, 3.0), b=st.floats(0.0, 1.0))
+def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus, query, k, k1, b):
+    from index.bm25 import length_norms, rank_with_accumulator
+
+    params = BM25Params(k1, b)
+    postings = postings_of(corpus)
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    distinct = list(dict.fromkeys(query))
+    accumulator = np.zeros(len(corpus))
+    got = rank_with_accumulator(
+        [postings.get(t, merge_postings([])) for t in distinct], [query.count(t) for t in distinct],
+        length_norms(lengths, lengths.mean(), params), params, k, accumulator,
+    )
+    oracle = LuceneIdfBM25Okapi(corpus, k1=k1, b=b).get_scores(query)
+    matched = {i for t in distinct if t in postings for i in postings[t].paragraph_ids.tolist()}
+    expected = sorted(matched, key=lambda i: (-oracle[i], i))[:k]
+    assert len(got) == len(expected)
+    np.testing.assert_allclose([s for _, s in got], [oracle[i] for i in expected], atol=1e-6)
+    for pid, score in got:
+        assert abs(score - oracle[pid]) < 1e-6
+    assert not accumulator.any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(corpus=corpora, sets=st.lists(st.lists(st.sampled_from(VOCAB), min_size=1, max_size=4), min_size=1, max_size=4))
+def test_serving_path_equals_the_reference_for_synonym_sets(corpus, sets):
+    from index.bm25 import length_norms, rank_with_accumulator
+
+    postings = postings_of(corpus)
+    groups = [merge_postings([postings[t] for t in dict.fromkeys(s) if t in postings]) for s in sets]
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    ids, scores = score_groups(groups, [1.0] * len(groups), lengths, BM25Params())
+    reference = dict(zip(ids.tolist(), scores.tolist()))
+    got = rank_with_accumulator(groups, [1.0] * len(groups), length_norms(lengths, lengths.mean(), BM25Params()), BM25Params(), 50, np.zeros(len(corpus)))
+    assert {pid for pid, _ in got} == set(reference)
+    for pid, score in got:
+        assert abs(score - reference[pid]) < 1e-9

@@ -138,3 +138,11 @@ def test_english_bigo_question_cites_with_translations(seed_index: Path):
     assert ("blocking", ("blokir",)) in answer.translations
     assert any("pemblokiran aplikasi Bigo Live" in h.text for h in answer.hits)
     assert "ancaman pemblokiran" in answer.hits[0].text
+
+
+def test_every_word_with_synonyms_translates_without_looping():
+    from index.crosslingual import load_synonyms
+
+    translator = Translator(get_analyzer(), {"umum", "nyata", "kata"}.__contains__)
+    for word in list(load_synonyms())[:3000]:
+        assert isinstance(translator.translate_word(word), list)
