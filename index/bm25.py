@@ -142,19 +142,34 @@ def rank_with_accumulator(
     for postings, weight in zip(group_postings, weights):
         if not postings.doc_freq:
             continue
+        ids = postings.paragraph_ids
         tf = postings.term_freqs.astype(np.float64)
-        idf = lucene_idf(n_paragraphs, postings.doc_freq)
+        idf = float(lucene_idf(n_paragraphs, postings.doc_freq))
+        # contribution = idf·w·tf·(k1+1) / (tf + norm), computed in place to spare temporaries
+        denominator = norms[ids]
+        denominator += tf
+        tf *= idf * weight * (params.k1 + 1.0)
+        tf /= denominator
         # ids within one term's postings are unique, so fancy-index += adds each contribution once
-        accumulator[postings.paragraph_ids] += idf * (weight * tf * (params.k1 + 1.0) / (tf + norms[postings.paragraph_ids]))
-        touched.append(postings.paragraph_ids)
+        accumulator[ids] += tf
+        touched.append(ids)
     if not touched:
         return []
     if len(touched) == 1:
         ids = touched[0]
-    elif sum(t.size for t in touched) * 16 > n_paragraphs:
-        ids = np.flatnonzero(accumulator).astype(np.int32)  # dense enough: one linear scan beats a sort
-    else:
-        ids = np.unique(np.concatenate(touched))
-    scores = accumulator[ids]
-    accumulator[ids] = 0.0
-    return top_k(ids, scores, k)
+        scores = accumulator[ids]
+        accumulator[ids] = 0.0
+        return top_k(ids, scores, k)
+    # Candidates with repeats (a paragraph matching g terms appears g times): keep every entry scoring
+    # at least the (k·g)-th best entry — that is at most the k-th best paragraph's score, so all of the
+    # best k and their ties survive — and only then make them unique. No sort over all candidates.
+    candidates = np.concatenate(touched)
+    values = accumulator[candidates]
+    accumulator[candidates] = 0.0
+    keep_count = k * len(touched)
+    if candidates.size > keep_count:
+        threshold = np.partition(values, candidates.size - keep_count)[candidates.size - keep_count]
+        kept = values >= threshold
+        candidates, values = candidates[kept], values[kept]
+    ids, first = np.unique(candidates, return_index=True)
+    return top_k(ids, values[first], k)
