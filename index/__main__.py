@@ -43,7 +43,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     sources = [Path(s) for s in args.sources] or [DEFAULT_CORPUS]
     on_document, close_bar = _progress_callback()
     try:
-        report = build_index(sources, Path(args.db), params=BM25Params(args.k1, args.b), on_document=on_document)
+        report = build_index(
+            sources, Path(args.db), params=BM25Params(args.k1, args.b), on_document=on_document, workers=args.workers
+        )
     except (CorpusError, BuildError, ValueError) as error:
         close_bar()
         return _fail(f"{error} (the previous index, if any, is unchanged)")
@@ -110,6 +112,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
     build.add_argument("--k1", type=float, default=DEFAULT_K1, help="BM25 k1 (default: %(default)s)")
     build.add_argument("--b", type=float, default=DEFAULT_B, help="BM25 b (default: %(default)s)")
+    build.add_argument("--workers", type=int, default=None, help="processes for reading and analysis (default: by input size)")
     build.set_defaults(func=cmd_build)
 
     search = commands.add_parser("search", help="answer a question (or a file of questions)")

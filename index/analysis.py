@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from importlib import resources
 from typing import Callable, Iterable
 
@@ -146,18 +147,22 @@ class Analyzer:
             return self._stem(token) or token
         return token
 
+    def chunk_terms(self, chunk: str) -> tuple[str, ...]:
+        """Terms of one whitespace-free chunk of normalised text, memoised."""
+        found = self._chunk_terms.get(chunk)
+        if found is None:
+            found = tuple(t for token in tokenize(chunk) if (t := self.term(token)))
+            if len(self._chunk_terms) >= self.MEMO_LIMIT:
+                self._chunk_terms.clear()
+            self._chunk_terms[chunk] = found
+        return found
+
     def analyze(self, text: str) -> list[str]:
-        memo = self._chunk_terms
-        terms: list[str] = []
-        for chunk in normalize(text).split():
-            found = memo.get(chunk)
-            if found is None:
-                found = tuple(t for token in tokenize(chunk) if (t := self.term(token)))
-                if len(memo) >= self.MEMO_LIMIT:
-                    memo.clear()
-                memo[chunk] = found
-            terms.extend(found)
-        return terms
+        chunks = normalize(text).split()
+        found = list(map(self._chunk_terms.get, chunks))  # the common case, at C speed
+        if None in found:
+            found = [f if f is not None else self.chunk_terms(c) for f, c in zip(found, chunks)]
+        return list(chain.from_iterable(found))
 
     def analyze_reference(self, text: str) -> list[str]:
         terms = []

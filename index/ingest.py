@@ -25,6 +25,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 DIRECTORY_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FURNITURE_CHARS = 300
 META_FIELDS = ("title", "source", "date", "url", "lang")
 
 # A line ending in one of these reads as the end of a sentence, not as a headline.
@@ -59,6 +60,7 @@ class Paragraph:
     position: int
     heading: str | None
     text: str
+    key: str = ""  # paragraph_key(text): what makes two paragraphs identical; set by ingest
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +127,11 @@ def _strip_boilerplate(lines: list[str], rules: BoilerplateRules) -> list[str]:
                 skipping_related -= 1
                 continue
             skipping_related = 0
-        if line and rules.related_block.fullmatch(line):
+        # furniture is short; long lines are paragraphs (and skipping the big regex keeps ingest fast)
+        if line and len(line) <= MAX_FURNITURE_CHARS and rules.related_block.fullmatch(line):
             skipping_related = rules.max_related_lines
             continue
-        if line and rules.drop_line.fullmatch(line):
+        if line and len(line) <= MAX_FURNITURE_CHARS and rules.drop_line.fullmatch(line):
             continue
         kept.append(line)
     return kept
@@ -176,23 +179,26 @@ def paragraphs_from_text(body: str, rules: BoilerplateRules | None = None) -> tu
             following = units[index + 1] if index + 1 < len(units) else None
             heading = unit if following is not None and not looks_like_headline(following) else None
             continue
-        if len(_WORD_RE.findall(unit)) < 3:
+        if len(unit) < 60 and len(_WORD_RE.findall(unit)) < 3:
             continue  # fragments such as a lone dateline "JAKARTA -"
         key = paragraph_key(unit)
         if key in seen:
             continue
         seen.add(key)
-        paragraphs.append(Paragraph(position=len(paragraphs), heading=heading, text=unit))
+        paragraphs.append(Paragraph(position=len(paragraphs), heading=heading, text=unit, key=key))
     if not paragraphs and units:
         # A text made only of short lines (a headline-only record) is still content, not furniture.
         kept = [u for u in units if len(_WORD_RE.findall(u)) >= 3]
-        return tuple(Paragraph(position=i, heading=None, text=u) for i, u in enumerate(dict.fromkeys(kept)))
+        return tuple(Paragraph(position=i, heading=None, text=u, key=paragraph_key(u)) for i, u in enumerate(dict.fromkeys(kept)))
     return tuple(paragraphs)
+
+
+_PUNCTUATION_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»…–—•·\u00a0"})
 
 
 def paragraph_key(text: str) -> str:
     """What makes two paragraphs 'identical': same words, ignoring case, spacing and punctuation."""
-    return " ".join(_WORD_RE.findall(text.casefold()))
+    return " ".join(text.casefold().translate(_PUNCTUATION_TO_SPACE).split())
 
 
 def title_from_lead(text: str, max_chars: int = 90) -> str:
@@ -321,56 +327,87 @@ def _read_html_file(path: Path, doc_id: str) -> Document | SourceProblem:
     return make_document(doc_id, fields, data.get("text") or "", str(path))
 
 
-def _read_jsonl(path: Path, seen_ids: dict[str, str]) -> Iterator[Document | SourceProblem]:
-    with path.open("rb") as handle:
-        for line_number, raw_line in enumerate(handle, start=1):
-            where = f"{path}:{line_number}"
-            if not raw_line.strip():
-                continue
-            try:
-                record = json.loads(_decode(raw_line))
-            except ValueError as error:
-                yield SourceProblem(where, f"not a JSON object ({str(error).splitlines()[0]})")
-                continue
-            if not isinstance(record, dict):
-                yield SourceProblem(where, "not a JSON object")
-                continue
-            missing = [key for key in ("id", "text") if record.get(key) in (None, "")]
-            if missing:
-                yield SourceProblem(where, f"missing {' and '.join(repr(k) for k in missing)}")
-                continue
-            if not isinstance(record["text"], str) or isinstance(record["id"], (dict, list, bool)):
-                yield SourceProblem(where, "'id' must be a string or number and 'text' a string")
-                continue
-            doc_id = str(record["id"]).strip()
-            if doc_id in seen_ids:
-                yield SourceProblem(where, f"duplicate id {doc_id!r} (first seen at {seen_ids[doc_id]}); skipped")
-                continue
-            seen_ids[doc_id] = where
-            yield make_document(doc_id, record, record["text"], where)
+JSONL_LINES_PER_UNIT = 2000
+
+
+def _jsonl_record(raw_line: bytes, where: str) -> Document | SourceProblem | None:
+    """One JSONL line → a Document (duplicate ids are checked later, in order), a problem, or None if blank."""
+    if not raw_line.strip():
+        return None
+    try:
+        record = json.loads(_decode(raw_line))
+    except ValueError as error:
+        return SourceProblem(where, f"not a JSON object ({str(error).splitlines()[0]})")
+    if not isinstance(record, dict):
+        return SourceProblem(where, "not a JSON object")
+    missing = [key for key in ("id", "text") if record.get(key) in (None, "")]
+    if missing:
+        return SourceProblem(where, f"missing {' and '.join(repr(k) for k in missing)}")
+    if not isinstance(record["text"], str) or isinstance(record["id"], (dict, list, bool)):
+        return SourceProblem(where, "'id' must be a string or number and 'text' a string")
+    return make_document(str(record["id"]).strip(), record, record["text"], where)
+
+
+def work_units(sources: Iterable[Path]) -> Iterator[tuple]:
+    """The sources cut into independent pieces of work, in order: one file, or up to 2000 JSONL lines."""
+    for _root, path in iter_source_files(sources):
+        if path.suffix.lower() != ".jsonl":
+            yield ("file", path)
+            continue
+        try:
+            with path.open("rb") as handle:
+                lines: list[bytes] = []
+                first = 1
+                for line_number, raw_line in enumerate(handle, start=1):
+                    lines.append(raw_line)
+                    if len(lines) == JSONL_LINES_PER_UNIT:
+                        yield ("jsonl", path, first, lines)
+                        lines, first = [], line_number + 1
+                if lines:
+                    yield ("jsonl", path, first, lines)
+        except OSError as error:
+            yield ("unreadable", path, f"cannot read ({error.strerror or error})")
+
+
+def process_unit(unit: tuple) -> list[Document | SourceProblem]:
+    """Documents and problems of one unit of work; stateless, so units can run in parallel."""
+    kind, path = unit[0], unit[1]
+    if kind == "unreadable":
+        return [SourceProblem(str(path), unit[2])]
+    if kind == "jsonl":
+        first, lines = unit[2], unit[3]
+        items = (_jsonl_record(line, f"{path}:{first + offset}") for offset, line in enumerate(lines))
+        return [item for item in items if item is not None]
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [SourceProblem(str(path), f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")]
+        reader = _read_html_file if path.suffix.lower() in HTML_SUFFIXES else _read_text_file
+        return [reader(path, path.stem)]
+    except OSError as error:
+        return [SourceProblem(str(path), f"cannot read ({error.strerror or error})")]
+
+
+class DuplicateIds:
+    """The one piece of state in reading: a document id may be used once, first come first served."""
+
+    def __init__(self) -> None:
+        self.first_seen: dict[str, str] = {}
+
+    def check(self, item: Document | SourceProblem) -> Document | SourceProblem:
+        if isinstance(item, SourceProblem):
+            return item
+        where = item.meta.origin
+        first = self.first_seen.get(item.meta.doc_id)
+        if first is not None:
+            return SourceProblem(where, f"duplicate id {item.meta.doc_id!r} (first seen at {first}); skipped")
+        self.first_seen[item.meta.doc_id] = where
+        return item
 
 
 def read_sources(sources: Iterable[Path]) -> Iterator[Document | SourceProblem]:
     """Every document the sources hold, and a problem for each file or line that could not be used."""
-    seen_ids: dict[str, str] = {}
-    for _root, path in iter_source_files(sources):
-        suffix = path.suffix.lower()
-        try:
-            size = path.stat().st_size
-            if suffix == ".jsonl":
-                yield from _read_jsonl(path, seen_ids)
-                continue
-            if size > MAX_FILE_BYTES:
-                yield SourceProblem(str(path), f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
-                continue
-            doc_id = path.stem
-            if doc_id in seen_ids:
-                yield SourceProblem(str(path), f"duplicate id {doc_id!r} (first seen at {seen_ids[doc_id]}); skipped")
-                continue
-            reader = _read_html_file if suffix in HTML_SUFFIXES else _read_text_file
-            result = reader(path, doc_id)
-            if isinstance(result, Document):
-                seen_ids[doc_id] = str(path)
-            yield result
-        except OSError as error:
-            yield SourceProblem(str(path), f"cannot read ({error.strerror or error})")
+    duplicates = DuplicateIds()
+    for unit in work_units(sources):
+        for item in process_unit(unit):
+            yield duplicates.check(item)

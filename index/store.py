@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import threading
@@ -19,14 +20,23 @@ from collections import OrderedDict
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import sqlite_utils
 
 from .analysis import ANALYZER_VERSION, Analyzer, AnalyzerSpec, get_analyzer
 from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
-from .ingest import Document, SourceProblem, corpus_fingerprint, paragraph_key, read_sources
+from .ingest import (
+    Document,
+    DuplicateIds,
+    SourceProblem,
+    corpus_fingerprint,
+    iter_source_files,
+    paragraph_key,
+    process_unit,
+    work_units,
+)
 
 SCHEMA_VERSION = 1
 DEFAULT_CORPUS = Path("corpus")
@@ -119,10 +129,13 @@ class _PostingsBuilder:
         self.lengths = array("i")  # tokens per paragraph, in paragraph id order
 
     def add(self, terms: list[str]) -> int:
-        ids = self.term_ids
-        setdefault = ids.setdefault
-        self.token_term_ids.extend([setdefault(t, len(ids)) for t in terms])
-        self.lengths.append(len(terms))
+        """Record a paragraph's terms; returns its paragraph id."""
+        term_ids = self.term_ids
+        ids = list(map(term_ids.get, terms))
+        if None in ids:
+            ids = [i if i is not None else term_ids.setdefault(t, len(term_ids)) for i, t in zip(ids, terms)]
+        self.token_term_ids.extend(ids)
+        self.lengths.append(len(ids))
         return len(self.lengths) - 1
 
     def postings(self):
@@ -174,8 +187,13 @@ def build_index(
     analyzer_spec: AnalyzerSpec = AnalyzerSpec(),
     on_document: Callable[[int, int], None] | None = None,
     clock: Callable[[], float] = time.time,
+    workers: int | None = 1,
 ) -> BuildReport:
-    """Build an index of `sources` into `db_path`, atomically replacing any index there."""
+    """Build an index of `sources` into `db_path`, atomically replacing any index there.
+
+    workers: processes for reading and analysis (None: chosen by input size). The bot reindexes with
+    one, leaving the other core to answer questions; the CLI uses all of them.
+    """
     sources = [Path(s) for s in sources]
     started = time.perf_counter()
     analyzer = get_analyzer(analyzer_spec)
@@ -186,7 +204,9 @@ def build_index(
     tmp_path = _building_path(db_path)
     tmp_path.unlink(missing_ok=True)
     try:
-        report = _write_index(sources, tmp_path, analyzer, params, fingerprint, on_document, clock)
+        report = _write_index(
+            sources, tmp_path, analyzer, params, fingerprint, on_document, clock, workers or default_workers(sources)
+        )
         os.replace(tmp_path, db_path)  # atomic on POSIX: readers see the old file or the new one
     except BaseException:
         tmp_path.unlink(missing_ok=True)
@@ -202,6 +222,53 @@ def build_index(
     )
 
 
+_worker_analyzer: Analyzer | None = None
+
+
+def _start_worker(spec: AnalyzerSpec) -> None:
+    global _worker_analyzer
+    _worker_analyzer = get_analyzer(spec)
+
+
+def _analyze_unit(unit: tuple) -> list[tuple[Document | SourceProblem, list[str] | None]]:
+    """Read and analyse one unit of work; terms travel as one space-joined string per paragraph
+    (terms never contain spaces), which is far cheaper to pass between processes than tuples."""
+    analyzer = _worker_analyzer
+    assert analyzer is not None
+    return [
+        (item, [" ".join(analyzer.analyze(p.text)) for p in item.paragraphs] if isinstance(item, Document) else None)
+        for item in process_unit(unit)
+    ]
+
+
+def analyzed_sources(
+    sources: list[Path], spec: AnalyzerSpec, workers: int = 1
+) -> Iterator[tuple[Document | SourceProblem, list[str] | None]]:
+    """Documents (in source order) with their paragraphs' terms; with workers > 1, reading and analysis
+    run in that many processes while this one builds the index."""
+    duplicates = DuplicateIds()
+    units = work_units(sources)
+    if workers > 1:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_start_worker, initargs=(spec,)) as pool:
+            for batch in pool.imap(_analyze_unit, units, chunksize=1):
+                for item, terms in batch:
+                    checked = duplicates.check(item)
+                    yield checked, terms if checked is item else None
+        return
+    _start_worker(spec)
+    for unit in units:
+        for item, terms in _analyze_unit(unit):
+            checked = duplicates.check(item)
+            yield checked, terms if checked is item else None
+
+
+def default_workers(sources: list[Path]) -> int:
+    """Processes for reading and analysis: all cores for big inputs, none extra for small ones."""
+    size = sum(path.stat().st_size for _root, path in iter_source_files(sources))
+    return max(1, min(os.cpu_count() or 1, 4)) if size > 8 * 2**20 else 1
+
+
 def _write_index(
     sources: list[Path],
     path: Path,
@@ -210,11 +277,14 @@ def _write_index(
     fingerprint: str,
     on_document: Callable[[int, int], None] | None,
     clock: Callable[[], float],
+    workers: int,
 ) -> tuple[int, int, int, int, list[SourceProblem]]:
     db = sqlite_utils.Database(path)
     # Bulk load: the file is not visible to anyone until renamed, so durability can wait for the end.
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -262144")  # 256 MiB of page cache while loading
+    db.execute("PRAGMA temp_store = MEMORY")
     _create_schema(db)
     postings = _PostingsBuilder()
     seen_paragraphs: set[bytes] = set()
@@ -230,20 +300,19 @@ def _write_index(
         paragraph_rows.clear()
 
     with db.conn:
-        for item in read_sources(sources):
+        for item, paragraph_terms in analyzed_sources(sources, analyzer.spec, workers):
             if isinstance(item, SourceProblem):
                 problems.append(item)
                 continue
             added = 0
-            for paragraph in item.paragraphs:
-                key = hashlib.blake2b(paragraph_key(paragraph.text).encode(), digest_size=12).digest()
+            for paragraph, terms in zip(item.paragraphs, paragraph_terms):
+                key = hashlib.blake2b((paragraph.key or paragraph_key(paragraph.text)).encode(), digest_size=12).digest()
                 if key in seen_paragraphs:
                     duplicates += 1  # identical paragraphs (syndicated copies) are kept once
                     continue
                 seen_paragraphs.add(key)
-                terms = analyzer.analyze(paragraph.text)
-                paragraph_id = postings.add(terms)
-                paragraph_rows.append((paragraph_id, item.meta.doc_id, paragraph.position, paragraph.heading, paragraph.text, len(terms)))
+                paragraph_id = postings.add(terms.split())
+                paragraph_rows.append((paragraph_id, item.meta.doc_id, paragraph.position, paragraph.heading, paragraph.text, postings.lengths[-1]))
                 added += 1
             if not added:
                 problems.append(SourceProblem(item.meta.origin, "every paragraph duplicates one indexed earlier"))
