@@ -104,7 +104,7 @@ def worker_ours_build(corpus: Path, db: Path) -> dict:
     from index.store import build_index
 
     started = time.perf_counter()
-    report = build_index([corpus], db)
+    report = build_index([corpus], db, workers=None)  # as the CLI does: worker processes for big inputs
     seconds = time.perf_counter() - started
     return {"build_s": seconds, "paragraphs": report.paragraphs, "size_mb": db.stat().st_size / 2**20, "build_rss_mb": peak_rss_mb()}
 

@@ -103,6 +103,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_opensearch(args: argparse.Namespace) -> int:
+    from .export import export_opensearch
+
+    try:
+        definition, bulk, count = export_opensearch(Path(args.db), Path(args.out_dir))
+    except IndexFileError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot write to {args.out_dir}: {error.strerror or error}")
+    print(f"wrote {definition} and {bulk} ({count} paragraphs); load them as docs/scaling.md describes")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m index", description="Build and search the paragraph index.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +139,10 @@ def make_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="what the index holds and how it was built")
     stats.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
     stats.set_defaults(func=cmd_stats)
+    export = commands.add_parser("export-opensearch", help="write an OpenSearch index definition and bulk file")
+    export.add_argument("out_dir", metavar="OUT_DIR")
+    export.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    export.set_defaults(func=cmd_export_opensearch)
     return parser
 
 

@@ -7,7 +7,9 @@ question is not an answer.
 """
 from __future__ import annotations
 
+import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +18,16 @@ import numpy as np
 from .analysis import Analyzer, get_analyzer, split_sentences
 from .crosslingual import Translator
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
-from .store import IndexMeta, IndexReader
+from .store import IndexFileError, IndexMeta, IndexReader
 
-# Calibrated with benchmarks/calibrate_answered.py: at 0.6, 7.5 % of unanswerable questions get an
-# answer over FacQA (12.5 % at 0.5) while 86 % of answerable FacQA valid questions still do.
+log = logging.getLogger(__name__)
+
+# Calibrated with benchmarks/calibrate_answered.py: at 0.6, 12.5 % of our unanswerable questions get an
+# answer over FacQA (17.5 % at 0.5, 2.5 % at 0.7) while 86 % of answerable FacQA valid questions still do
+# (74 % at 0.7). 0.6 trades a few wrong answers for many right ones; none is answered over corpus/.
 DEFAULT_MIN_COVERAGE = 0.6
 MAX_QUESTION_CHARS = 2000  # longer input is cut here: no question needs more, and it bounds the work
+ANSWER_CACHE_SIZE = 1024  # answers are immutable and small; the cache empties when the index changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,8 @@ class AnswerService:
         self.db_path = Path(db_path)
         self.min_coverage = min_coverage
         self._lock = threading.Lock()
+        self._rejected_file: int | None = None
+        self._answers: OrderedDict[tuple[str, int, bool], Answer] = OrderedDict()  # repeated questions
         self._reader = IndexReader(self.db_path)
         self.analyzer = get_analyzer(self._reader.meta.analyzer_spec)
         self.translator = Translator(self.analyzer, self._reader.has_term)
@@ -106,25 +114,46 @@ class AnswerService:
         return self._reader
 
     def refresh(self) -> bool:
-        """Switch to a rebuilt index file if there is one; called between questions, never during one."""
+        """Switch to a rebuilt index file if there is one; called between questions, never during one.
+        A replacement that cannot be opened is logged and the current index keeps serving."""
         with self._lock:
-            if self._reader.is_current():
+            if self._reader.is_current() or self.db_path.stat().st_mtime_ns == self._rejected_file:
                 return False
-            new_reader = IndexReader(self.db_path)
+            try:
+                new_reader = IndexReader(self.db_path)
+            except IndexFileError as error:
+                log.error("keeping the current index: %s", error)
+                self._rejected_file = self.db_path.stat().st_mtime_ns
+                return False
             old, self._reader = self._reader, new_reader
             self.analyzer = get_analyzer(new_reader.meta.analyzer_spec)
             self.translator = Translator(self.analyzer, new_reader.has_term)
+            self._answers.clear()
         old.close()
         return True
 
     def answer(self, question: str, k: int = 3, *, params: BM25Params | None = None, translate: bool = True) -> Answer:
         """Answer a question in Indonesian, English or a mix; `translate=False` searches it as Indonesian only."""
+        key = (question, k, translate)
+        if params is None:
+            with self._lock:
+                cached = self._answers.get(key)
+                if cached is not None:
+                    self._answers.move_to_end(key)
+                    return cached
         if not translate:
-            return self.answer_groups(question, plan_query(question, self.analyzer), k, params=params)
-        plan = self.translator.plan(question[:MAX_QUESTION_CHARS])
-        return self.answer_groups(
-            question, plan.groups, k, params=params, language=plan.language, translations=plan.translations
-        )
+            answer = self.answer_groups(question, plan_query(question, self.analyzer), k, params=params)
+        else:
+            plan = self.translator.plan(question[:MAX_QUESTION_CHARS])
+            answer = self.answer_groups(
+                question, plan.groups, k, params=params, language=plan.language, translations=plan.translations
+            )
+        if params is None:
+            with self._lock:
+                self._answers[key] = answer
+                if len(self._answers) > ANSWER_CACHE_SIZE:
+                    self._answers.popitem(last=False)
+        return answer
 
     def answer_groups(
         self, question: str, groups: tuple[TermGroup, ...], k: int = 3, *, params: BM25Params | None = None, **extra: object

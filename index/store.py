@@ -348,7 +348,8 @@ def _write_index(
             "documents": n_documents,
             "paragraphs": len(lengths),
             "terms": len(postings.term_ids),
-            "avg_length": float(length_array.mean()),
+            # 1.0 when every paragraph is only stop words: nothing can match, but nothing divides by zero
+            "avg_length": float(length_array.mean()) or 1.0,
             "schema_version": SCHEMA_VERSION,
             "sources": [str(s) for s in sources],
         }

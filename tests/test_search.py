@@ -106,3 +106,33 @@ def test_service_picks_up_a_rebuilt_index_between_questions(tmp_path: Path, mess
     build_index([messy_corpus], db)
     assert service.refresh()
     assert service.answer("rendang padang enak").answered
+
+
+def test_a_broken_replacement_index_is_refused_and_the_old_one_keeps_serving(tmp_path: Path, messy_corpus: Path):
+    from index.store import build_index
+
+    db = tmp_path / "live.db"
+    build_index([messy_corpus], db)
+    service = AnswerService(db)
+    before = service.answer("StreamKita menghapus konten")
+    assert before.answered
+    (tmp_path / "garbage.db").write_bytes(b"not an index" * 1000)
+    (tmp_path / "garbage.db").replace(db)
+    assert not service.refresh()
+    assert not service.refresh()  # the same broken file is not retried for every question
+    after = service.answer("StreamKita menghapus konten", k=4)
+    assert after.answered and after.hits[0].text == before.hits[0].text
+
+
+def test_repeated_questions_come_from_the_answer_cache_until_the_index_changes(tmp_path: Path, messy_corpus: Path):
+    from index.store import build_index
+
+    db = tmp_path / "live.db"
+    build_index([messy_corpus], db)
+    service = AnswerService(db)
+    first = service.answer("pemblokiran aplikasi judi online")
+    assert service.answer("pemblokiran aplikasi judi online") is first
+    assert service.answer("pemblokiran aplikasi judi online", k=5) is not first
+    build_index([messy_corpus], db)
+    assert service.refresh()
+    assert service.answer("pemblokiran aplikasi judi online") is not first

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from fakebotapi import MAX_TEXT, FakeBotAPI, utf16_length
-from index.store import build_index
 from support import REPO
 
 from .conftest import BotProcess
@@ -164,7 +165,10 @@ def test_buttons_after_a_reindex_are_handled_politely(fresh_api: FakeBotAPI, tmp
         more = next(b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row if b["text"] == "More results")
         time.sleep(1.1)  # build times have one-second resolution
         (corpus / "baru.txt").write_text("Artikel baru tentang moderasi konten Bigo Live di Indonesia.\n", encoding="utf-8")
-        build_index([corpus], process.index_db)
+        # rebuilt from the command line, as an operator would, while the bot runs
+        rebuilt = subprocess.run([sys.executable, "-m", "index", "build", str(corpus), "--db", str(process.index_db)],
+                                 cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert rebuilt.returncode == 0, rebuilt.stderr
         message = {"message_id": reply.message_id, "date": 0, "chat": api.chat(chat), "from": api.bot_user, "text": reply.text}
         api.push_update({"callback_query": {"id": "stale", "from": api.user(chat), "chat_instance": "x", "message": message, "data": more}})
         answer = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "stale"])[0]
