@@ -50,7 +50,9 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     builder = (
         Application.builder()
         .token(settings.telegram_bot_token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # answers still arrive if the user deleted the question meanwhile
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
+                           allow_sending_without_reply=True))
         .rate_limiter(AIORateLimiter(max_retries=5))
         .concurrent_updates(16)
         .post_init(post_init)

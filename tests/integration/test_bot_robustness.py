@@ -199,3 +199,14 @@ def test_feedback_survives_a_restart(fresh_api: FakeBotAPI, tmp_path: Path):
             assert db.execute("SELECT count(*), sum(vote) FROM feedback").fetchone() == (1, -1)
     finally:
         process.stop()
+
+
+def test_an_unexpected_api_error_is_logged_and_the_user_gets_an_apology(api: FakeBotAPI, bot: BotProcess):
+    api.fail_next("sendMessage", 400)  # Telegram refusing something we did not foresee
+    chat = new_chat()
+    api.send_text(chat, "Kenapa Bigo Live diancam diblokir?")
+    apology = api.wait_for(lambda: api.messages_in(chat))[0]
+    assert "Sorry, something went wrong" in apology.text
+    assert "error while handling an update" in bot.log()
+    later = api.send_text(chat, "Kenapa Bigo Live diancam diblokir?")
+    assert "Bigo Live" in api.wait_reply(later).text  # and the bot carries on
