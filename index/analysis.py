@@ -189,20 +189,36 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_BREAK_RE = re.compile(r"""(?<=[.!?…])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph; keeps `40.000`, `Jl. Sudirman` and quoted speech together."""
-    sentences: list[str] = []
+def _sentence_ends(text: str):
+    """Offsets where a sentence ends and the next one starts."""
     start = 0
     for match in _SENTENCE_BREAK_RE.finditer(text):
         head = text[start : match.start()]
         last_word = head.rstrip(".!?…").rsplit(None, 1)[-1].lower() if head.strip() else ""
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
-        sentence = text[start : match.end()].strip()
+        yield match.end()
+        start = match.end()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; keeps `40.000`, `Jl. Sudirman` and quoted speech together."""
+    sentences: list[str] = []
+    start = 0
+    for end in _sentence_ends(text):
+        sentence = text[start:end].strip()
         if sentence:
             sentences.append(sentence)
-        start = match.end()
+        start = end
     tail = text[start:].strip()
     if tail:
         sentences.append(tail)
     return sentences
+
+
+def first_sentence(text: str) -> str:
+    """split_sentences(text)[0] without splitting the rest."""
+    for end in _sentence_ends(text):
+        if text[:end].strip():
+            return text[:end].strip()
+    return text.strip()

@@ -93,7 +93,10 @@ def score_groups(
     params: BM25Params,
     avg_length: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(paragraph ids, scores) for every paragraph matching at least one group, ids ascending."""
+    """(paragraph ids, scores) for every paragraph matching at least one group, ids ascending.
+
+    The plain reference implementation; serving uses rank_with_accumulator, which tests hold to this
+    and to rank-bm25."""
     n_paragraphs = int(lengths.size)
     if avg_length is None:
         avg_length = float(lengths.mean()) if n_paragraphs else 1.0

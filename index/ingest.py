@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 import yaml
 
-from .analysis import split_sentences
+from .analysis import first_sentence
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -33,7 +33,6 @@ _TERMINAL = tuple('.!?…"”’»:;,-–—')
 _SENTENCE_END = tuple('.!?…"”’»')
 _WORD_RE = re.compile(r"\w+")
 _INNER_SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)]*\s")
-_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # "Liputan6.com, Jakarta - …": the outlet is named in the dateline.
 _DATELINE_OUTLET_RE = re.compile(r"^([A-Z][\w-]*(?:\.[a-z]{2,})+)\s*,\s*[A-Z]")
 # "JAKARTA - ", "Liputan6.com, Jakarta - ", "Pekanbaru , Kompas - ": place and outlet before a dash.
@@ -100,7 +99,8 @@ def default_rules() -> BoilerplateRules:
 
 
 def clean_line(line: str) -> str:
-    return _SPACES_RE.sub(" ", unicodedata.normalize("NFC", line)).strip()
+    """NFC, and every run of whitespace (no-break and other Unicode spaces too) as one space."""
+    return " ".join(unicodedata.normalize("NFC", line).split())
 
 
 def looks_like_headline(line: str) -> bool:
@@ -203,8 +203,8 @@ def paragraph_key(text: str) -> str:
 
 def title_from_lead(text: str, max_chars: int = 90) -> str:
     """A stand-in title for an article that has none: its first sentence without the dateline."""
-    lead = _DATELINE_RE.sub("", text, count=1)
-    sentence = (split_sentences(lead) or [lead])[0].rstrip(".")
+    lead = _DATELINE_RE.sub("", text, count=1) if any(dash in text[:80] for dash in " - – —") else text
+    sentence = first_sentence(lead).rstrip(".")
     if len(sentence) <= max_chars:
         return sentence
     return sentence[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + " …"
@@ -397,12 +397,14 @@ class DuplicateIds:
     def check(self, item: Document | SourceProblem) -> Document | SourceProblem:
         if isinstance(item, SourceProblem):
             return item
-        where = item.meta.origin
-        first = self.first_seen.get(item.meta.doc_id)
+        return self.check_id(item.meta.doc_id, item.meta.origin) or item
+
+    def check_id(self, doc_id: str, where: str) -> SourceProblem | None:
+        first = self.first_seen.get(doc_id)
         if first is not None:
-            return SourceProblem(where, f"duplicate id {item.meta.doc_id!r} (first seen at {first}); skipped")
-        self.first_seen[item.meta.doc_id] = where
-        return item
+            return SourceProblem(where, f"duplicate id {doc_id!r} (first seen at {first}); skipped")
+        self.first_seen[doc_id] = where
+        return None
 
 
 def read_sources(sources: Iterable[Path]) -> Iterator[Document | SourceProblem]:

@@ -28,8 +28,8 @@ import sqlite_utils
 from .analysis import ANALYZER_VERSION, Analyzer, AnalyzerSpec, get_analyzer
 from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
 from .ingest import (
-    Document,
     DuplicateIds,
+    Paragraph,
     SourceProblem,
     corpus_fingerprint,
     iter_source_files,
@@ -230,37 +230,55 @@ def _start_worker(spec: AnalyzerSpec) -> None:
     _worker_analyzer = get_analyzer(spec)
 
 
-def _analyze_unit(unit: tuple) -> list[tuple[Document | SourceProblem, list[str] | None]]:
-    """Read and analyse one unit of work; terms travel as one space-joined string per paragraph
-    (terms never contain spaces), which is far cheaper to pass between processes than tuples."""
+# What a worker sends back per document: plain tuples and strings, which cross between processes
+# several times faster than dataclasses. meta = (doc_id, title, source, date, url, lang, origin);
+# each paragraph = (position, heading, text, duplicate key digest, terms joined by spaces — terms never
+# contain spaces). A problem is (where, reason).
+AnalyzedDocument = tuple[tuple[str, ...], list[tuple[int, str | None, str, bytes, str]]]
+
+
+def paragraph_digest(paragraph: Paragraph) -> bytes:
+    return hashlib.blake2b((paragraph.key or paragraph_key(paragraph.text)).encode(), digest_size=12).digest()
+
+
+def _analyze_unit(unit: tuple) -> list[tuple[str, object]]:
+    """Read and analyse one unit of work (in a worker process, or in this one)."""
     analyzer = _worker_analyzer
     assert analyzer is not None
-    return [
-        (item, [" ".join(analyzer.analyze(p.text)) for p in item.paragraphs] if isinstance(item, Document) else None)
-        for item in process_unit(unit)
-    ]
+    out: list[tuple[str, object]] = []
+    for item in process_unit(unit):
+        if isinstance(item, SourceProblem):
+            out.append(("problem", (item.where, item.reason)))
+            continue
+        m = item.meta
+        paragraphs = [(p.position, p.heading, p.text, paragraph_digest(p), " ".join(analyzer.analyze(p.text))) for p in item.paragraphs]
+        out.append(("document", ((m.doc_id, m.title, m.source, m.date, m.url, m.lang, m.origin), paragraphs)))
+    return out
 
 
-def analyzed_sources(
-    sources: list[Path], spec: AnalyzerSpec, workers: int = 1
-) -> Iterator[tuple[Document | SourceProblem, list[str] | None]]:
-    """Documents (in source order) with their paragraphs' terms; with workers > 1, reading and analysis
-    run in that many processes while this one builds the index."""
+def analyzed_sources(sources: list[Path], spec: AnalyzerSpec, workers: int = 1) -> Iterator[SourceProblem | AnalyzedDocument]:
+    """Documents in source order, analysed; with workers > 1, reading and analysis run in that many
+    processes while this one builds the index."""
     duplicates = DuplicateIds()
+
+    def checked(batch: list[tuple[str, object]]) -> Iterator[SourceProblem | AnalyzedDocument]:
+        for kind, payload in batch:
+            if kind == "problem":
+                yield SourceProblem(*payload)
+                continue
+            meta, paragraphs = payload
+            yield duplicates.check_id(meta[0], meta[6]) or (meta, paragraphs)
+
     units = work_units(sources)
     if workers > 1:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_start_worker, initargs=(spec,)) as pool:
             for batch in pool.imap(_analyze_unit, units, chunksize=1):
-                for item, terms in batch:
-                    checked = duplicates.check(item)
-                    yield checked, terms if checked is item else None
+                yield from checked(batch)
         return
     _start_worker(spec)
     for unit in units:
-        for item, terms in _analyze_unit(unit):
-            checked = duplicates.check(item)
-            yield checked, terms if checked is item else None
+        yield from checked(_analyze_unit(unit))
 
 
 def default_workers(sources: list[Path]) -> int:
@@ -300,25 +318,24 @@ def _write_index(
         paragraph_rows.clear()
 
     with db.conn:
-        for item, paragraph_terms in analyzed_sources(sources, analyzer.spec, workers):
+        for item in analyzed_sources(sources, analyzer.spec, workers):
             if isinstance(item, SourceProblem):
                 problems.append(item)
                 continue
+            meta, paragraphs = item
             added = 0
-            for paragraph, terms in zip(item.paragraphs, paragraph_terms):
-                key = hashlib.blake2b((paragraph.key or paragraph_key(paragraph.text)).encode(), digest_size=12).digest()
+            for position, heading, text, key, terms in paragraphs:
                 if key in seen_paragraphs:
                     duplicates += 1  # identical paragraphs (syndicated copies) are kept once
                     continue
                 seen_paragraphs.add(key)
                 paragraph_id = postings.add(terms.split())
-                paragraph_rows.append((paragraph_id, item.meta.doc_id, paragraph.position, paragraph.heading, paragraph.text, postings.lengths[-1]))
+                paragraph_rows.append((paragraph_id, meta[0], position, heading, text, postings.lengths[-1]))
                 added += 1
             if not added:
-                problems.append(SourceProblem(item.meta.origin, "every paragraph duplicates one indexed earlier"))
+                problems.append(SourceProblem(meta[6], "every paragraph duplicates one indexed earlier"))
                 continue
-            meta = item.meta
-            document_rows.append((meta.doc_id, meta.title, meta.source, meta.date, meta.url, meta.lang, meta.origin))
+            document_rows.append(meta)
             n_documents += 1
             if len(paragraph_rows) >= 5000:
                 flush()
