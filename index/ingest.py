@@ -203,8 +203,9 @@ def paragraph_key(text: str) -> str:
 
 def title_from_lead(text: str, max_chars: int = 90) -> str:
     """A stand-in title for an article that has none: its first sentence without the dateline."""
-    lead = _DATELINE_RE.sub("", text, count=1) if any(dash in text[:80] for dash in " - – —") else text
-    sentence = first_sentence(lead).rstrip(".")
+    lead = _DATELINE_RE.sub("", text, count=1) if any(dash in text[:80] for dash in (" - ", " – ", " — ")) else text
+    # only the opening of the lead can end up in the title: no need to find sentence ends further on
+    sentence = first_sentence(lead[: max_chars * 3]).rstrip(".")
     if len(sentence) <= max_chars:
         return sentence
     return sentence[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + " …"

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,39 +119,58 @@ class ParagraphRecord:
     url: str
 
 
+@dataclass
+class AnalyzedUnit:
+    """What a worker sends back for one unit of work: plain tuples and numpy arrays, which cross
+    between processes far faster than objects. Terms are numbered within the unit (`vocabulary`);
+    the builder maps them to index-wide ids with one vectorised look-up per unit."""
+
+    items: list[tuple[str, object]]  # ("problem", (where, reason)) or ("document", (meta, paragraphs))
+    vocabulary: list[str]
+    pair_terms: np.ndarray  # unit term id of each distinct (paragraph, term) pair, paragraph by paragraph
+    pair_freqs: np.ndarray  # its term frequency
+    pairs_per_paragraph: np.ndarray  # how many pairs each paragraph has, in order
+
+
 class _PostingsBuilder:
-    """Postings gathered as one flat array of term ids while paragraphs stream past, then grouped by
-    term with one numpy sort: far faster than growing a list per term in Python."""
+    """Postings gathered as flat arrays of (term, paragraph, tf) while units stream past, then grouped
+    by term with one stable numpy sort: far faster than growing a list per term in Python."""
 
     def __init__(self) -> None:
         self.term_ids: dict[str, int] = {}
-        self.token_term_ids = array("i")  # every token of every paragraph, as term ids
         self.lengths = array("i")  # tokens per paragraph, in paragraph id order
+        self._terms: list[np.ndarray] = []
+        self._paragraphs: list[np.ndarray] = []
+        self._freqs: list[np.ndarray] = []
 
-    def add(self, terms: list[str]) -> int:
-        """Record a paragraph's terms; returns its paragraph id."""
+    def add_unit(self, unit: AnalyzedUnit, kept: np.ndarray, lengths: list[int]) -> None:
+        """Record the paragraphs of a unit marked in `kept` (duplicates are not); they get the next ids."""
         term_ids = self.term_ids
-        ids = list(map(term_ids.get, terms))
-        if None in ids:
-            ids = [i if i is not None else term_ids.setdefault(t, len(term_ids)) for i, t in zip(ids, terms)]
-        self.token_term_ids.extend(ids)
-        self.lengths.append(len(ids))
-        return len(self.lengths) - 1
+        mapping = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in unit.vocabulary), dtype=np.int32, count=len(unit.vocabulary))
+        keep_pairs = np.repeat(kept, unit.pairs_per_paragraph)
+        first_id = len(self.lengths)
+        new_ids = np.arange(first_id, first_id + int(kept.sum()), dtype=np.int32)
+        self._terms.append(mapping[unit.pair_terms[keep_pairs]])
+        self._paragraphs.append(np.repeat(new_ids, unit.pairs_per_paragraph[kept]))
+        self._freqs.append(unit.pair_freqs[keep_pairs])
+        self.lengths.extend(lengths)
 
     def postings(self):
         """(term, paragraph ids, term frequencies) per term, paragraph ids ascending."""
-        n_paragraphs = len(self.lengths)
-        token_terms = np.frombuffer(self.token_term_ids, dtype=np.int32).astype(np.int64)
-        paragraph_of_token = np.repeat(np.arange(n_paragraphs, dtype=np.int64), np.frombuffer(self.lengths, dtype=np.int32))
-        keys, term_freqs = np.unique(token_terms * n_paragraphs + paragraph_of_token, return_counts=True)
-        term_of_key = keys // n_paragraphs
-        paragraph_ids = (keys % n_paragraphs).astype(np.int32)
-        term_freqs = term_freqs.astype(np.int32)
-        bounds = np.searchsorted(term_of_key, np.arange(len(self.term_ids) + 1))
-        names = list(self.term_ids)
-        for term_id in range(len(names)):
+        terms = np.concatenate(self._terms) if self._terms else np.zeros(0, dtype=np.int32)
+        paragraphs = np.concatenate(self._paragraphs) if self._paragraphs else np.zeros(0, dtype=np.int32)
+        freqs = np.concatenate(self._freqs) if self._freqs else np.zeros(0, dtype=np.int32)
+        self._terms = self._paragraphs = self._freqs = []
+        # paragraph ids grow in arrival order, so a stable sort by term leaves each term's ids ascending
+        order = np.argsort(terms, kind="stable")
+        paragraphs, freqs = paragraphs[order], freqs[order]
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(terms, minlength=len(self.term_ids)))))
+        self.term_count = 0
+        for term_id, name in enumerate(self.term_ids):
             start, end = bounds[term_id], bounds[term_id + 1]
-            yield names[term_id], paragraph_ids[start:end], term_freqs[start:end]
+            if end > start:  # a term seen only in dropped duplicates has no postings
+                self.term_count += 1
+                yield name, paragraphs[start:end], freqs[start:end]
 
 
 def _building_path(db_path: Path) -> Path:
@@ -230,55 +249,57 @@ def _start_worker(spec: AnalyzerSpec) -> None:
     _worker_analyzer = get_analyzer(spec)
 
 
-# What a worker sends back per document: plain tuples and strings, which cross between processes
-# several times faster than dataclasses. meta = (doc_id, title, source, date, url, lang, origin);
-# each paragraph = (position, heading, text, duplicate key digest, terms joined by spaces — terms never
-# contain spaces). A problem is (where, reason).
-AnalyzedDocument = tuple[tuple[str, ...], list[tuple[int, str | None, str, bytes, str]]]
-
-
 def paragraph_digest(paragraph: Paragraph) -> bytes:
     return hashlib.blake2b((paragraph.key or paragraph_key(paragraph.text)).encode(), digest_size=12).digest()
 
 
-def _analyze_unit(unit: tuple) -> list[tuple[str, object]]:
-    """Read and analyse one unit of work (in a worker process, or in this one)."""
+def _analyze_unit(unit: tuple) -> AnalyzedUnit:
+    """Read and analyse one unit of work (in a worker process, or in this one). Documents travel as
+    (meta, paragraphs): meta = (doc_id, title, source, date, url, lang, origin), each paragraph =
+    (position, heading, text, duplicate digest, token count)."""
     analyzer = _worker_analyzer
     assert analyzer is not None
-    out: list[tuple[str, object]] = []
+    vocabulary: dict[str, int] = {}
+    setdefault = vocabulary.setdefault
+    pair_terms: list[int] = []
+    pair_freqs: list[int] = []
+    pairs_per_paragraph: list[int] = []
+    items: list[tuple[str, object]] = []
     for item in process_unit(unit):
         if isinstance(item, SourceProblem):
-            out.append(("problem", (item.where, item.reason)))
+            items.append(("problem", (item.where, item.reason)))
             continue
+        paragraphs = []
+        for p in item.paragraphs:
+            terms = analyzer.analyze(p.text)
+            counts = Counter(terms)  # counted in C
+            pair_terms.extend([setdefault(term, len(vocabulary)) for term in counts])
+            pair_freqs.extend(counts.values())
+            pairs_per_paragraph.append(len(counts))
+            paragraphs.append((p.position, p.heading, p.text, paragraph_digest(p), len(terms)))
         m = item.meta
-        paragraphs = [(p.position, p.heading, p.text, paragraph_digest(p), " ".join(analyzer.analyze(p.text))) for p in item.paragraphs]
-        out.append(("document", ((m.doc_id, m.title, m.source, m.date, m.url, m.lang, m.origin), paragraphs)))
-    return out
+        items.append(("document", ((m.doc_id, m.title, m.source, m.date, m.url, m.lang, m.origin), paragraphs)))
+    return AnalyzedUnit(
+        items,
+        list(vocabulary),
+        np.array(pair_terms, dtype=np.int32),
+        np.array(pair_freqs, dtype=np.int32),
+        np.array(pairs_per_paragraph, dtype=np.int64),
+    )
 
 
-def analyzed_sources(sources: list[Path], spec: AnalyzerSpec, workers: int = 1) -> Iterator[SourceProblem | AnalyzedDocument]:
-    """Documents in source order, analysed; with workers > 1, reading and analysis run in that many
-    processes while this one builds the index."""
-    duplicates = DuplicateIds()
-
-    def checked(batch: list[tuple[str, object]]) -> Iterator[SourceProblem | AnalyzedDocument]:
-        for kind, payload in batch:
-            if kind == "problem":
-                yield SourceProblem(*payload)
-                continue
-            meta, paragraphs = payload
-            yield duplicates.check_id(meta[0], meta[6]) or (meta, paragraphs)
-
+def analyzed_units(sources: list[Path], spec: AnalyzerSpec, workers: int = 1) -> Iterator[AnalyzedUnit]:
+    """Units of work in source order, read and analysed; with workers > 1 in that many processes
+    while this one builds the index."""
     units = work_units(sources)
     if workers > 1:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_start_worker, initargs=(spec,)) as pool:
-            for batch in pool.imap(_analyze_unit, units, chunksize=1):
-                yield from checked(batch)
+            yield from pool.imap(_analyze_unit, units, chunksize=1)
         return
     _start_worker(spec)
     for unit in units:
-        yield from checked(_analyze_unit(unit))
+        yield _analyze_unit(unit)
 
 
 def default_workers(sources: list[Path]) -> int:
@@ -306,8 +327,9 @@ def _write_index(
     _create_schema(db)
     postings = _PostingsBuilder()
     seen_paragraphs: set[bytes] = set()
+    ids_seen = DuplicateIds()
     problems: list[SourceProblem] = []
-    n_documents = duplicates = 0
+    n_documents = n_paragraphs = duplicates = 0
     document_rows: list[tuple] = []
     paragraph_rows: list[tuple] = []
 
@@ -318,29 +340,41 @@ def _write_index(
         paragraph_rows.clear()
 
     with db.conn:
-        for item in analyzed_sources(sources, analyzer.spec, workers):
-            if isinstance(item, SourceProblem):
-                problems.append(item)
-                continue
-            meta, paragraphs = item
-            added = 0
-            for position, heading, text, key, terms in paragraphs:
-                if key in seen_paragraphs:
-                    duplicates += 1  # identical paragraphs (syndicated copies) are kept once
+        for unit in analyzed_units(sources, analyzer.spec, workers):
+            kept: list[bool] = []
+            kept_lengths: list[int] = []
+            for kind, payload in unit.items:
+                if kind == "problem":
+                    problems.append(SourceProblem(*payload))
                     continue
-                seen_paragraphs.add(key)
-                paragraph_id = postings.add(terms.split())
-                paragraph_rows.append((paragraph_id, meta[0], position, heading, text, postings.lengths[-1]))
-                added += 1
-            if not added:
-                problems.append(SourceProblem(meta[6], "every paragraph duplicates one indexed earlier"))
-                continue
-            document_rows.append(meta)
-            n_documents += 1
+                meta, paragraphs = payload
+                problem = ids_seen.check_id(meta[0], meta[6])
+                if problem is not None:
+                    problems.append(problem)
+                    kept.extend([False] * len(paragraphs))
+                    continue
+                added = 0
+                for position, heading, text, key, length in paragraphs:
+                    if key in seen_paragraphs:
+                        duplicates += 1  # identical paragraphs (syndicated copies) are kept once
+                        kept.append(False)
+                        continue
+                    seen_paragraphs.add(key)
+                    kept.append(True)
+                    kept_lengths.append(length)
+                    paragraph_rows.append((n_paragraphs + added, meta[0], position, heading, text, length))
+                    added += 1
+                if not added:
+                    problems.append(SourceProblem(meta[6], "every paragraph duplicates one indexed earlier"))
+                    continue
+                n_paragraphs += added
+                document_rows.append(meta)
+                n_documents += 1
+                if on_document:
+                    on_document(n_documents, n_paragraphs)
+            postings.add_unit(unit, np.array(kept, dtype=bool), kept_lengths)
             if len(paragraph_rows) >= 5000:
                 flush()
-            if on_document:
-                on_document(n_documents, len(postings.lengths))
         flush()
         lengths = postings.lengths
         if not lengths:
@@ -364,7 +398,7 @@ def _write_index(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock())),
             "documents": n_documents,
             "paragraphs": len(lengths),
-            "terms": len(postings.term_ids),
+            "terms": postings.term_count,
             # 1.0 when every paragraph is only stop words: nothing can match, but nothing divides by zero
             "avg_length": float(length_array.mean()) or 1.0,
             "schema_version": SCHEMA_VERSION,
@@ -373,7 +407,7 @@ def _write_index(
         db["index_meta"].insert_all(({"key": k, "value": json.dumps(v)} for k, v in meta_values.items()))
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
-    return n_documents, len(lengths), duplicates, len(postings.term_ids), problems
+    return n_documents, len(lengths), duplicates, postings.term_count, problems
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:

@@ -103,3 +103,24 @@ def test_reader_notices_a_rebuilt_file(tmp_path: Path, messy_corpus: Path):
     assert reader.is_current()
     build_index([messy_corpus], db)
     assert not reader.is_current()
+
+
+def test_worker_processes_build_the_same_index(tmp_path: Path, messy_corpus: Path):
+    import json as _json
+
+    bulk = tmp_path / "bulk.jsonl"
+    lines = [_json.dumps({"id": f"j{i}", "text": f"Kominfo memblokir situs judi nomor {i % 7}.\nParagraf kedua yang unik {i}."}) for i in range(300)]
+    lines += ["not json", _json.dumps({"id": "j3", "text": "Teks lain yang cukup panjang untuk diindeks."})]
+    bulk.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    report_one = build_index([messy_corpus, bulk], one, workers=1)
+    report_two = build_index([messy_corpus, bulk], two, workers=2)
+    assert (report_one.documents, report_one.paragraphs, report_one.duplicate_paragraphs, report_one.terms) == (
+        report_two.documents, report_two.paragraphs, report_two.duplicate_paragraphs, report_two.terms)
+    assert [str(p) for p in report_one.problems] == [str(p) for p in report_two.problems]
+    assert report_one.duplicate_paragraphs > 0 and len(report_one.problems) == 2
+    dump = "SELECT term, doc_freq, paragraph_ids, term_freqs FROM terms ORDER BY term"
+    assert IndexReader(one).db.execute(dump).fetchall() == IndexReader(two).db.execute(dump).fetchall()
+    paragraphs = "SELECT paragraph_id, doc_id, position, heading, text, length FROM paragraphs ORDER BY paragraph_id"
+    assert IndexReader(one).db.execute(paragraphs).fetchall() == IndexReader(two).db.execute(paragraphs).fetchall()
+    assert IndexReader(one).db.execute("SELECT count(*) FROM terms WHERE doc_freq = 0").fetchone() == (0,)
