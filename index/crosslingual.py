@@ -245,79 +245,77 @@ class Translator:
 
     # -- planning -------------------------------------------------------------------------------
 
+    def _phrase_at(self, raw: list[str], i: int) -> tuple[int, list[TermGroup], tuple[str, tuple[str, ...]] | None]:
+        """The longest glossary/dictionary phrase starting at raw[i]: (words consumed, groups, translation).
+        A content-free phrase ("how many") consumes its words and yields nothing; no phrase consumes 0."""
+        for n in range(min(MAX_PHRASE_WORDS, len(raw) - i), 1, -1):
+            phrase = " ".join(raw[i : i + n])
+            entry = self._lookup(phrase, False)
+            if entry == ():
+                return n, [], None
+            phrase_groups = self.translate_word(phrase) if entry else []
+            if phrase_groups:
+                terms = tuple(t for g in phrase_groups for t in g)
+                return n, [TermGroup(tuple(g), 1.0, phrase) for g in phrase_groups], (phrase, terms)
+        return 0, [], None
+
+    def _english_token(self, token: str, is_name: bool) -> tuple[list[TermGroup], tuple[str, tuple[str, ...]] | None, str]:
+        """Query terms for one token of an English (or mixed) question, the translation to show, and
+        what it was: "name", "translated", "indonesian" or "unknown"."""
+        lower = token.lower()
+        if ordinal := _ORDINAL_RE.fullmatch(token):
+            terms = (ordinal.group(1), roman_numeral(int(ordinal.group(1))))
+            return [TermGroup(terms, 1.0, token)], (token, terms), "translated"
+        word_groups = self.translate_word(token, is_name=is_name) if _LATIN_WORD_RE.fullmatch(lower) else []
+        if is_name:
+            # names pass through; a known name also brings its translations (China → Tiongkok)
+            own = [term for piece in tokenize(lower) if (term := self.analyzer.term(piece))]
+            if len(own) > 1:  # GA-181: each part is a term of its own
+                return [TermGroup((t,), 1.0, token) for t in own], None, "name"
+            merged = list(dict.fromkeys(own + [t for g in word_groups for t in g]))
+            extra = tuple(t for t in merged if t not in own)
+            return ([TermGroup(tuple(merged), 1.0, token)] if merged else []), ((token, extra) if extra else None), "name"
+        if word_groups:
+            terms = tuple(t for g in word_groups for t in g)
+            return [TermGroup(tuple(g), 1.0, token) for g in word_groups], (token, terms), "translated"
+        if own := self._indonesian_terms(token):
+            return [TermGroup((t,), 1.0, token) for t in own], None, "indonesian"  # an Indonesian word
+        # unknown word: kept as a term that matches nothing, so it still counts against coverage
+        return [TermGroup((t,), 1.0, token) for t in self.analyzer.analyze(token)], None, "unknown"
+
     def plan(self, question: str, language: str | None = None) -> TranslatedQuery:
         language = language or detect_language(question)
         # possessive 's carries nothing ("Indonesia's growth" → Indonesia growth)
         raw = [_POSSESSIVE_RE.sub("", unicodedata.normalize("NFKC", t)) for t in _RAW_TOKEN_RE.findall(question)]
         groups: list[TermGroup] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
-        used_translation = used_indonesian = False
+        kinds: set[str] = set()
         i = 0
         while i < len(raw):
             token = raw[i]
-            lower = token.lower()
-            is_name = (token[:1].isupper() and i > 0) or (token.isupper() and len(token) > 1) or not _LATIN_WORD_RE.fullmatch(lower)
-            if language == "en" or not self._indonesian_terms(token):
-                # phrases first (longest), then the word itself
-                matched = False
-                for n in range(min(MAX_PHRASE_WORDS, len(raw) - i), 1, -1):
-                    phrase = " ".join(raw[i : i + n])
-                    entry = self._lookup(phrase, False)
-                    if entry == ():
-                        matched = True  # a function phrase such as "how many"
-                        i += n
-                        break
-                    phrase_groups = self.translate_word(phrase, is_name=False) if entry else []
-                    if phrase_groups:
-                        groups += [TermGroup(tuple(g), 1.0, phrase) for g in phrase_groups]
-                        translations.append((phrase, tuple(t for g in phrase_groups for t in g)))
-                        used_translation = matched = True
-                        i += n
-                        break
-                if matched:
-                    continue
-                if lower in self.english_stopwords and not token.isupper():
-                    i += 1
-                    continue
-                if ordinal := _ORDINAL_RE.fullmatch(token):
-                    number = int(ordinal.group(1))
-                    groups.append(TermGroup((ordinal.group(1), roman_numeral(number)), 1.0, token))
-                    translations.append((token, (ordinal.group(1), roman_numeral(number))))
-                    used_translation = True
-                    i += 1
-                    continue
-                word_groups = self.translate_word(token, is_name=is_name) if _LATIN_WORD_RE.fullmatch(lower) else []
-                if is_name:
-                    # names pass through; a known name also brings its translations (China → Tiongkok)
-                    own = [term for piece in tokenize(lower) if (term := self.analyzer.term(piece))]
-                    if len(own) > 1:  # GA-181: each part is a term of its own
-                        groups += [TermGroup((t,), 1.0, token) for t in own]
-                        i += 1
-                        continue
-                    merged = list(dict.fromkeys(own + [t for g in word_groups for t in g]))
-                    if merged:
-                        groups.append(TermGroup(tuple(merged), 1.0, token))
-                        if set(merged) != set(own):
-                            translations.append((token, tuple(t for t in merged if t not in own)))
-                elif word_groups:
-                    groups += [TermGroup(tuple(g), 1.0, token) for g in word_groups]
-                    translations.append((token, tuple(t for g in word_groups for t in g)))
-                    used_translation = True
-                elif own := self._indonesian_terms(token):
-                    groups += [TermGroup((t,), 1.0, token) for t in own]  # an Indonesian word in an English question
-                    used_indonesian = True
-                else:
-                    # unknown word: kept as a term that matches nothing, so it still counts against coverage
-                    for term in self.analyzer.analyze(token):
-                        groups.append(TermGroup((term,), 1.0, token))
+            if language == "id" and self._indonesian_terms(token):
+                groups += [TermGroup((t,), 1.0, token) for t in self.analyzer.analyze(token)]
+                kinds.add("indonesian")
                 i += 1
                 continue
-            groups += [TermGroup((t,), 1.0, token) for t in self.analyzer.analyze(token)]
-            used_indonesian = True
+            consumed, phrase_groups, translation = self._phrase_at(raw, i)
+            if consumed:
+                groups += phrase_groups
+                if translation:
+                    translations.append(translation)
+                    kinds.add("translated")
+                i += consumed
+                continue
             i += 1
-        if language == "en" and used_indonesian:
-            language = "mixed"
-        elif language == "id" and used_translation:
+            if token.lower() in self.english_stopwords and not token.isupper():
+                continue
+            is_name = (token[:1].isupper() and i > 1) or (token.isupper() and len(token) > 1) or not _LATIN_WORD_RE.fullmatch(token.lower())
+            token_groups, translation, kind = self._english_token(token, is_name)
+            groups += token_groups
+            kinds.add(kind)
+            if translation:
+                translations.append(translation)
+        if (language == "en" and "indonesian" in kinds) or (language == "id" and "translated" in kinds):
             language = "mixed"
         if not self.structured:
             # flat query (for comparison): every translation is a query term of its own
