@@ -6,7 +6,6 @@ import random
 import shutil
 import signal
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -114,14 +113,13 @@ def test_failed_build_keeps_the_old_index_and_names_the_bad_files(own_bot):
 
 def test_killed_during_reindex_the_previous_index_serves_after_restart(own_bot):
     api, process, corpus = own_bot
-    add_bulk_articles(corpus, files=600, seed=11)
+    add_bulk_articles(corpus, files=1500, seed=11)
     # the corpus changed, so make the running bot's index current again first: restart builds it
     process.stop()
     process.start()
     before = process.index_db.read_bytes()
     command = admin_says(api, "/reindex")
-    api.wait_for(lambda: api.replies_to(command))
-    time.sleep(0.3)
+    api.wait_for(lambda: api.replies_to(command))  # sent just before the build starts
     process.stop(signal.SIGKILL)
     assert process.index_db.read_bytes() == before
     process.start()
