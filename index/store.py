@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -230,15 +230,7 @@ def build_index(
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
-    return BuildReport(
-        db_path=db_path,
-        documents=report[0],
-        paragraphs=report[1],
-        duplicate_paragraphs=report[2],
-        terms=report[3],
-        problems=tuple(report[4]),
-        seconds=time.perf_counter() - started,
-    )
+    return replace(report, db_path=db_path, seconds=time.perf_counter() - started)
 
 
 _worker_analyzer: Analyzer | None = None
@@ -317,7 +309,7 @@ def _write_index(
     on_document: Callable[[int, int], None] | None,
     clock: Callable[[], float],
     workers: int,
-) -> tuple[int, int, int, int, list[SourceProblem]]:
+) -> BuildReport:
     db = sqlite_utils.Database(path)
     # Bulk load: the file is not visible to anyone until renamed, so durability can wait for the end.
     db.execute("PRAGMA journal_mode = OFF")
@@ -407,7 +399,7 @@ def _write_index(
         db["index_meta"].insert_all(({"key": k, "value": json.dumps(v)} for k, v in meta_values.items()))
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
-    return n_documents, len(lengths), duplicates, postings.term_count, problems
+    return BuildReport(path, n_documents, len(lengths), duplicates, postings.term_count, tuple(problems), 0.0)
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:

@@ -77,7 +77,7 @@ def test_reindex_edits_one_progress_message_and_swaps_the_index(own_bot):
 
 def test_questions_keep_being_answered_during_a_reindex_and_two_reindexes_do_not_run(own_bot):
     api, process, corpus = own_bot
-    add_bulk_articles(corpus, files=400)
+    add_bulk_articles(corpus, files=800)
     first = admin_says(api, "/reindex")
     api.wait_for(lambda: api.replies_to(first))
     second = admin_says(api, "/reindex")
@@ -88,7 +88,7 @@ def test_questions_keep_being_answered_during_a_reindex_and_two_reindexes_do_not
         api.wait_reply(questions[-1], timeout=30)
         if len(questions) > 400:
             break
-    assert final_progress(api, first).startswith("✅ Reindexed: 402 articles")
+    assert final_progress(api, first).startswith("✅ Reindexed: 802 articles")
     assert len(questions) >= 2, "the reindex was too quick to overlap with questions"
     for question in questions:
         [reply] = api.replies_to(question)
