@@ -167,6 +167,11 @@ def _join_units(lines: list[str]) -> list[str]:
 
 def paragraphs_from_text(body: str, rules: BoilerplateRules | None = None) -> tuple[Paragraph, ...]:
     """Clean paragraphs of an article body; headline-like lines become headings of what follows."""
+    if "\n" not in body and "\r" not in body and len(body) > MAX_FURNITURE_CHARS:
+        # one long line (a typical bulk record): no furniture, heading or join rule can apply to it
+        text = clean_line(body)
+        if len(text) > MAX_FURNITURE_CHARS:
+            return (Paragraph(position=0, heading=None, text=text, key=paragraph_key(text)),)
     rules = rules or default_rules()
     lines = [clean_line(line) for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     units = _join_units(_strip_boilerplate(lines, rules))

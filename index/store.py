@@ -16,8 +16,9 @@ import os
 import sqlite3
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from array import array
+from itertools import chain
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -25,7 +26,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 import sqlite_utils
 
-from .analysis import ANALYZER_VERSION, Analyzer, AnalyzerSpec, get_analyzer
+from .analysis import ANALYZER_VERSION, Analyzer, AnalyzerSpec, get_analyzer, normalize
 from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
 from .ingest import (
     DuplicateIds,
@@ -122,12 +123,14 @@ class ParagraphRecord:
 @dataclass
 class AnalyzedUnit:
     """What a worker sends back for one unit of work: plain tuples and numpy arrays, which cross
-    between processes far faster than objects. Terms are numbered within the unit (`vocabulary`);
-    the builder maps them to index-wide ids with one vectorised look-up per unit."""
+    between processes far faster than objects. Terms are numbered by the worker (each worker keeps
+    its own numbering for the whole build and sends only the terms it has not sent before); the
+    builder maps a worker's numbers to index-wide ids with one vectorised look-up per unit."""
 
     items: list[tuple[str, object]]  # ("problem", (where, reason)) or ("document", (meta, paragraphs))
-    vocabulary: list[str]
-    pair_terms: np.ndarray  # unit term id of each distinct (paragraph, term) pair, paragraph by paragraph
+    worker: int  # process id: whose term numbering this is
+    new_terms: list[str]  # terms this worker numbered since its previous unit, in number order
+    pair_terms: np.ndarray  # worker term number of each distinct (paragraph, term) pair, paragraph by paragraph
     pair_freqs: np.ndarray  # its term frequency
     pairs_per_paragraph: np.ndarray  # how many pairs each paragraph has, in order
 
@@ -142,11 +145,15 @@ class _PostingsBuilder:
         self._terms: list[np.ndarray] = []
         self._paragraphs: list[np.ndarray] = []
         self._freqs: list[np.ndarray] = []
+        self._worker_mappings: dict[int, np.ndarray] = {}  # worker term number → index-wide term id
 
     def add_unit(self, unit: AnalyzedUnit, kept: np.ndarray, lengths: list[int]) -> None:
         """Record the paragraphs of a unit marked in `kept` (duplicates are not); they get the next ids."""
         term_ids = self.term_ids
-        mapping = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in unit.vocabulary), dtype=np.int32, count=len(unit.vocabulary))
+        new = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in unit.new_terms), dtype=np.int32, count=len(unit.new_terms))
+        mapping = self._worker_mappings.get(unit.worker)
+        mapping = new if mapping is None else np.concatenate((mapping, new))
+        self._worker_mappings[unit.worker] = mapping
         keep_pairs = np.repeat(kept, unit.pairs_per_paragraph)
         first_id = len(self.lengths)
         new_ids = np.arange(first_id, first_id + int(kept.sum()), dtype=np.int32)
@@ -233,12 +240,54 @@ def build_index(
     return replace(report, db_path=db_path, seconds=time.perf_counter() - started)
 
 
-_worker_analyzer: Analyzer | None = None
+class _WorkerVocabulary:
+    """A worker's term numbering for the whole build, and a memo from text chunks to term numbers:
+    a chunk seen before costs one dictionary look-up for analysis and numbering together. The chunks
+    and their terms are Analyzer.analyze's own (normalize, split, chunk_terms), so the terms are too."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.numbers: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.sent = 0
+        self.chunk_numbers: dict[str, tuple[int, ...]] = {}
+
+    def _number_chunk(self, chunk: str) -> tuple[int, ...]:
+        numbers, terms = self.numbers, self.terms
+        found = []
+        for term in self.analyzer.chunk_terms(chunk):
+            number = numbers.get(term)
+            if number is None:
+                number = numbers[term] = len(terms)
+                terms.append(term)
+            found.append(number)
+        if len(self.chunk_numbers) >= Analyzer.MEMO_LIMIT:
+            self.chunk_numbers.clear()
+        result = self.chunk_numbers[chunk] = tuple(found)
+        return result
+
+    def number(self, text: str, out: array) -> int:
+        """Append the term numbers of a paragraph to `out`; returns how many tokens it has."""
+        chunks = normalize(text).split()
+        found = list(map(self.chunk_numbers.get, chunks))
+        if None in found:
+            found = [f if f is not None else self._number_chunk(c) for f, c in zip(found, chunks)]
+        before = len(out)
+        out.extend(chain.from_iterable(found))
+        return len(out) - before
+
+    def unsent(self) -> list[str]:
+        new = self.terms[self.sent :]
+        self.sent = len(self.terms)
+        return new
+
+
+_worker_vocabulary: _WorkerVocabulary | None = None
 
 
 def _start_worker(spec: AnalyzerSpec) -> None:
-    global _worker_analyzer
-    _worker_analyzer = get_analyzer(spec)
+    global _worker_vocabulary
+    _worker_vocabulary = _WorkerVocabulary(get_analyzer(spec))
 
 
 def paragraph_digest(paragraph: Paragraph) -> bytes:
@@ -249,13 +298,10 @@ def _analyze_unit(unit: tuple) -> AnalyzedUnit:
     """Read and analyse one unit of work (in a worker process, or in this one). Documents travel as
     (meta, paragraphs): meta = (doc_id, title, source, date, url, lang, origin), each paragraph =
     (position, heading, text, duplicate digest, token count)."""
-    analyzer = _worker_analyzer
-    assert analyzer is not None
-    vocabulary: dict[str, int] = {}
-    setdefault = vocabulary.setdefault
-    pair_terms: list[int] = []
-    pair_freqs: list[int] = []
-    pairs_per_paragraph: list[int] = []
+    vocabulary = _worker_vocabulary
+    assert vocabulary is not None
+    token_numbers = array("i")
+    lengths: list[int] = []
     items: list[tuple[str, object]] = []
     for item in process_unit(unit):
         if isinstance(item, SourceProblem):
@@ -263,20 +309,22 @@ def _analyze_unit(unit: tuple) -> AnalyzedUnit:
             continue
         paragraphs = []
         for p in item.paragraphs:
-            terms = analyzer.analyze(p.text)
-            counts = Counter(terms)  # counted in C
-            pair_terms.extend([setdefault(term, len(vocabulary)) for term in counts])
-            pair_freqs.extend(counts.values())
-            pairs_per_paragraph.append(len(counts))
-            paragraphs.append((p.position, p.heading, p.text, paragraph_digest(p), len(terms)))
+            length = vocabulary.number(p.text, token_numbers)
+            lengths.append(length)
+            paragraphs.append((p.position, p.heading, p.text, paragraph_digest(p), length))
         m = item.meta
         items.append(("document", ((m.doc_id, m.title, m.source, m.date, m.url, m.lang, m.origin), paragraphs)))
+    # distinct (paragraph, term) pairs with their counts, for the whole unit at once
+    n_terms = max(len(vocabulary.terms), 1)
+    paragraph_of_token = np.repeat(np.arange(len(lengths), dtype=np.int64), np.array(lengths, dtype=np.int64))
+    keys, counts = np.unique(paragraph_of_token * n_terms + np.frombuffer(token_numbers, dtype=np.int32), return_counts=True)
     return AnalyzedUnit(
         items,
-        list(vocabulary),
-        np.array(pair_terms, dtype=np.int32),
-        np.array(pair_freqs, dtype=np.int32),
-        np.array(pairs_per_paragraph, dtype=np.int64),
+        os.getpid(),
+        vocabulary.unsent(),
+        (keys % n_terms).astype(np.int32),
+        counts.astype(np.int32),
+        np.bincount(keys // n_terms, minlength=len(lengths)).astype(np.int64),
     )
 
 

@@ -166,3 +166,20 @@ def test_jsonl_invalid_utf8_line_is_reported_not_fatal(tmp_path: Path):
     items = list(read_sources([path]))
     assert [d.meta.doc_id for d in items if isinstance(d, Document)] == ["y"]
     assert "not valid UTF-8" in _problems(items)[0] and ":1:" in _problems(items)[0]
+
+
+def test_single_long_line_fast_path_equals_the_general_rules():
+    from index.ingest import MAX_FURNITURE_CHARS, default_rules
+
+    samples = [
+        "Kominfo memblokir situs judi online pada hari Senin. " * 8,
+        "  Baca juga: " + "judul berita lain yang sangat panjang " * 10,
+        "Advertisement " + "kalimat " * 60,
+        "JUDUL BESAR TANPA TITIK " * 15,
+    ]
+    for text in samples:
+        assert len(text) > MAX_FURNITURE_CHARS
+        fast = paragraphs_from_text(text)
+        # the general path, forced by a trailing newline (which changes nothing else)
+        general = paragraphs_from_text(text + "\n", default_rules())
+        assert fast == general
