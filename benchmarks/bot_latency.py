@@ -69,7 +69,7 @@ def main() -> None:
             api.stop()
     print(f"single questions through the local Bot API ({args.questions}, seed corpus, one at a time):")
     print(f"  update→reply latency  p50 {statistics.median(latencies):6.1f} ms   p95 {percentile(latencies, 0.95):6.1f} ms   max {max(latencies):6.1f} ms")
-    print(f"burst: 200 chats at once, 3×429 (retry_after 1 s) and 5×502 injected:")
+    print("burst: 200 chats at once, 3×429 (retry_after 1 s) and 5×502 injected:")
     print(f"  answered exactly once {exactly_once}/200 in {burst_seconds:.1f} s")
 
 

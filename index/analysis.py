@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from importlib import resources
-from typing import Callable, Iterable
+from typing import Callable
 
 ANALYZER_VERSION = 2
 
@@ -171,9 +171,6 @@ class Analyzer:
             if term:
                 terms.append(term)
         return terms
-
-    def analyze_many(self, texts: Iterable[str]) -> list[list[str]]:
-        return [self.analyze(text) for text in texts]
 
 
 @lru_cache(maxsize=4)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from index.bm25 import BM25Params, Postings, TermGroup, merge_postings, score_groups, top_k
+from index.bm25 import BM25Params, Postings, merge_postings, score_groups, top_k
 
 
 class LuceneIdfBM25Okapi(BM25Okapi):
