@@ -78,7 +78,7 @@ async def _edit(message: Message, text: str) -> None:
         log.warning("progress edit failed")
 
 
-async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE, reason: str = "") -> None:
+async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Rebuild from CORPUS_DIR in a worker thread, editing one progress message as it goes."""
     settings: Settings = context.bot_data["settings"]
     message = update.effective_message
@@ -88,7 +88,7 @@ async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE, reason
             "A reindex is already running; I'll keep answering from the current index until it finishes.", do_quote=True))
         return
     async with lock:
-        progress = await send_reliably(lambda: message.reply_text(f"⏳ Reindexing {escape(str(settings.corpus_dir))}… {reason}".strip(), do_quote=True))
+        progress = await send_reliably(lambda: message.reply_text(f"⏳ Reindexing {escape(str(settings.corpus_dir))}…", do_quote=True))
         loop = asyncio.get_running_loop()
         last_edit = [0.0]
 

@@ -167,7 +167,7 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def on_about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service, _ = _services(context)
     await asyncio.to_thread(service.refresh)
-    text = render.render_about(service.meta, service.meta.documents)
+    text = render.render_about(service.meta)
     await send_reliably(lambda: update.effective_message.reply_text(text))
 
 

@@ -11,6 +11,7 @@ from html import escape
 
 from index.present import searched_line
 from index.search import Answer, Hit
+from index.store import IndexMeta
 
 MESSAGE_LIMIT = 4096
 BUDGET = 3900  # headroom below the limit for the joins between blocks
@@ -153,7 +154,7 @@ def render_sources(sources: list[dict[str, object]]) -> list[str]:
     return pack_messages([header] + [f"• {source_line(s)}" for s in sources])
 
 
-def render_about(meta, sources_count: int) -> str:
+def render_about(meta: IndexMeta) -> str:
     return (
         "<b>About this index</b>\n"
         f"{meta.documents} articles, {meta.paragraphs} paragraphs, {meta.terms} terms\n"
