@@ -158,11 +158,7 @@ class Analyzer:
         return found
 
     def analyze(self, text: str) -> list[str]:
-        chunks = normalize(text).split()
-        found = list(map(self._chunk_terms.get, chunks))  # the common case, at C speed
-        if None in found:
-            found = [f if f is not None else self.chunk_terms(c) for f, c in zip(found, chunks)]
-        return list(chain.from_iterable(found))
+        return list(chain.from_iterable(memoised_chunks(text, self._chunk_terms, self.chunk_terms)))
 
     def analyze_reference(self, text: str) -> list[str]:
         terms = []
@@ -171,6 +167,16 @@ class Analyzer:
             if term:
                 terms.append(term)
         return terms
+
+
+def memoised_chunks(text: str, memo: dict[str, tuple], compute: Callable[[str], tuple]) -> list[tuple]:
+    """What `memo` holds for each whitespace-separated chunk of the normalised text, computing the chunks it
+    lacks (`compute` stores them). Memo hits, the common case, are looked up at C speed."""
+    chunks = normalize(text).split()
+    found = list(map(memo.get, chunks))
+    if None in found:
+        found = [f if f is not None else compute(c) for f, c in zip(found, chunks)]
+    return found
 
 
 @lru_cache(maxsize=4)

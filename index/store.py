@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 import sqlite_utils
 
-from .analysis import ANALYZER_VERSION, Analyzer, AnalyzerSpec, get_analyzer, normalize
+from .analysis import ANALYZER_VERSION, Analyzer, AnalyzerSpec, get_analyzer, memoised_chunks
 from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
 from .ingest import (
     DuplicateIds,
@@ -268,10 +268,7 @@ class _WorkerVocabulary:
 
     def number(self, text: str, out: array) -> int:
         """Append the term numbers of a paragraph to `out`; returns how many tokens it has."""
-        chunks = normalize(text).split()
-        found = list(map(self.chunk_numbers.get, chunks))
-        if None in found:
-            found = [f if f is not None else self._number_chunk(c) for f, c in zip(found, chunks)]
+        found = memoised_chunks(text, self.chunk_numbers, self._number_chunk)
         before = len(out)
         out.extend(chain.from_iterable(found))
         return len(out) - before
@@ -487,8 +484,12 @@ class PostingsCache:
             self.hits += 1
             return found
 
+    @staticmethod
+    def _size(postings: Postings) -> int:
+        return postings.paragraph_ids.nbytes + postings.term_freqs.nbytes + 100  # + per-entry overhead
+
     def put(self, term: str, postings: Postings) -> None:
-        size = postings.paragraph_ids.nbytes + postings.term_freqs.nbytes + 100
+        size = self._size(postings)
         if size > self.max_bytes // 4:
             return  # one giant list would evict everything else
         with self._lock:
@@ -498,7 +499,7 @@ class PostingsCache:
             self.bytes += size
             while self.bytes > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)
-                self.bytes -= evicted.paragraph_ids.nbytes + evicted.term_freqs.nbytes + 100
+                self.bytes -= self._size(evicted)
 
 
 class IndexReader:
