@@ -206,7 +206,8 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await send_reliably(lambda: query.answer(
             "The articles were re-indexed since this answer, so these buttons are out of date. Please ask again.", show_alert=True))
         return
-    answer = await asyncio.to_thread(_search, service, logged.question, value + render.EXCERPTS_PER_MESSAGE + 1)
+    # the index was refreshed just above, for the staleness check
+    answer = await asyncio.to_thread(service.answer, logged.question, value + render.EXCERPTS_PER_MESSAGE + 1)
     if len(answer.hits) <= value or query.message is None:
         await send_reliably(lambda: query.answer("No more results."))
         return
