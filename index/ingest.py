@@ -405,6 +405,15 @@ class DuplicateIds:
             return item
         return self.check_id(item.meta.doc_id, item.meta.origin) or item
 
+    def claim_all(self, ids_and_places: list[tuple[str, str]]) -> bool:
+        """Record every id and return True if none was seen before or is repeated; else change nothing
+        (the caller then checks them one by one). The fast path of bulk builds."""
+        ids = [doc_id for doc_id, _where in ids_and_places]
+        if not self.first_seen.keys().isdisjoint(ids) or len(set(ids)) != len(ids):
+            return False
+        self.first_seen.update(ids_and_places)
+        return True
+
     def check_id(self, doc_id: str, where: str) -> SourceProblem | None:
         first = self.first_seen.get(doc_id)
         if first is not None:

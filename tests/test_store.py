@@ -2,7 +2,10 @@ import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.analysis import ANALYZER_VERSION
 from index.store import (
@@ -13,6 +16,7 @@ from index.store import (
     IndexVersionError,
     build_index,
     ensure_index,
+    group_by_term,
     index_is_stale,
 )
 
@@ -124,3 +128,43 @@ def test_worker_processes_build_the_same_index(tmp_path: Path, messy_corpus: Pat
     paragraphs = "SELECT paragraph_id, doc_id, position, heading, text, length FROM paragraphs ORDER BY paragraph_id"
     assert IndexReader(one).db.execute(paragraphs).fetchall() == IndexReader(two).db.execute(paragraphs).fetchall()
     assert IndexReader(one).db.execute("SELECT count(*) FROM terms WHERE doc_freq = 0").fetchone() == (0,)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 300)), unique=True, max_size=200),
+    st.data(),
+)
+def test_packed_grouping_by_term_equals_the_stable_sort(pairs: list[tuple[int, int]], data):
+    # pairs arrive as a build streams them: paragraph ids ascending, terms in any order within one
+    pairs.sort(key=lambda pair: pair[1])
+    terms = np.array([t for t, _ in pairs], dtype=np.int32)
+    paragraphs = np.array([p for _, p in pairs], dtype=np.int32)
+    huge = data.draw(st.booleans())  # frequencies too wide to pack with the ids: the general path
+    freqs = np.array(data.draw(st.lists(st.integers(1, 2**31 - 1 if huge else 500), min_size=len(pairs), max_size=len(pairs))), dtype=np.int32)
+    n_terms = data.draw(st.integers(41, 2**31 if huge else 50_000))
+    got_ids, got_freqs = group_by_term(terms, paragraphs, freqs, n_terms)
+    order = sorted(range(len(pairs)), key=lambda i: (terms[i], paragraphs[i]))  # the slow obvious way
+    assert got_ids.tolist() == [int(paragraphs[i]) for i in order]
+    assert got_freqs.tolist() == [int(freqs[i]) for i in order]
+    assert got_ids.dtype == np.int32 and got_freqs.dtype == np.int32
+
+
+def test_duplicates_inside_one_unit_take_the_careful_path(tmp_path: Path):
+    import json as _json
+
+    bulk = tmp_path / "bulk.jsonl"
+    lines = [_json.dumps({"id": f"d{i}", "text": f"Paragraf unik nomor {i} tentang pemblokiran aplikasi."}) for i in range(50)]
+    lines.insert(10, _json.dumps({"id": "copy", "text": "Paragraf unik nomor 3 tentang pemblokiran aplikasi."}))
+    lines.insert(20, _json.dumps({"id": "d5", "text": "Id yang sama dengan dokumen lain tetapi teks berbeda."}))
+    bulk.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = build_index([bulk], tmp_path / "x.db")
+    assert (report.documents, report.paragraphs, report.duplicate_paragraphs) == (50, 50, 1)
+    assert [p.reason for p in report.problems] == [
+        "every paragraph duplicates one indexed earlier",
+        f"duplicate id 'd5' (first seen at {bulk}:6); skipped",
+    ]
+    reader = IndexReader(tmp_path / "x.db")
+    ids = [row[0] for row in reader.db.execute("SELECT paragraph_id FROM paragraphs ORDER BY paragraph_id")]
+    assert ids == list(range(50))
+    assert reader.lengths.size == 50
