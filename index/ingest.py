@@ -405,14 +405,13 @@ class DuplicateIds:
             return item
         return self.check_id(item.meta.doc_id, item.meta.origin) or item
 
-    def claim_all(self, ids_and_places: list[tuple[str, str]]) -> bool:
-        """Record every id and return True if none was seen before or is repeated; else change nothing
-        (the caller then checks them one by one). The fast path of bulk builds."""
-        ids = [doc_id for doc_id, _where in ids_and_places]
-        if not self.first_seen.keys().isdisjoint(ids) or len(set(ids)) != len(ids):
-            return False
+    def all_new(self, ids: list[str]) -> bool:
+        """True if none of the ids was seen before or is repeated among them: then `record_all` may take
+        them at once (the fast path of bulk builds); otherwise they are checked one by one."""
+        return self.first_seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids)
+
+    def record_all(self, ids_and_places: Iterable[tuple[str, str]]) -> None:
         self.first_seen.update(ids_and_places)
-        return True
 
     def check_id(self, doc_id: str, where: str) -> SourceProblem | None:
         first = self.first_seen.get(doc_id)

@@ -420,9 +420,11 @@ def _write_index(
     with db.conn:
         for unit in analyzed_units(sources, analyzer.spec, workers):
             documents = [payload for kind, payload in unit.items if kind == "document"]
-            if ids_seen.claim_all([(meta[0], meta[6]) for meta in documents]) and _claim_all(seen_paragraphs, unit.digests):
+            if ids_seen.all_new([meta[0] for meta in documents]) and _all_new(seen_paragraphs, unit.digests):
                 # The common case, no duplicate id or paragraph in the unit: everything is kept as the
                 # worker numbered it, so its rows go to SQLite as they came (ids offset in SQL).
+                ids_seen.record_all((meta[0], meta[6]) for meta in documents)
+                seen_paragraphs.update(unit.digests)
                 problems.extend(SourceProblem(*payload) for kind, payload in unit.items if kind == "problem")
                 db.conn.executemany(insert_document, documents)
                 db.conn.executemany(insert_paragraph.replace("VALUES (?,", f"VALUES (? + {n_paragraphs},"), unit.paragraph_rows)
@@ -497,12 +499,9 @@ def _write_index(
     return BuildReport(path, n_documents, len(lengths), duplicates, postings.term_count, tuple(problems), 0.0)
 
 
-def _claim_all(seen: set[bytes], digests: list[bytes]) -> bool:
-    """Add every digest to `seen` and return True if none is there yet or repeated; else change nothing."""
-    if not seen.isdisjoint(digests) or len(set(digests)) != len(digests):
-        return False
-    seen.update(digests)
-    return True
+def _all_new(seen: set[bytes], digests: list[bytes]) -> bool:
+    """True if no digest is in `seen` or repeated among them."""
+    return seen.isdisjoint(digests) and len(set(digests)) == len(digests)
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:

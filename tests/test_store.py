@@ -168,3 +168,15 @@ def test_duplicates_inside_one_unit_take_the_careful_path(tmp_path: Path):
     ids = [row[0] for row in reader.db.execute("SELECT paragraph_id FROM paragraphs ORDER BY paragraph_id")]
     assert ids == list(range(50))
     assert reader.lengths.size == 50
+
+
+def test_a_repeated_paragraph_under_new_ids_drops_only_that_paragraph(tmp_path: Path):
+    # every id is new but one paragraph repeats inside the unit: the ids must still count as first seen
+    import json as _json
+
+    bulk = tmp_path / "bulk.jsonl"
+    texts = [f"Kalimat pertama nomor {i} tentang sensor.\n\nKalimat bersama yang sama di setiap artikel ini." for i in range(5)]
+    bulk.write_text("\n".join(_json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)) + "\n", encoding="utf-8")
+    report = build_index([bulk], tmp_path / "x.db")
+    assert (report.documents, report.paragraphs, report.duplicate_paragraphs, report.problems) == (5, 6, 4, ())
+    assert [d["doc_id"] for d in IndexReader(tmp_path / "x.db").documents()] == [f"a{i}" for i in range(5)]
