@@ -37,8 +37,14 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
 
 
 def searched_line(answer: Answer) -> str:
-    """What an English question was searched as: "blokir, pemblokiran ← blocking"."""
-    return "; ".join(f"{', '.join(terms)} ← {word}" for word, terms in answer.translations)
+    """What was searched beyond the question's own words: translations ("blokir, pemblokiran ← blocking")
+    and, for a why-question, where the reason words came from; empty when nothing was added."""
+    parts = [f"{', '.join(terms)} ← {word}" for word, terms in answer.translations]
+    if answer.reason_terms:
+        source = answer.reason_sources[0]
+        source = source if len(source) <= 90 else source[:90].rsplit(" ", 1)[0] + " …"
+        parts.append(f"the reason given in “{source}”")
+    return "; ".join(parts)
 
 
 def citation_line(hit: Hit) -> str:
@@ -56,6 +62,6 @@ def answer_to_text(answer: Answer, limit: int = 3) -> str:
         heading = f"[{hit.citation.heading}]\n" if hit.citation.heading else ""
         highlighted = hit.text.replace(hit.best_sentence, f"**{hit.best_sentence}**", 1)
         blocks.append(f"{number}. {heading}{highlighted}\n   — {citation_line(hit)}")
-    if answer.translations:
+    if searched_line(answer):
         blocks.append(f"searched: {searched_line(answer)}")
     return "\n\n".join(blocks)

@@ -17,6 +17,7 @@ import numpy as np
 
 from .analysis import Analyzer, get_analyzer, split_sentences
 from .crosslingual import Translator
+from .reasons import is_why_question, reason_terms
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
 from .store import IndexFileError, IndexMeta, IndexReader
 
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 # answer over FacQA (17.5 % at 0.5, 2.5 % at 0.7) while 86 % of answerable FacQA valid questions still do
 # (74 % at 0.7). 0.6 trades a few wrong answers for many right ones; none is answered over corpus/.
 DEFAULT_MIN_COVERAGE = 0.6
+REASON_CANDIDATES = 10  # why-questions: the first hits whose headings and sentences are read for reasons
 MAX_QUESTION_CHARS = 2000  # longer input is cut here: no question needs more, and it bounds the work
 ANSWER_CACHE_SIZE = 1024  # answers are immutable and small; the cache empties when the index changes
 
@@ -60,6 +62,8 @@ class Answer:
     coverage: float  # share of the question's IDF weight found in the best paragraph, 0..1
     language: str = "id"
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (question word, index terms searched)
+    reason_terms: tuple[str, ...] = ()  # a why-question's reason words, added from the clause(s) below
+    reason_sources: tuple[str, ...] = ()
 
 
 def plan_query(question: str, analyzer: Analyzer) -> tuple[TermGroup, ...]:
@@ -85,6 +89,19 @@ def best_sentence(text: str, groups: tuple[TermGroup, ...], group_idfs: np.ndarr
         if score > best_score + 1e-12:
             best, best_score = sentence, score
     return best
+
+
+def states_the_reason_first(
+    ranked: list[tuple[int, float]], question_postings: list[Postings], reason_postings: list[Postings]
+) -> list[tuple[int, float]]:
+    """A why-question asks for the reason: paragraphs holding a reason word and a word of the question
+    come first, each part in score order (a paragraph that only names the event does not explain it)."""
+    def states_reason(paragraph_id: int) -> bool:
+        return any(_contains(p, paragraph_id) for p in reason_postings) and any(
+            _contains(p, paragraph_id) for p in question_postings)
+
+    first = [hit for hit in ranked if states_reason(hit[0])]
+    return first + [hit for hit in ranked if not states_reason(hit[0])]
 
 
 def _contains(postings: Postings, paragraph_id: int) -> bool:
@@ -164,28 +181,44 @@ class AnswerService:
         ranked, group_postings = self._rank(reader, groups, k, params)
         weights = np.array([g.weight for g in groups], dtype=np.float64)
         idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in group_postings], dtype=np.float64)
+        top_coverage = 0.0
+        if ranked:
+            matched_mask = np.array([_contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
+            top_coverage = coverage(weights, idfs, matched_mask)
+        answered = bool(ranked) and top_coverage >= self.min_coverage
+        # Whether there is an answer is decided on the question's own terms (above); a why-question's
+        # reason terms only reorder the paragraphs (index/reasons.py).
+        search_groups = groups
+        if answered and is_why_question(question):
+            candidates, _ = self._rank(reader, groups, max(k, REASON_CANDIDATES), params)
+            records = reader.paragraphs([pid for pid, _ in candidates])
+            texts = [t for pid, _ in candidates for t in (records[pid].heading, records[pid].text)]
+            added, sources = reason_terms([frozenset(g.terms) for g in groups], texts, self.analyzer.analyze)
+            if added:
+                search_groups = groups + tuple(TermGroup((t,), 1.0, f"reason: {t}") for t in added)
+                expanded, _ = self._rank(reader, search_groups, max(k, REASON_CANDIDATES), params)
+                ranked = states_the_reason_first(expanded, group_postings, [reader.postings(t) for t in added])[:k]
+                extra = {**extra, "reason_terms": tuple(added), "reason_sources": tuple(sources)}
+        search_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in search_groups]
+        search_idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in search_postings], dtype=np.float64)
+        search_weights = np.array([g.weight for g in search_groups], dtype=np.float64)
         records = reader.paragraphs([pid for pid, _ in ranked])
         hits = []
         for paragraph_id, score in ranked:
             record = records[paragraph_id]
-            matched = [g for g, p in zip(groups, group_postings) if _contains(p, paragraph_id)]
+            matched = [g for g, p in zip(search_groups, search_postings) if _contains(p, paragraph_id)]
             hits.append(
                 Hit(
                     paragraph_id=paragraph_id,
                     doc_id=record.doc_id,
                     position=record.position,
                     text=record.text,
-                    best_sentence=best_sentence(record.text, groups, idfs * weights, self.analyzer),
+                    best_sentence=best_sentence(record.text, search_groups, search_idfs * search_weights, self.analyzer),
                     score=score,
                     citation=Citation(record.title, record.source, record.date, record.url, record.heading),
                     matched_terms=tuple(t for g in matched for t in g.terms if _contains(reader.postings(t), paragraph_id)),
                 )
             )
-        top_coverage = 0.0
-        if ranked:
-            matched_mask = np.array([_contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
-            top_coverage = coverage(weights, idfs, matched_mask)
-        answered = bool(hits) and top_coverage >= self.min_coverage
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
 
     @staticmethod

@@ -25,17 +25,29 @@ UNANSWERABLE = [
 ]
 
 
-def test_bigo_question_finds_the_threat_paragraphs(seed_index: Path):
+# The paragraphs that say why Bigo Live was threatened: the accounts showing gambling and pornography,
+# and the minister's threat of legal steps up to blocking the app.
+BIGO_REASON = ("ratusan akun yang menayangkan konten judi online dan pornografi", "pemblokiran aplikasi Bigo Live")
+
+
+def test_bigo_question_finds_the_reason_first(seed_index: Path):
     service = AnswerService(seed_index)
     answer = service.answer("Kenapa Bigo Live diancam diblokir?", k=3)
     assert answer.answered
     top = answer.hits[0]
-    # BM25 puts first the paragraph naming the threat ("ancaman pemblokiran"); the minister's own
-    # threat ("pemblokiran aplikasi Bigo Live") is among the three excerpts the bot shows.
-    assert "ancaman pemblokiran" in top.text
-    assert any("pemblokiran aplikasi Bigo Live" in hit.text for hit in answer.hits)
+    assert any(reason in top.text for reason in BIGO_REASON), top.text
+    assert all(any(reason in hit.text for hit in answer.hits) for reason in BIGO_REASON)
+    # the reason words come from the section heading "Menkominfo Ancam Blokir Bigo Live Terkait Judi Online …"
+    assert answer.reason_terms == ("judi", "online", "pornografi")
+    assert answer.reason_sources[0] == "Menkominfo Ancam Blokir Bigo Live Terkait Judi Online dan Pornografi"
     assert top.citation.source == "Liputan6.com" and top.citation.date == "2024-09-17"
     assert top.best_sentence in top.text
+
+
+def test_without_the_why_the_bigo_question_is_plain_bm25(seed_index: Path):
+    # the same words without "kenapa": no reason is looked for, and the paragraph naming the threat leads
+    answer = AnswerService(seed_index).answer("Bigo Live diancam diblokir?", k=3)
+    assert answer.reason_terms == () and "ancaman pemblokiran" in answer.hits[0].text
 
 
 def test_tiktok_question_quotes_the_sentence_that_answers(seed_index: Path):
