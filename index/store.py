@@ -198,8 +198,8 @@ class _PostingsBuilder:
 def group_by_term(terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray]:
     """Paragraph ids and term frequencies of (term, paragraph, tf) triples reordered by term, then
     paragraph id (each (term, paragraph) pair occurs once). When the three fit in 63 bits they are
-    packed into one int64 and sorted by value, three times faster than a stable argsort, which is the
-    general way (`group_by_term_reference`, which tests hold this one to)."""
+    packed into one int64 and sorted by value, three times faster than a stable argsort of the terms;
+    otherwise a lexsort does it (`group_by_term_reference`; tests hold the packed way to the obvious one)."""
     if terms.size == 0:
         return paragraphs.astype(np.int32), freqs.astype(np.int32)
     paragraph_bits = int(paragraphs.max()).bit_length()
@@ -460,8 +460,8 @@ def _write_index(
                 if not added:
                     problems.append(SourceProblem(meta[6], "every paragraph duplicates one indexed earlier"))
                     continue
-                db.conn.executemany(insert_paragraph, added)
                 db.conn.execute(insert_document, meta)
+                db.conn.executemany(insert_paragraph, added)
                 n_paragraphs += len(added)
                 n_documents += 1
                 if on_document:
