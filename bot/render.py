@@ -119,15 +119,15 @@ def render_answer(answer: Answer, start: int = 0, count: int = EXCERPTS_PER_MESS
         _fit(lambda limit, hit=hit, n=n: excerpt_html(hit, n, limit), BUDGET)
         for n, hit in enumerate(answer.hits[start : start + count], start=start + 1)
     ]
-    if searched_line(answer):
-        blocks.append(f"<i>searched: {escape(searched_line(answer))}</i>")
+    if searched := searched_line(answer):
+        blocks.append(f"<i>searched: {escape(searched)}</i>")
     return pack_messages(blocks)
 
 
 def render_no_answer(answer: Answer, sources: list[dict[str, object]], max_sources: int = 8) -> str:
     lines = ["I couldn't find a paragraph that answers this, so I won't guess."]
-    if searched_line(answer):
-        lines.append(f"<i>searched: {escape(searched_line(answer))}</i>")
+    if searched := searched_line(answer):
+        lines.append(f"<i>searched: {escape(searched)}</i>")
     lines.append(
         "Try naming the platform, the institution or the event (e.g. <i>Bigo Live blokir</i>, "
         "<i>TikTok data pengguna</i>), or ask in Indonesian."

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from importlib import resources
-from typing import Callable
+from typing import Callable, TypeVar
+
+T = TypeVar("T")  # what a memo holds per chunk: terms (tuple) or term numbers (bytes)
 
 ANALYZER_VERSION = 2
 
@@ -169,7 +171,7 @@ class Analyzer:
         return terms
 
 
-def memoised_chunks(text: str, memo: dict[str, tuple], compute: Callable[[str], tuple]) -> list[tuple]:
+def memoised_chunks(text: str, memo: dict[str, T], compute: Callable[[str], T]) -> list[T]:
     """What `memo` holds for each whitespace-separated chunk of the normalised text, computing the chunks it
     lacks (`compute` stores them). Memo hits, the common case, are looked up at C speed."""
     chunks = normalize(text).split()

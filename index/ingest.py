@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import AbstractSet, Hashable, Iterable, Iterator
 
 import yaml
 
@@ -394,6 +394,11 @@ def process_unit(unit: tuple) -> list[Document | SourceProblem]:
         return [SourceProblem(str(path), f"cannot read ({error.strerror or error})")]
 
 
+def all_new(seen: AbstractSet[Hashable], items: list[Hashable]) -> bool:
+    """True if no item is in `seen` or repeated among `items` (C-speed set operations)."""
+    return seen.isdisjoint(items) and len(set(items)) == len(items)
+
+
 class DuplicateIds:
     """The one piece of state in reading: a document id may be used once, first come first served."""
 
@@ -408,7 +413,7 @@ class DuplicateIds:
     def all_new(self, ids: list[str]) -> bool:
         """True if none of the ids was seen before or is repeated among them: then `record_all` may take
         them at once (the fast path of bulk builds); otherwise they are checked one by one."""
-        return self.first_seen.keys().isdisjoint(ids) and len(set(ids)) == len(ids)
+        return all_new(self.first_seen.keys(), ids)
 
     def record_all(self, ids_and_places: Iterable[tuple[str, str]]) -> None:
         self.first_seen.update(ids_and_places)

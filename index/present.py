@@ -62,6 +62,6 @@ def answer_to_text(answer: Answer, limit: int = 3) -> str:
         heading = f"[{hit.citation.heading}]\n" if hit.citation.heading else ""
         highlighted = hit.text.replace(hit.best_sentence, f"**{hit.best_sentence}**", 1)
         blocks.append(f"{number}. {heading}{highlighted}\n   — {citation_line(hit)}")
-    if searched_line(answer):
-        blocks.append(f"searched: {searched_line(answer)}")
+    if searched := searched_line(answer):
+        blocks.append(f"searched: {searched}")
     return "\n\n".join(blocks)

@@ -14,10 +14,9 @@ answered exactly as before. Pure functions; the answer service does the searchin
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Callable, Iterable, Sequence
 
-from .analysis import split_sentences
+from .analysis import normalize, split_sentences
 
 # How questions ask for a reason, in Indonesian and English (whole words, after lower-casing).
 _WHY_RE = re.compile(
@@ -37,14 +36,14 @@ MAX_REASON_TERMS = 8
 
 
 def is_why_question(question: str) -> bool:
-    return bool(_WHY_RE.search(unicodedata.normalize("NFKC", question).lower()))
+    return bool(_WHY_RE.search(normalize(question)))
 
 
 def reason_clauses(text: str) -> Iterable[tuple[str, str]]:
     """(event part, reason part) for each causal connective in each sentence of `text`: the event part is
     the sentence up to the connective, the reason part runs to the end of the clause."""
     for sentence in split_sentences(text) or [text]:
-        lowered = unicodedata.normalize("NFKC", sentence).lower()
+        lowered = normalize(sentence)
         for match in _CONNECTIVE_RE.finditer(lowered):
             rest = lowered[match.end():]
             end = _CLAUSE_END_RE.search(rest)

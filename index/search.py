@@ -96,12 +96,11 @@ def states_the_reason_first(
 ) -> list[tuple[int, float]]:
     """A why-question asks for the reason: paragraphs holding a reason word and a word of the question
     come first, each part in score order (a paragraph that only names the event does not explain it)."""
-    def states_reason(paragraph_id: int) -> bool:
-        return any(_contains(p, paragraph_id) for p in reason_postings) and any(
-            _contains(p, paragraph_id) for p in question_postings)
-
-    first = [hit for hit in ranked if states_reason(hit[0])]
-    return first + [hit for hit in ranked if not states_reason(hit[0])]
+    states_reason = [
+        any(_contains(p, pid) for p in reason_postings) and any(_contains(p, pid) for p in question_postings)
+        for pid, _ in ranked
+    ]
+    return [hit for hit, yes in zip(ranked, states_reason) if yes] + [hit for hit, yes in zip(ranked, states_reason) if not yes]
 
 
 def _contains(postings: Postings, paragraph_id: int) -> bool:
@@ -178,7 +177,10 @@ class AnswerService:
         reader = self._reader  # one reader for the whole question, even if a refresh happens meanwhile
         if not groups:
             return Answer(question, False, (), groups, 0.0, **extra)
-        ranked, group_postings = self._rank(reader, groups, k, params)
+        why = is_why_question(question)
+        # a why-question reads its first REASON_CANDIDATES hits for a stated reason: one ranking serves both
+        ranked, group_postings = self._rank(reader, groups, max(k, REASON_CANDIDATES) if why else k, params)
+        candidates, ranked = ranked, ranked[:k]
         weights = np.array([g.weight for g in groups], dtype=np.float64)
         idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in group_postings], dtype=np.float64)
         top_coverage = 0.0
@@ -188,20 +190,18 @@ class AnswerService:
         answered = bool(ranked) and top_coverage >= self.min_coverage
         # Whether there is an answer is decided on the question's own terms (above); a why-question's
         # reason terms only reorder the paragraphs (index/reasons.py).
-        search_groups = groups
-        if answered and is_why_question(question):
-            candidates, _ = self._rank(reader, groups, max(k, REASON_CANDIDATES), params)
+        search_groups, search_postings, search_weights, search_idfs = groups, group_postings, weights, idfs
+        if answered and why:
             records = reader.paragraphs([pid for pid, _ in candidates])
             texts = [t for pid, _ in candidates for t in (records[pid].heading, records[pid].text)]
             added, sources = reason_terms([frozenset(g.terms) for g in groups], texts, self.analyzer.analyze)
             if added:
                 search_groups = groups + tuple(TermGroup((t,), 1.0, f"reason: {t}") for t in added)
-                expanded, _ = self._rank(reader, search_groups, max(k, REASON_CANDIDATES), params)
-                ranked = states_the_reason_first(expanded, group_postings, [reader.postings(t) for t in added])[:k]
+                expanded, search_postings = self._rank(reader, search_groups, max(k, REASON_CANDIDATES), params)
+                ranked = states_the_reason_first(expanded, group_postings, search_postings[len(groups):])[:k]
+                search_weights = np.array([g.weight for g in search_groups], dtype=np.float64)
+                search_idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in search_postings], dtype=np.float64)
                 extra = {**extra, "reason_terms": tuple(added), "reason_sources": tuple(sources)}
-        search_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in search_groups]
-        search_idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in search_postings], dtype=np.float64)
-        search_weights = np.array([g.weight for g in search_groups], dtype=np.float64)
         records = reader.paragraphs([pid for pid, _ in ranked])
         hits = []
         for paragraph_id, score in ranked:

@@ -30,6 +30,7 @@ from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
 from .ingest import (
     DuplicateIds,
     Paragraph,
+    all_new,
     SourceProblem,
     corpus_fingerprint,
     iter_source_files,
@@ -420,7 +421,7 @@ def _write_index(
     with db.conn:
         for unit in analyzed_units(sources, analyzer.spec, workers):
             documents = [payload for kind, payload in unit.items if kind == "document"]
-            if ids_seen.all_new([meta[0] for meta in documents]) and _all_new(seen_paragraphs, unit.digests):
+            if ids_seen.all_new([meta[0] for meta in documents]) and all_new(seen_paragraphs, unit.digests):
                 # The common case, no duplicate id or paragraph in the unit: everything is kept as the
                 # worker numbered it, so its rows go to SQLite as they came (ids offset in SQL).
                 ids_seen.record_all((meta[0], meta[6]) for meta in documents)
@@ -497,11 +498,6 @@ def _write_index(
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
     return BuildReport(path, n_documents, len(lengths), duplicates, postings.term_count, tuple(problems), 0.0)
-
-
-def _all_new(seen: set[bytes], digests: list[bytes]) -> bool:
-    """True if no digest is in `seen` or repeated among them."""
-    return seen.isdisjoint(digests) and len(set(digests)) == len(digests)
 
 
 def _create_schema(db: sqlite_utils.Database) -> None:
