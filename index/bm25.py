@@ -9,6 +9,12 @@ this IDF (the oracle) to 1e-6.
 A query is a list of `TermGroup`s. A group with several terms is a synonym set (Pirkola's structured
 query): its term frequency in a paragraph is the sum of its members', its document frequency is the
 size of the union of their postings, so a word with eight translations weighs like a word with one.
+
+Ranking multiplies BM25 by the paragraph's *coverage*, the share of the query's weight (IDF × query
+weight) whose terms the paragraph holds — the coordination factor of Lucene's classic similarity. Plain
+BM25 lets a paragraph repeating two rare words of a long question beat the one holding most of it; on
+FacQA valid the factor lifts MRR@10 from 0.840 to 0.849 (benchmarks/facqa_retrieval.py). Coverage is at
+most 1, so a coordinated score never exceeds the BM25 score the oracle checks.
 """
 from __future__ import annotations
 
@@ -112,6 +118,19 @@ def score_groups(
     return candidate_ids, scores
 
 
+def coordinate(
+    paragraph_ids: np.ndarray, scores: np.ndarray, group_postings: Sequence[Postings], weights: Sequence[float], n_paragraphs: int
+) -> np.ndarray:
+    """Scores times coverage, the plain way: for each paragraph, look up every group in its postings.
+    The reference the serving path's coordinated scores are tested against."""
+    idf_weights = [float(lucene_idf(n_paragraphs, p.doc_freq)) * w for p, w in zip(group_postings, weights)]
+    total = sum(idf_weights)
+    covered = np.zeros(paragraph_ids.size, dtype=np.float64)
+    for postings, idf_weight in zip(group_postings, idf_weights):
+        covered += idf_weight * np.isin(paragraph_ids, postings.paragraph_ids)
+    return scores * covered / total if total > 0 else np.zeros_like(scores)
+
+
 def top_k(paragraph_ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
     """Best k by score, ties broken by lower paragraph id so results are stable."""
     if k <= 0 or not paragraph_ids.size:
@@ -137,17 +156,22 @@ def rank_with_accumulator(
     params: BM25Params,
     k: int,
     accumulator: np.ndarray,
+    coverage: np.ndarray | None = None,
 ) -> list[tuple[int, float]]:
     """The serving path: the same scores as score_groups + top_k, added into a dense per-paragraph
-    array instead of merging sorted candidate lists. `accumulator` must be all zeros; it is left so."""
+    array instead of merging sorted candidate lists. With a second array `coverage`, scores are
+    coordinated (× coverage, as `coordinate` computes them). The arrays must be all zeros; they are left so."""
     n_paragraphs = int(norms.size)
     touched: list[np.ndarray] = []
+    total_weight = sum(float(lucene_idf(n_paragraphs, p.doc_freq)) * w for p, w in zip(group_postings, weights))
     for postings, weight in zip(group_postings, weights):
         if not postings.doc_freq:
             continue
         ids = postings.paragraph_ids
         tf = postings.term_freqs.astype(np.float64)
         idf = float(lucene_idf(n_paragraphs, postings.doc_freq))
+        if coverage is not None:
+            coverage[ids] += idf * weight / total_weight
         # contribution = idf·w·tf·(k1+1) / (tf + norm), computed in place to spare temporaries
         denominator = norms[ids]
         denominator += tf
@@ -160,15 +184,13 @@ def rank_with_accumulator(
         return []
     if len(touched) == 1:
         ids = touched[0]
-        scores = accumulator[ids]
-        accumulator[ids] = 0.0
+        scores = _collect(ids, accumulator, coverage)
         return top_k(ids, scores, k)
     # Candidates with repeats (a paragraph matching g terms appears g times): keep every entry scoring
     # at least the (k·g)-th best entry — that is at most the k-th best paragraph's score, so all of the
     # best k and their ties survive — and only then make them unique. No sort over all candidates.
     candidates = np.concatenate(touched)
-    values = accumulator[candidates]
-    accumulator[candidates] = 0.0
+    values = _collect(candidates, accumulator, coverage)
     keep_count = k * len(touched)
     if candidates.size > keep_count:
         threshold = np.partition(values, candidates.size - keep_count)[candidates.size - keep_count]
@@ -176,3 +198,13 @@ def rank_with_accumulator(
         candidates, values = candidates[kept], values[kept]
     ids, first = np.unique(candidates, return_index=True)
     return top_k(ids, values[first], k)
+
+
+def _collect(ids: np.ndarray, accumulator: np.ndarray, coverage: np.ndarray | None) -> np.ndarray:
+    """Scores at ids (coordinated if there is a coverage array), zeroing the arrays there for the next query."""
+    scores = accumulator[ids]
+    accumulator[ids] = 0.0
+    if coverage is not None:
+        scores *= coverage[ids]
+        coverage[ids] = 0.0
+    return scores

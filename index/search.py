@@ -223,22 +223,26 @@ class AnswerService:
 
     @staticmethod
     def _rank(
-        reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None
+        reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None, *, coordinated: bool = True
     ) -> tuple[list[tuple[int, float]], list[Postings]]:
-        """The engine: postings of the query's terms → BM25 → best k (paragraph id, score)."""
+        """The engine: postings of the query's terms → BM25 × coverage → best k (paragraph id, score)."""
         group_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in groups]
         weights = [g.weight for g in groups]
         params = params or reader.meta.params
-        ranked = rank_with_accumulator(group_postings, weights, reader.norms(params), params, k, reader.accumulator())
+        ranked = rank_with_accumulator(
+            group_postings, weights, reader.norms(params), params, k, reader.accumulator(),
+            reader.accumulator("coverage") if coordinated else None,
+        )
         return ranked, group_postings
 
-    def rank_tokens(self, tokens: list[str], k: int = 10) -> list[tuple[int, float]]:
-        """Best k paragraphs for already-analysed query tokens (the engine alone, as benchmarks measure it)."""
+    def rank_tokens(self, tokens: list[str], k: int = 10, *, coordinated: bool = False) -> list[tuple[int, float]]:
+        """Best k paragraphs for already-analysed query tokens: the engine alone, as the scaling benchmark
+        compares it with other BM25 engines — plain BM25 unless `coordinated` (× coverage, as answers rank)."""
         counts: dict[str, int] = {}
         for token in tokens:
             counts[token] = counts.get(token, 0) + 1
         groups = tuple(TermGroup((t,), float(n)) for t, n in counts.items())
-        return self._rank(self._reader, groups, k, None)[0] if groups else []
+        return self._rank(self._reader, groups, k, None, coordinated=coordinated)[0] if groups else []
 
     def close(self) -> None:
         self._reader.close()

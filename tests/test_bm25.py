@@ -18,6 +18,15 @@ class LuceneIdfBM25Okapi(BM25Okapi):
             self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
 
 
+def oracle_coverage(corpus: list[list[str]], query: list[str]) -> list[float]:
+    """Per paragraph, the share of the query's IDF weight (a word counted as often as it is asked) whose
+    words the paragraph holds, straight from the token lists."""
+    n = len(corpus)
+    idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t in set(query) for df in [sum(t in d for d in corpus)]}
+    total = sum(idf[t] for t in query)
+    return [sum(idf[t] for t in query if t in doc) / total for doc in corpus]
+
+
 def postings_of(corpus: list[list[str]]) -> dict[str, Postings]:
     found: dict[str, tuple[list[int], list[int]]] = {}
     for pid, doc in enumerate(corpus):
@@ -151,3 +160,42 @@ def test_serving_path_equals_the_reference_for_synonym_sets(corpus, sets):
     assert {pid for pid, _ in got} == set(reference)
     for pid, score in got:
         assert abs(score - reference[pid]) < 1e-9
+
+
+@settings(max_examples=300, deadline=None)
+@given(corpus=corpora, query=queries, k=st.integers(1, 12), k1=st.floats(0.01, 3.0), b=st.floats(0.0, 1.0))
+def test_coordinated_serving_path_equals_oracle_times_coverage(corpus, query, k, k1, b):
+    from index.bm25 import coordinate, length_norms, rank_with_accumulator
+
+    params = BM25Params(k1, b)
+    postings = postings_of(corpus)
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    distinct = list(dict.fromkeys(query))
+    groups = [postings.get(t, merge_postings([])) for t in distinct]
+    weights = [query.count(t) for t in distinct]
+    scores, coverage = np.zeros(len(corpus)), np.zeros(len(corpus))
+    got = rank_with_accumulator(groups, weights, length_norms(lengths, lengths.mean(), params), params, k, scores, coverage)
+    expected_scores = LuceneIdfBM25Okapi(corpus, k1=k1, b=b).get_scores(query) * np.array(oracle_coverage(corpus, query))
+    matched = {i for t in distinct if t in postings for i in postings[t].paragraph_ids.tolist()}
+    expected = sorted(matched, key=lambda i: (-expected_scores[i], i))[:k]
+    np.testing.assert_allclose([s for _, s in got], [expected_scores[i] for i in expected], atol=1e-6)
+    for pid, score in got:
+        assert abs(score - expected_scores[pid]) < 1e-6
+    # the plain reference (score_groups, then coordinate) agrees too, and both arrays are left clean
+    ids, plain = score_groups(groups, weights, lengths, params)
+    reference = dict(zip(ids.tolist(), coordinate(ids, plain, groups, weights, len(corpus)).tolist()))
+    for pid, score in got:
+        assert abs(score - reference[pid]) < 1e-9
+    assert not scores.any() and not coverage.any()
+
+
+def test_coverage_lets_the_paragraph_holding_more_of_the_question_win():
+    # plain BM25 prefers the short paragraphs repeating part of the question (0: "c c", 2: "a b");
+    # the long paragraph 1 is the only one holding all three words
+    corpus = [["c", "c"], ["a", "b", "c"] + ["y"] * 8, ["a", "b"], ["a", "d"], ["b", "e"], ["f"], ["g"]]
+    query = ["a", "b", "c"]
+    plain = LuceneIdfBM25Okapi(corpus, k1=1.2, b=0.75).get_scores(query)
+    coordinated = plain * np.array(oracle_coverage(corpus, query))
+    assert int(np.argmax(plain)) == 2 and plain[1] < plain[0]
+    assert int(np.argmax(coordinated)) == 1
+    assert all(c <= p + 1e-12 for c, p in zip(coordinated, plain))  # coverage never raises a score
