@@ -121,14 +121,19 @@ def score_groups(
 def coordinate(
     paragraph_ids: np.ndarray, scores: np.ndarray, group_postings: Sequence[Postings], weights: Sequence[float], n_paragraphs: int
 ) -> np.ndarray:
-    """Scores times coverage, the plain way: for each paragraph, look up every group in its postings.
-    The reference the serving path's coordinated scores are tested against."""
+    """Scores times coverage, the plain way: for each paragraph, the IDF × weight of the groups whose
+    postings hold it, over the query's total (absent terms count in the total: the question asked for
+    them). The reference the serving path's coordinated scores are tested against."""
     idf_weights = [float(lucene_idf(n_paragraphs, p.doc_freq)) * w for p, w in zip(group_postings, weights)]
     total = sum(idf_weights)
+    if total <= 0:
+        return np.zeros_like(scores)
     covered = np.zeros(paragraph_ids.size, dtype=np.float64)
     for postings, idf_weight in zip(group_postings, idf_weights):
-        covered += idf_weight * np.isin(paragraph_ids, postings.paragraph_ids)
-    return scores * covered / total if total > 0 else np.zeros_like(scores)
+        if postings.doc_freq:
+            slots = np.minimum(np.searchsorted(postings.paragraph_ids, paragraph_ids), postings.doc_freq - 1)
+            covered += idf_weight * (postings.paragraph_ids[slots] == paragraph_ids)
+    return scores * (covered / total)
 
 
 def top_k(paragraph_ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -156,13 +161,17 @@ def rank_with_accumulator(
     params: BM25Params,
     k: int,
     accumulator: np.ndarray,
-    coverage: np.ndarray | None = None,
+    *,
+    coordinated: bool = False,
 ) -> list[tuple[int, float]]:
-    """The serving path: the same scores as score_groups + top_k, added into a dense per-paragraph
-    array instead of merging sorted candidate lists. With a second array `coverage`, scores are
-    coordinated (× coverage, as `coordinate` computes them). The arrays must be all zeros; they are left so."""
+    """The serving path: the same scores as score_groups + top_k (then `coordinate` if `coordinated`),
+    added into a dense per-paragraph array instead of merging sorted candidate lists. `accumulator`
+    must be all zeros; it is left so."""
+    if k <= 0:
+        return []
     n_paragraphs = int(norms.size)
     touched: list[np.ndarray] = []
+    shares: list[float] = []  # each matched group's part of the query's IDF weight, for coverage
     total_weight = sum(float(lucene_idf(n_paragraphs, p.doc_freq)) * w for p, w in zip(group_postings, weights))
     for postings, weight in zip(group_postings, weights):
         if not postings.doc_freq:
@@ -170,8 +179,6 @@ def rank_with_accumulator(
         ids = postings.paragraph_ids
         tf = postings.term_freqs.astype(np.float64)
         idf = float(lucene_idf(n_paragraphs, postings.doc_freq))
-        if coverage is not None:
-            coverage[ids] += idf * weight / total_weight
         # contribution = idf·w·tf·(k1+1) / (tf + norm), computed in place to spare temporaries
         denominator = norms[ids]
         denominator += tf
@@ -180,31 +187,62 @@ def rank_with_accumulator(
         # ids within one term's postings are unique, so fancy-index += adds each contribution once
         accumulator[ids] += tf
         touched.append(ids)
+        shares.append(idf * weight / total_weight if total_weight > 0 else 0.0)
     if not touched:
         return []
     if len(touched) == 1:
         ids = touched[0]
-        scores = _collect(ids, accumulator, coverage)
-        return top_k(ids, scores, k)
-    # Candidates with repeats (a paragraph matching g terms appears g times): keep every entry scoring
-    # at least the (k·g)-th best entry — that is at most the k-th best paragraph's score, so all of the
-    # best k and their ties survive — and only then make them unique. No sort over all candidates.
+        scores = accumulator[ids]
+        accumulator[ids] = 0.0
+        return top_k(ids, scores * shares[0] if coordinated else scores, k)
+    # Candidates with repeats: a paragraph matching g groups has g entries, each holding its total score.
     candidates = np.concatenate(touched)
-    values = _collect(candidates, accumulator, coverage)
+    values = accumulator[candidates]
+    accumulator[candidates] = 0.0
+    if not coordinated:
+        return _best_paragraphs(candidates, values, k, len(touched))
+    # Coverage is at most 1, so a paragraph scores at most its BM25 score. First round: the paragraphs of
+    # the k·g best entries by BM25, coordinated, give a k-th score F. Any paragraph whose BM25 is below F
+    # cannot enter the best k; if some left out reach F, a second round takes every entry with BM25 ≥ F.
+    offsets = np.cumsum([t.size for t in touched])
     keep_count = k * len(touched)
-    if candidates.size > keep_count:
-        threshold = np.partition(values, candidates.size - keep_count)[candidates.size - keep_count]
-        kept = values >= threshold
-        candidates, values = candidates[kept], values[kept]
-    ids, first = np.unique(candidates, return_index=True)
-    return top_k(ids, values[first], k)
+    if candidates.size <= keep_count:
+        kept = np.ones(candidates.size, dtype=bool)
+    else:
+        kept = values >= np.partition(values, candidates.size - keep_count)[candidates.size - keep_count]
+    best = _coordinated_top_k(candidates, values, kept, offsets, shares, k, accumulator)
+    left_out = values[~kept]
+    if left_out.size and float(left_out.max()) >= best[-1][1]:
+        best = _coordinated_top_k(candidates, values, values >= best[-1][1], offsets, shares, k, accumulator)
+    return best
 
 
-def _collect(ids: np.ndarray, accumulator: np.ndarray, coverage: np.ndarray | None) -> np.ndarray:
-    """Scores at ids (coordinated if there is a coverage array), zeroing the arrays there for the next query."""
-    scores = accumulator[ids]
-    accumulator[ids] = 0.0
-    if coverage is not None:
-        scores *= coverage[ids]
-        coverage[ids] = 0.0
-    return scores
+def _coordinated_top_k(
+    candidates: np.ndarray, values: np.ndarray, kept: np.ndarray, offsets: np.ndarray, shares: Sequence[float], k: int,
+    scratch: np.ndarray,
+) -> list[tuple[int, float]]:
+    """Best k of the kept entries' paragraphs by BM25 × coverage. Group g's entries are
+    candidates[offsets[g-1]:offsets[g]]; `scratch` is the zeroed accumulator, borrowed and left zeroed."""
+    positions = np.flatnonzero(kept)
+    kept_ids = candidates[positions]
+    start = 0
+    # a paragraph's coverage: add each group's share at its kept entries (unique within a group, so
+    # fancy-index += adds once), then read it back at every entry — no sort of the kept entries
+    for share, end in zip(shares, np.searchsorted(positions, offsets)):
+        scratch[kept_ids[start:end]] += share
+        start = end
+    scores = values[positions] * scratch[kept_ids]
+    scratch[kept_ids] = 0.0
+    return _best_paragraphs(kept_ids, scores, k, len(shares))
+
+
+def _best_paragraphs(entry_ids: np.ndarray, entry_scores: np.ndarray, k: int, groups: int) -> list[tuple[int, float]]:
+    """Best k paragraphs from entries where a paragraph appears up to `groups` times with the same score:
+    keep every entry scoring at least the (k·groups)-th best — at most the k-th best paragraph's score,
+    so the best k and their ties survive — and only then make them unique. No sort over all entries."""
+    keep_count = k * groups
+    if entry_ids.size > keep_count:
+        kept = entry_scores >= np.partition(entry_scores, entry_ids.size - keep_count)[entry_ids.size - keep_count]
+        entry_ids, entry_scores = entry_ids[kept], entry_scores[kept]
+    ids, first = np.unique(entry_ids, return_index=True)
+    return top_k(ids, entry_scores[first], k)

@@ -111,9 +111,10 @@ def _contains(postings: Postings, paragraph_id: int) -> bool:
 class AnswerService:
     """Answers questions from one index file; reopens it when a rebuild replaced the file."""
 
-    def __init__(self, db_path: Path | str, *, min_coverage: float = DEFAULT_MIN_COVERAGE) -> None:
+    def __init__(self, db_path: Path | str, *, min_coverage: float = DEFAULT_MIN_COVERAGE, coordinated: bool = True) -> None:
         self.db_path = Path(db_path)
         self.min_coverage = min_coverage
+        self.coordinated = coordinated  # rank by BM25 × coverage; False (plain BM25) is for benchmarks
         self._lock = threading.Lock()
         self._rejected_file: int | None = None
         self._answers: OrderedDict[tuple[str, int, bool], Answer] = OrderedDict()  # repeated questions
@@ -179,7 +180,9 @@ class AnswerService:
             return Answer(question, False, (), groups, 0.0, **extra)
         why = is_why_question(question)
         # a why-question reads its first REASON_CANDIDATES hits for a stated reason: one ranking serves both
-        ranked, group_postings = self._rank(reader, groups, max(k, REASON_CANDIDATES) if why else k, params)
+        ranked, group_postings = self._rank(
+            reader, groups, max(k, REASON_CANDIDATES) if why else k, params, coordinated=self.coordinated
+        )
         candidates, ranked = ranked, ranked[:k]
         weights = np.array([g.weight for g in groups], dtype=np.float64)
         idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in group_postings], dtype=np.float64)
@@ -197,7 +200,9 @@ class AnswerService:
             added, sources = reason_terms([frozenset(g.terms) for g in groups], texts, self.analyzer.analyze)
             if added:
                 search_groups = groups + tuple(TermGroup((t,), 1.0, f"reason: {t}") for t in added)
-                expanded, search_postings = self._rank(reader, search_groups, max(k, REASON_CANDIDATES), params)
+                expanded, search_postings = self._rank(
+                    reader, search_groups, max(k, REASON_CANDIDATES), params, coordinated=self.coordinated
+                )
                 ranked = states_the_reason_first(expanded, group_postings, search_postings[len(groups):])[:k]
                 search_weights = np.array([g.weight for g in search_groups], dtype=np.float64)
                 search_idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in search_postings], dtype=np.float64)
@@ -223,15 +228,14 @@ class AnswerService:
 
     @staticmethod
     def _rank(
-        reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None, *, coordinated: bool = True
+        reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None, *, coordinated: bool
     ) -> tuple[list[tuple[int, float]], list[Postings]]:
         """The engine: postings of the query's terms → BM25 × coverage → best k (paragraph id, score)."""
         group_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in groups]
         weights = [g.weight for g in groups]
         params = params or reader.meta.params
         ranked = rank_with_accumulator(
-            group_postings, weights, reader.norms(params), params, k, reader.accumulator(),
-            reader.accumulator("coverage") if coordinated else None,
+            group_postings, weights, reader.norms(params), params, k, reader.accumulator(), coordinated=coordinated
         )
         return ranked, group_postings
 

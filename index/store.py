@@ -616,15 +616,11 @@ class IndexReader:
             norms = self._norms[params] = length_norms(self.lengths, self.meta.avg_length, params)
         return norms
 
-    def accumulator(self, purpose: str = "scores") -> np.ndarray:
-        """A zeroed per-paragraph array for each purpose ("scores", "coverage") and thread (the bot
-        searches from several worker threads)."""
-        buffers = getattr(self._accumulators, "buffers", None)
-        if buffers is None:
-            buffers = self._accumulators.buffers = {}
-        buffer = buffers.get(purpose)
+    def accumulator(self) -> np.ndarray:
+        """A zeroed score array per thread (the bot searches from several worker threads)."""
+        buffer = getattr(self._accumulators, "buffer", None)
         if buffer is None:
-            buffer = buffers[purpose] = np.zeros(self.meta.paragraphs, dtype=np.float64)
+            buffer = self._accumulators.buffer = np.zeros(self.meta.paragraphs, dtype=np.float64)
         return buffer
 
     def _corrupt(self, error: Exception) -> IndexCorruptError:

@@ -173,20 +173,20 @@ def test_coordinated_serving_path_equals_oracle_times_coverage(corpus, query, k,
     distinct = list(dict.fromkeys(query))
     groups = [postings.get(t, merge_postings([])) for t in distinct]
     weights = [query.count(t) for t in distinct]
-    scores, coverage = np.zeros(len(corpus)), np.zeros(len(corpus))
-    got = rank_with_accumulator(groups, weights, length_norms(lengths, lengths.mean(), params), params, k, scores, coverage)
+    scores = np.zeros(len(corpus))
+    got = rank_with_accumulator(groups, weights, length_norms(lengths, lengths.mean(), params), params, k, scores, coordinated=True)
     expected_scores = LuceneIdfBM25Okapi(corpus, k1=k1, b=b).get_scores(query) * np.array(oracle_coverage(corpus, query))
     matched = {i for t in distinct if t in postings for i in postings[t].paragraph_ids.tolist()}
     expected = sorted(matched, key=lambda i: (-expected_scores[i], i))[:k]
     np.testing.assert_allclose([s for _, s in got], [expected_scores[i] for i in expected], atol=1e-6)
     for pid, score in got:
         assert abs(score - expected_scores[pid]) < 1e-6
-    # the plain reference (score_groups, then coordinate) agrees too, and both arrays are left clean
+    # the plain reference (score_groups, then coordinate over all paragraphs) agrees too; the array is left clean
     ids, plain = score_groups(groups, weights, lengths, params)
     reference = dict(zip(ids.tolist(), coordinate(ids, plain, groups, weights, len(corpus)).tolist()))
     for pid, score in got:
         assert abs(score - reference[pid]) < 1e-9
-    assert not scores.any() and not coverage.any()
+    assert not scores.any()
 
 
 def test_coverage_lets_the_paragraph_holding_more_of_the_question_win():
@@ -199,3 +199,23 @@ def test_coverage_lets_the_paragraph_holding_more_of_the_question_win():
     assert int(np.argmax(plain)) == 2 and plain[1] < plain[0]
     assert int(np.argmax(coordinated)) == 1
     assert all(c <= p + 1e-12 for c, p in zip(coordinated, plain))  # coverage never raises a score
+
+
+def test_coordinated_serving_path_looks_further_when_coverage_reorders_the_best_bm25_hits():
+    from index.bm25 import coordinate, length_norms, rank_with_accumulator
+
+    # ten short paragraphs repeat "a" (high BM25, a third of the question's weight); paragraph 10, the only
+    # one holding "a" and "b", ranks 12th by BM25 but first by BM25 × coverage: beyond the first round's
+    # k·g = 6 candidate entries, so the serving path has to widen its search
+    corpus = [["a", "a", "a"]] * 10 + [["a", "b", "x", "y", "z", "w"]] + [["b", "c"], ["c"], ["d"]] * 5
+    postings = postings_of(corpus)
+    groups, weights = [postings["a"], postings["b"]], [1.0, 1.0]
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    params = BM25Params()
+    ids, plain = score_groups(groups, weights, lengths, params)
+    assert int(ids[np.argmax(plain)]) != 10
+    expected = top_k(ids, coordinate(ids, plain, groups, weights, len(corpus)), 3)
+    got = rank_with_accumulator(groups, weights, length_norms(lengths, lengths.mean(), params), params, 3, np.zeros(len(corpus)), coordinated=True)
+    assert got[0][0] == 10
+    assert [pid for pid, _ in got] == [pid for pid, _ in expected]
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], rtol=1e-12)
