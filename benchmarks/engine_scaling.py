@@ -174,7 +174,7 @@ def worker_bm25s(corpus: Path, queries: dict[int, list[str]]) -> dict:
 
     tokens, analyzer = _analyzed_corpus(corpus)
     started = time.perf_counter()
-    retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene", backend="auto")  # numba when installed (bench extra)
     retriever.index(tokens, show_progress=False)
     build_s = time.perf_counter() - started
     del tokens

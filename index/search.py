@@ -230,7 +230,7 @@ class AnswerService:
     def _rank(
         reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None, *, coordinated: bool
     ) -> tuple[list[tuple[int, float]], list[Postings]]:
-        """The engine: postings of the query's terms → BM25 × coverage → best k (paragraph id, score)."""
+        """The engine: postings of the query's terms → BM25 (× coverage if coordinated) → best k (paragraph id, score)."""
         group_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in groups]
         weights = [g.weight for g in groups]
         params = params or reader.meta.params

@@ -122,27 +122,40 @@ def test_term_in_every_paragraph_still_scores_positive():
     assert (project_scores(corpus, ["x"], BM25Params()) > 0).all()
 
 
-@settings(max_examples=300, deadline=None)
-@given(corpus=corpora, query=queries, k=st.integers(1, 12), k1=st.floats(0.01, 3.0), b=st.floats(0.0, 1.0))
-def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus, query, k, k1, b):
-    from index.bm25 import length_norms, rank_with_accumulator
+@settings(max_examples=500, deadline=None)
+@given(
+    corpus=corpora, query=queries, k=st.integers(1, 12), k1=st.floats(0.01, 3.0), b=st.floats(0.0, 1.0),
+    coordinated=st.booleans(),
+)
+def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus, query, k, k1, b, coordinated):
+    """Plain: rank-bm25's scores. Coordinated: rank-bm25's scores × coverage from the token lists, and the
+    plain reference (score_groups, then `coordinate` over every paragraph) agrees too."""
+    from index.bm25 import coordinate, length_norms, rank_with_accumulator
 
     params = BM25Params(k1, b)
     postings = postings_of(corpus)
     lengths = np.array([len(d) for d in corpus], dtype=np.float64)
     distinct = list(dict.fromkeys(query))
+    groups = [postings.get(t, merge_postings([])) for t in distinct]
+    weights = [query.count(t) for t in distinct]
     accumulator = np.zeros(len(corpus))
     got = rank_with_accumulator(
-        [postings.get(t, merge_postings([])) for t in distinct], [query.count(t) for t in distinct],
-        length_norms(lengths, lengths.mean(), params), params, k, accumulator,
+        groups, weights, length_norms(lengths, lengths.mean(), params), params, k, accumulator, coordinated=coordinated
     )
     oracle = LuceneIdfBM25Okapi(corpus, k1=k1, b=b).get_scores(query)
+    if coordinated:
+        oracle = oracle * np.array(oracle_coverage(corpus, query))
     matched = {i for t in distinct if t in postings for i in postings[t].paragraph_ids.tolist()}
     expected = sorted(matched, key=lambda i: (-oracle[i], i))[:k]
     assert len(got) == len(expected)
     np.testing.assert_allclose([s for _, s in got], [oracle[i] for i in expected], atol=1e-6)
     for pid, score in got:
         assert abs(score - oracle[pid]) < 1e-6
+    if coordinated:
+        ids, plain = score_groups(groups, weights, lengths, params)
+        reference = dict(zip(ids.tolist(), coordinate(ids, plain, groups, weights, len(corpus)).tolist()))
+        for pid, score in got:
+            assert abs(score - reference[pid]) < 1e-9
     assert not accumulator.any()
 
 
@@ -160,33 +173,6 @@ def test_serving_path_equals_the_reference_for_synonym_sets(corpus, sets):
     assert {pid for pid, _ in got} == set(reference)
     for pid, score in got:
         assert abs(score - reference[pid]) < 1e-9
-
-
-@settings(max_examples=300, deadline=None)
-@given(corpus=corpora, query=queries, k=st.integers(1, 12), k1=st.floats(0.01, 3.0), b=st.floats(0.0, 1.0))
-def test_coordinated_serving_path_equals_oracle_times_coverage(corpus, query, k, k1, b):
-    from index.bm25 import coordinate, length_norms, rank_with_accumulator
-
-    params = BM25Params(k1, b)
-    postings = postings_of(corpus)
-    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
-    distinct = list(dict.fromkeys(query))
-    groups = [postings.get(t, merge_postings([])) for t in distinct]
-    weights = [query.count(t) for t in distinct]
-    scores = np.zeros(len(corpus))
-    got = rank_with_accumulator(groups, weights, length_norms(lengths, lengths.mean(), params), params, k, scores, coordinated=True)
-    expected_scores = LuceneIdfBM25Okapi(corpus, k1=k1, b=b).get_scores(query) * np.array(oracle_coverage(corpus, query))
-    matched = {i for t in distinct if t in postings for i in postings[t].paragraph_ids.tolist()}
-    expected = sorted(matched, key=lambda i: (-expected_scores[i], i))[:k]
-    np.testing.assert_allclose([s for _, s in got], [expected_scores[i] for i in expected], atol=1e-6)
-    for pid, score in got:
-        assert abs(score - expected_scores[pid]) < 1e-6
-    # the plain reference (score_groups, then coordinate over all paragraphs) agrees too; the array is left clean
-    ids, plain = score_groups(groups, weights, lengths, params)
-    reference = dict(zip(ids.tolist(), coordinate(ids, plain, groups, weights, len(corpus)).tolist()))
-    for pid, score in got:
-        assert abs(score - reference[pid]) < 1e-9
-    assert not scores.any()
 
 
 def test_coverage_lets_the_paragraph_holding_more_of_the_question_win():
