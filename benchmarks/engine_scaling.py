@@ -9,7 +9,7 @@ index and answers. Queries of 1, 3 and 8 terms, drawn by frequency from below th
 coverage (index/bm25.py), in the same serving process.
 rank-bm25 is skipped above 100k paragraphs (it would take minutes per query batch).
 Run:  .venv/bin/python benchmarks/engine_scaling.py [--sizes 10000,100000,1000000] [--queries 100]
-Needs the bench extra: pip install -e '.[bench]' (bm25s, scipy).
+Needs the bench extra: pip install -e '.[bench]' (bm25s with numba, scipy).
 """
 from __future__ import annotations
 
@@ -140,8 +140,9 @@ def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
     analyzed = {n: [service.analyzer.analyze(q) for q in batch] for n, batch in queries.items()}
     lookup = {" ".join(t): t for batch in analyzed.values() for t in batch}
     texts = {n: [" ".join(t) for t in b] for n, b in analyzed.items()}
-    # answers rank by BM25 × coverage (a second scatter-add per term): timed against plain BM25 query by
-    # query, alternating which goes first, so both see the same postings cache
+    # answers rank by BM25 × coverage (index/bm25.py: coverage of the best candidates, a second round when
+    # needed): timed against plain BM25 query by query, alternating which goes first, so both see the same
+    # postings cache
     result, coordinated = paired_timings(
         lambda q: service.rank_tokens(lookup[q], 10), lambda q: service.rank_tokens(lookup[q], 10, coordinated=True), texts
     )
