@@ -75,15 +75,22 @@ def _read_data(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def load_glossary() -> dict[str, tuple[tuple[str, ...], ...]]:
     """english (lower case unless it is a name) → terms of the phrase, each a tuple of alternatives;
-    an empty tuple for phrases that carry nothing to search for ("how many")."""
-    glossary = {}
-    for line in _read_data("glossary_en_id.tsv"):
-        english, indonesian = line.split("\t", 1)
-        if indonesian.strip() == "-":
-            glossary[english.strip()] = ()
-            continue
-        parts = tuple(tuple(a.strip() for a in part.split(",") if a.strip()) for part in indonesian.split(";"))
-        glossary[english.strip()] = parts
+    an empty tuple for phrases that carry nothing to search for ("how many"). The curated glossary,
+    then the common words no other source translates (data/common_words_en_id.tsv) where it is silent."""
+    return parse_glossary(_read_data("glossary_en_id.tsv"), _read_data("common_words_en_id.tsv"))
+
+
+def parse_glossary(*sources: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Glossary lines ("english<TAB>alternatives ; alternatives", "-" for no content), the first source
+    that has a word winning."""
+    glossary: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for lines in sources:
+        for line in lines:
+            english, indonesian = (part.strip() for part in line.split("\t", 1))
+            if english not in glossary:
+                glossary[english] = () if indonesian == "-" else tuple(
+                    tuple(a.strip() for a in part.split(",") if a.strip()) for part in indonesian.split(";")
+                )
     return glossary
 
 
@@ -214,6 +221,12 @@ class Translator:
                 return (entry,)
         return None
 
+    def _content_free(self, entry: tuple[tuple[str, ...], ...] | None) -> bool:
+        """Whether a glossary/dictionary entry translates only to Indonesian stop words ("year" → tahun,
+        "give" → memberi): the English word then carries nothing to search for, exactly as the
+        Indonesian question's own "tahun" does not."""
+        return entry is not None and all(not self.analyzer.analyze(a) for alternatives in entry for a in alternatives)
+
     def translate_word(self, word: str, is_name: bool = False, *, via_synonym: bool = False) -> list[list[str]]:
         """Query terms for one English word or phrase: a list of groups (alternatives), maybe empty.
         A synonym is tried once, never a synonym's synonym (they can lead round in circles)."""
@@ -251,7 +264,7 @@ class Translator:
         for n in range(min(MAX_PHRASE_WORDS, len(raw) - i), 1, -1):
             phrase = " ".join(raw[i : i + n])
             entry = self._lookup(phrase, False)
-            if entry == ():
+            if self._content_free(entry):  # "how many", or a phrase that translates to stop words only
                 return n, [], None
             phrase_groups = self.translate_word(phrase) if entry else []
             if phrase_groups:
@@ -266,7 +279,10 @@ class Translator:
         if ordinal := _ORDINAL_RE.fullmatch(token):
             terms = (ordinal.group(1), roman_numeral(int(ordinal.group(1))))
             return [TermGroup(terms, 1.0, token)], (token, terms), "translated"
-        word_groups = self.translate_word(token, is_name=is_name) if _LATIN_WORD_RE.fullmatch(lower) else []
+        is_word = _LATIN_WORD_RE.fullmatch(lower) is not None
+        if is_word and not is_name and self._content_free(self._lookup(token, False)):
+            return [], None, "translated"  # "year" → tahun, a stop word: nothing to search for
+        word_groups = self.translate_word(token, is_name=is_name) if is_word else []
         if is_name:
             # names pass through; a known name also brings its translations (China → Tiongkok)
             own = [term for piece in tokenize(lower) if (term := self.analyzer.term(piece))]

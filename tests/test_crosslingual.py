@@ -12,7 +12,7 @@ VOCABULARY = {
     "blokir", "ancam", "bigo", "live", "judi", "online", "pornografi", "moderasi", "konten", "universitas",
     "tiktok", "bagi", "data", "guna", "perintah", "china", "tiongkok", "as", "larang", "angkat", "udara",
     "lin", "surat", "tegur", "ingat", "x", "10", "sea", "games", "presiden", "akun", "hapus", "investasi",
-    "tim", "kementerian", "menteri", "denda", "baik",
+    "tim", "kementerian", "menteri", "denda", "baik", "ganti", "selamat", "cakup",
 }
 
 
@@ -148,3 +148,33 @@ def test_every_word_with_synonyms_translates_without_looping():
     translator = Translator(get_analyzer(), {"umum", "nyata", "kata"}.__contains__)
     for word in list(load_synonyms())[:3000]:
         assert isinstance(translator.translate_word(word), list)
+
+
+def test_words_that_translate_to_stop_words_carry_nothing(translator: Translator):
+    # year → tahun and give → memberi are Indonesian stop words: the English words are dropped, as the
+    # Indonesian question's own "tahun" is, instead of staying behind as terms that match nothing
+    plan = translator.plan("In what year did the ministry give TikTok a fine?")
+    assert terms_of(plan) == [{"menteri"}, {"tiktok"}, {"denda"}]
+    assert not any(g.label in ("year", "give") for g in plan.groups)
+
+
+def test_common_words_fill_the_dictionarys_gaps(translator: Translator):
+    # FreeDict has no "replace", "rescue" or "coverage"; data/common_words_en_id.tsv does
+    assert terms_of(translator.plan("replace the minister")) == [{"ganti"}, {"menteri"}]
+    assert {"selamat"} in terms_of(translator.plan("the rescue team"))
+    assert {"cakup"} in terms_of(translator.plan("news coverage"))
+
+
+def test_the_curated_glossary_wins_over_common_words():
+    from index.crosslingual import _read_data, load_glossary, parse_glossary
+
+    curated = ["fine\tdenda, didenda", "how many\t-", "warning letter\tsurat ; teguran, peringatan"]
+    common = ["fine\tbaik, bagus", "replace\tganti, mengganti"]
+    merged = parse_glossary(curated, common)
+    assert merged == {
+        "fine": (("denda", "didenda"),), "how many": (), "warning letter": (("surat",), ("teguran", "peringatan")),
+        "replace": (("ganti", "mengganti"),),
+    }
+    # and the real files are both loaded
+    words = {line.split("\t", 1)[0].strip() for name in ("glossary_en_id.tsv", "common_words_en_id.tsv") for line in _read_data(name)}
+    assert words == set(load_glossary())
