@@ -178,3 +178,16 @@ def test_the_curated_glossary_wins_over_common_words():
     # and the real files are both loaded
     words = {line.split("\t", 1)[0].strip() for name in ("glossary_en_id.tsv", "common_words_en_id.tsv") for line in _read_data(name)}
     assert words == set(load_glossary())
+
+
+@pytest.mark.parametrize("name", ["glossary_en_id.tsv", "common_words_en_id.tsv"])
+def test_glossary_files_are_well_formed(name: str):
+    from index.crosslingual import _read_data
+
+    seen: set[str] = set()
+    for line in _read_data(name):
+        english, _, indonesian = line.partition("\t")
+        assert english.strip() and indonesian.strip(), f"{name}: {line!r} needs 'english<TAB>indonesian'"
+        assert "\t" not in indonesian, f"{name}: {line!r} has more than one tab"
+        assert english.strip() not in seen, f"{name}: {english!r} is listed twice"
+        seen.add(english.strip())
