@@ -41,6 +41,18 @@ _COGNATE_SUFFIXES = (
 _COGNATE_LETTERS = (("ph", "f"), ("th", "t"), ("qu", "kw"), ("x", "ks"), ("ck", "k"), ("sch", "sk"), ("ch", "k"))
 
 
+_ENGLISH_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_ENGLISH_DECIMAL_RE = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})")  # 48.22, not 1.500 (a thousand either way)
+
+
+def indonesian_number(token: str) -> str | None:
+    """How Indonesian writes an English-formatted number (79,000 → 79.000; 1,500.5 → 1.500,5;
+    48.22 → 48,22), or None when the token is not one."""
+    if _ENGLISH_THOUSANDS_RE.fullmatch(token) or _ENGLISH_DECIMAL_RE.fullmatch(token):
+        return token.translate(str.maketrans(",.", ".,"))
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class TranslatedQuery:
     language: str  # "en", "id" or "mixed"
@@ -222,10 +234,16 @@ class Translator:
         return None
 
     def _content_free(self, entry: tuple[tuple[str, ...], ...] | None) -> bool:
-        """Whether a glossary/dictionary entry translates only to Indonesian stop words ("year" → tahun,
-        "give" → memberi): the English word then carries nothing to search for, exactly as the
-        Indonesian question's own "tahun" does not."""
-        return entry is not None and all(not self.analyzer.analyze(a) for alternatives in entry for a in alternatives)
+        """Whether a glossary/dictionary entry carries nothing to search for: its translations are
+        Indonesian stop words ("year" → tahun, "give" → memberi), or one is and the others are absent
+        from the index ("time" → waktu | jaman). The English word is then dropped, exactly as the
+        Indonesian question's own "tahun" is, rather than guessed by spelling ("time" → tim)."""
+        if entry is None:
+            return False
+        analyzed = [self.analyzer.analyze(a) for alternatives in entry for a in alternatives]
+        if any(terms and all(self.in_vocabulary(t) for t in terms) for terms in analyzed):
+            return False
+        return not analyzed or any(not terms for terms in analyzed)
 
     def translate_word(self, word: str, is_name: bool = False, *, via_synonym: bool = False) -> list[list[str]]:
         """Query terms for one English word or phrase: a list of groups (alternatives), maybe empty.
@@ -248,6 +266,11 @@ class Translator:
                         found.append(term)
             if found:
                 groups.append(found)
+        if not groups and "-" in word.strip("-") and " " not in word:
+            # an unknown compound is translated part by part (waste-fuelled → waste + fuelled)
+            for part in word.split("-"):
+                if part and part.lower() not in self.english_stopwords:
+                    groups += self.translate_word(part, via_synonym=via_synonym)
         if not groups and " " not in word and not via_synonym:
             # a WordNet synonym that the glossary or dictionary knows (announce → declare)
             for synonym in self.synonyms.get(self.lemmatize(word.lower()), ()):
@@ -279,6 +302,10 @@ class Translator:
         if ordinal := _ORDINAL_RE.fullmatch(token):
             terms = (ordinal.group(1), roman_numeral(int(ordinal.group(1))))
             return [TermGroup(terms, 1.0, token)], (token, terms), "translated"
+        if (written := indonesian_number(token)) is not None:
+            # English 79,000 and 48.22 are written 79.000 and 48,22 in Indonesian: either may match
+            terms = tuple(dict.fromkeys(t for t in (self.analyzer.term(token), self.analyzer.term(written)) if t))
+            return [TermGroup(terms, 1.0, token)], (token, terms[1:]) if len(terms) > 1 else None, "name"
         is_word = _LATIN_WORD_RE.fullmatch(lower) is not None
         if is_word and not is_name and self._content_free(self._lookup(token, False)):
             return [], None, "translated"  # "year" → tahun, a stop word: nothing to search for

@@ -12,7 +12,7 @@ VOCABULARY = {
     "blokir", "ancam", "bigo", "live", "judi", "online", "pornografi", "moderasi", "konten", "universitas",
     "tiktok", "bagi", "data", "guna", "perintah", "china", "tiongkok", "as", "larang", "angkat", "udara",
     "lin", "surat", "tegur", "ingat", "x", "10", "sea", "games", "presiden", "akun", "hapus", "investasi",
-    "tim", "kementerian", "menteri", "denda", "baik", "ganti", "selamat", "cakup",
+    "tim", "kementerian", "menteri", "denda", "baik", "ganti", "selamat", "cakup", "limbah", "sampah", "bbm",
 }
 
 
@@ -191,3 +191,26 @@ def test_glossary_files_are_well_formed(name: str):
         assert "\t" not in indonesian, f"{name}: {line!r} has more than one tab"
         assert english.strip() not in seen, f"{name}: {english!r} is listed twice"
         seen.add(english.strip())
+
+
+def test_a_word_whose_only_known_sense_is_a_stop_word_is_not_guessed_by_spelling(translator: Translator):
+    # time → waktu (a stop word) | jaman (not in this index): dropped, not spelled into "tim" (team)
+    plan = translator.plan("How much time did the team need?")
+    assert terms_of(plan) == [{"tim"}]
+    assert [g.label for g in plan.groups] == ["team"]
+
+
+def test_unknown_compounds_are_translated_part_by_part(translator: Translator):
+    plan = translator.plan("a waste-fuelled plant")
+    assert {"limbah", "sampah"} <= set().union(*terms_of(plan))
+    assert {"bbm"} <= set().union(*terms_of(plan))
+
+
+def test_english_number_formats_also_search_the_indonesian_ones(translator: Translator):
+    from index.crosslingual import indonesian_number
+
+    assert indonesian_number("79,000") == "79.000" and indonesian_number("48.22") == "48,22"
+    assert indonesian_number("1,500.5") == "1.500,5"
+    assert indonesian_number("1.500") is None and indonesian_number("2005") is None  # already Indonesian
+    plan = translator.plan("Who paid the 79,000 dollar fine?")
+    assert {"79,000", "79.000"} in terms_of(plan)
