@@ -18,6 +18,7 @@ import numpy as np
 from .analysis import Analyzer, get_analyzer, split_sentences
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
+from .spelling import corrections
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
 from .store import IndexFileError, IndexMeta, IndexReader
 
@@ -159,11 +160,13 @@ class AnswerService:
                     self._answers.move_to_end(key)
                     return cached
         if not translate:
-            answer = self.answer_groups(question, plan_query(question, self.analyzer), k, params=params)
+            groups, corrected = self.tolerate_spelling(plan_query(question, self.analyzer), "id")
+            answer = self.answer_groups(question, groups, k, params=params, translations=corrected)
         else:
             plan = self.translator.plan(question[:MAX_QUESTION_CHARS])
+            groups, corrected = self.tolerate_spelling(plan.groups, plan.language)
             answer = self.answer_groups(
-                question, plan.groups, k, params=params, language=plan.language, translations=plan.translations
+                question, groups, k, params=params, language=plan.language, translations=plan.translations + corrected
             )
         if params is None:
             with self._lock:
@@ -171,6 +174,26 @@ class AnswerService:
                 if len(self._answers) > ANSWER_CACHE_SIZE:
                     self._answers.popitem(last=False)
         return answer
+
+    def tolerate_spelling(
+        self, groups: tuple[TermGroup, ...], language: str
+    ) -> tuple[tuple[TermGroup, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+        """Query terms the index lacks are also searched as the index terms one edit away (index/spelling.py):
+        every such term of an Indonesian question, only names (capitalised) in English or mixed ones —
+        an English word the dictionary lacks is not a misspelt Indonesian one. Returns the groups and,
+        for the "searched:" line, (word, corrections) pairs."""
+        reader = self._reader
+        out: list[TermGroup] = []
+        corrected: list[tuple[str, tuple[str, ...]]] = []
+        for group in groups:
+            eligible = language == "id" or group.label[:1].isupper()
+            if eligible and len(group.terms) == 1 and not reader.has_term(group.terms[0]):
+                found = corrections(group.terms[0], reader.doc_freqs)
+                if found:
+                    group = TermGroup(group.terms + found, group.weight, group.label)
+                    corrected.append((group.label or group.terms[0], found))
+            out.append(group)
+        return tuple(out), tuple(corrected)
 
     def answer_groups(
         self, question: str, groups: tuple[TermGroup, ...], k: int = 3, *, params: BM25Params | None = None, **extra: object

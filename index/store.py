@@ -638,6 +638,20 @@ class IndexReader:
     def has_term(self, term: str) -> bool:
         return self.postings(term).doc_freq > 0
 
+    def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
+        """Document frequency of each of `terms` the index holds (absent ones are left out): one query
+        per 500 terms, without filling the postings cache with misses."""
+        terms = list(terms)
+        found: dict[str, int] = {}
+        try:
+            for start in range(0, len(terms), 500):
+                chunk = terms[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(self.db.execute(f"SELECT term, doc_freq FROM terms WHERE term IN ({marks})", chunk).fetchall())
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
+        return found
+
     def paragraphs(self, paragraph_ids: list[int]) -> dict[int, ParagraphRecord]:
         if not paragraph_ids:
             return {}

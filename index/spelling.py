@@ -1,0 +1,39 @@
+"""Spelling tolerance: a query term the index does not hold is also searched as the index terms one edit
+away from it ("padjadjaran" finds "Padjajaran", "kominfoo" finds "kominfo").
+
+Names and places are spelled several ways in Indonesian news (old and new spelling: dj/j, oe/u, tj/c) and
+users type fast. Only terms absent from the index are corrected, only terms of MIN_LENGTH characters or
+more, keeping their first letter, and at most MAX_CORRECTIONS neighbours, the most frequent first.
+Why so strict: Indonesian roots are short and close to each other. Measured on FacQA questions with
+MIN_LENGTH 5, most corrections were other words (arang → karang/orang, selam → selat/silam, bhutan →
+hutan, novel → nobel); from 7 characters with the first letter kept, those were gone and the names stayed
+(padjadjaran → padjajaran, arafura → arafuru, filipino → filipina). Pure functions; the answer service
+supplies the lookup of which candidates exist.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+MIN_LENGTH = 7
+MAX_CORRECTIONS = 3
+
+
+def one_edit_away(term: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion (Damerau) from `term`."""
+    splits = [(term[:i], term[i:]) for i in range(len(term) + 1)]
+    deletes = {left + right[1:] for left, right in splits if right}
+    transposes = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    replaces = {left + c + right[1:] for left, right in splits if right for c in ALPHABET}
+    inserts = {left + c + right for left, right in splits for c in ALPHABET}
+    return (deletes | transposes | replaces | inserts) - {term}
+
+
+def corrections(term: str, doc_freqs: Callable[[Iterable[str]], dict[str, int]]) -> tuple[str, ...]:
+    """Index terms one edit from an unknown `term` with its first letter, most frequent first (ties
+    alphabetically); () for short or non-alphabetic terms. `doc_freqs` maps candidate terms to their document frequency and
+    leaves out those the index lacks."""
+    if len(term) < MIN_LENGTH or not term.isalpha():
+        return ()
+    found = doc_freqs(sorted(c for c in one_edit_away(term) if c[:1] == term[:1]))
+    return tuple(sorted(found, key=lambda t: (-found[t], t))[:MAX_CORRECTIONS])
