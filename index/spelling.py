@@ -16,7 +16,9 @@ from typing import Callable, Iterable
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 MIN_LENGTH = 7
+MAX_LENGTH = 24  # a 2,000-letter "word" would mean 146,000 candidates: no name is that long
 MAX_CORRECTIONS = 3
+MAX_TERMS_PER_QUESTION = 5  # each unknown term costs one lookup of ~600 candidates (~0.6 ms)
 
 
 def one_edit_away(term: str) -> set[str]:
@@ -31,9 +33,9 @@ def one_edit_away(term: str) -> set[str]:
 
 def corrections(term: str, doc_freqs: Callable[[Iterable[str]], dict[str, int]]) -> tuple[str, ...]:
     """Index terms one edit from an unknown `term` with its first letter, most frequent first (ties
-    alphabetically); () for short or non-alphabetic terms. `doc_freqs` maps candidate terms to their document frequency and
+    alphabetically); () for short, overlong or non-alphabetic terms. `doc_freqs` maps candidate terms to their document frequency and
     leaves out those the index lacks."""
-    if len(term) < MIN_LENGTH or not term.isalpha():
+    if not MIN_LENGTH <= len(term) <= MAX_LENGTH or not term.isalpha():
         return ()
     found = doc_freqs(sorted(c for c in one_edit_away(term) if c[:1] == term[:1]))
     return tuple(sorted(found, key=lambda t: (-found[t], t))[:MAX_CORRECTIONS])

@@ -49,6 +49,19 @@ def test_corrections_keep_the_first_letter_prefer_frequent_terms_and_skip_short_
     assert corrections("padjadj4ran", doc_freqs) == ()  # not alphabetic
 
 
+def test_overlong_terms_and_many_unknown_terms_are_bounded():
+    from index.spelling import MAX_LENGTH
+
+    asked: list[int] = []
+
+    def doc_freqs(candidates):
+        asked.append(len(list(candidates)))
+        return {}
+
+    assert corrections("a" * (MAX_LENGTH + 1), doc_freqs) == () and asked == []  # 2,000 letters: no lookup
+    assert corrections("a" * MAX_LENGTH, doc_freqs) == () and len(asked) == 1
+
+
 def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
@@ -75,3 +88,21 @@ def test_a_misspelt_name_finds_its_paragraph_and_says_so(tmp_path: Path):
     # a name one letter from a common word with another first letter is not "corrected" into it
     bhutan = service.answer("Apa warna bendera negara Bhutan?")
     assert not any(word == "Bhutan" for word, _ in bhutan.translations)
+
+
+def test_a_question_of_many_unknown_words_looks_up_only_the_first_few(tmp_path: Path, monkeypatch):
+    from index.spelling import MAX_TERMS_PER_QUESTION
+    from index.store import IndexReader
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write(corpus / "a.txt", "Kominfo memblokir aplikasi judi daring pekan lalu.\n")
+    db = tmp_path / "index.db"
+    build_index([corpus], db)
+    lookups: list[int] = []
+    original = IndexReader.doc_freqs
+    monkeypatch.setattr(IndexReader, "doc_freqs", lambda self, terms: lookups.append(1) or original(self, terms))
+    words = " ".join(f"zqx{letter}wvutsr" for letter in "abcdefghijklmnop")  # 16 unknown 10-letter words
+    answer = AnswerService(db).answer(f"kominfo {words}")
+    assert len(lookups) == MAX_TERMS_PER_QUESTION
+    assert not answer.answered
