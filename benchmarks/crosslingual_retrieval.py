@@ -89,6 +89,7 @@ def main() -> None:
         for file, split, title in (
             ("facqa_train_en_heldout.tsv", "train", "held-out check: {n} FacQA train questions translated after the method was built"),
             ("facqa_valid_en_2.tsv", "valid", "second English set: the other {n} FacQA valid questions (translated in session 3)"),
+            ("facqa_train_en_heldout_2.tsv", "train", "second held-out check: {n} more FacQA train questions (translated in session 3)"),
         ):
             rows_en = load_english_dev(file)
             set_gold = [twins[questions[split][i].gold_doc_id] for i, _ in rows_en]
