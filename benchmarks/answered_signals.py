@@ -18,8 +18,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.crosslingual_retrieval import load_english_dev  # noqa: E402
-from benchmarks.facqa import load_facqa, twin_classes, write_corpus_jsonl  # noqa: E402
+from benchmarks.facqa import load_english_valid, load_facqa, twin_classes, without_gold, write_corpus_jsonl  # noqa: E402
 from index.bm25 import lucene_idf, merge_postings  # noqa: E402
 from index.search import AnswerService, _contains  # noqa: E402
 from index.store import build_index  # noqa: E402
@@ -55,21 +54,20 @@ def features(service: AnswerService, question: str) -> dict[str, float] | None:
 def main() -> None:
     passages, questions = load_facqa()
     twins = twin_classes(passages)
-    valid_gold = {doc_id for q in questions["valid"] for doc_id in twins[q.gold_doc_id]}
-    rest = {doc_id: text for doc_id, text in passages.items() if doc_id not in valid_gold}
-    english = load_english_dev("facqa_valid_en.tsv") + load_english_dev("facqa_valid_en_2.tsv")
+    rest = without_gold(passages, questions["valid"], twins)
+    english = load_english_valid()
     with tempfile.TemporaryDirectory() as tmp:
         full_db, rest_db = Path(tmp) / "facqa.db", Path(tmp) / "rest.db"
         build_index([write_corpus_jsonl(passages, Path(tmp) / "facqa.jsonl")], full_db)
         build_index([write_corpus_jsonl(rest, Path(tmp) / "rest.jsonl")], rest_db)
-        full, without_gold = AnswerService(full_db), AnswerService(rest_db)
+        full, gold_removed = AnswerService(full_db), AnswerService(rest_db)
         print(f"{'questions':10} {'signal':26} " + " ".join(f"{'right @ ' + format(r, '.0%') + ' false':>17}" for r in FALSE_ANSWER_RATES))
         for language, asked in (
             ("Indonesian", [(q.question, q) for q in questions["valid"]]),
             ("English", [(text, questions["valid"][i]) for i, text in english]),
         ):
             positives = [(f, f["doc_id"] in twins[q.gold_doc_id]) for text, q in asked if (f := features(full, text))]
-            negatives = [f for text, _ in asked if (f := features(without_gold, text))]
+            negatives = [f for text, _ in asked if (f := features(gold_removed, text))]
             for name, signal in SIGNALS.items():
                 negative_values = np.array([signal(f) for f in negatives])
                 cells = []

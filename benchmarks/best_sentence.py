@@ -17,8 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.crosslingual_retrieval import load_english_dev  # noqa: E402
-from benchmarks.facqa import load_facqa, twin_classes, write_corpus_jsonl  # noqa: E402
+from benchmarks.facqa import load_english_valid, load_facqa, twin_classes, write_corpus_jsonl  # noqa: E402
 from index.analysis import split_sentences  # noqa: E402
 from index.search import AnswerService  # noqa: E402
 from index.store import build_index  # noqa: E402
@@ -31,7 +30,7 @@ def squash(text: str) -> str:
 def main() -> None:
     passages, questions = load_facqa()
     twins = twin_classes(passages)
-    english = load_english_dev("facqa_valid_en.tsv") + load_english_dev("facqa_valid_en_2.tsv")
+    english = load_english_valid()
     sets = {
         "Indonesian valid": [(q.question, q) for q in questions["valid"]],
         "Indonesian test": [(q.question, q) for q in questions["test"]],

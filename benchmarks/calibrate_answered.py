@@ -18,8 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.crosslingual_retrieval import load_english_dev  # noqa: E402
-from benchmarks.facqa import load_facqa, twin_classes, write_corpus_jsonl  # noqa: E402
+from benchmarks.facqa import load_english_valid, load_facqa, twin_classes, without_gold, write_corpus_jsonl  # noqa: E402
 from index.search import DEFAULT_MIN_COVERAGE, AnswerService  # noqa: E402
 from index.store import build_index  # noqa: E402
 
@@ -56,17 +55,14 @@ def main() -> None:
     twins = twin_classes(passages)
     unanswerable = read_questions(ROOT / "benchmarks" / "data" / "unanswerable_id.txt")
     unanswerable_en = read_questions(ROOT / "benchmarks" / "data" / "unanswerable_en.txt")
-    english = load_english_dev("facqa_valid_en.tsv") + load_english_dev("facqa_valid_en_2.tsv")
-    # the same questions over FacQA without their gold paragraphs: hundreds of questions the index cannot
-    # answer, close to ones it can (an upper bound: another paragraph of the same story may still answer)
-    valid_gold = {doc_id for q in questions["valid"] for doc_id in twins[q.gold_doc_id]}
-    rest = {doc_id: text for doc_id, text in passages.items() if doc_id not in valid_gold}
+    english = load_english_valid()
+    rest = without_gold(passages, questions["valid"], twins)
     with tempfile.TemporaryDirectory() as tmp:
         facqa_db, seed_db, rest_db = Path(tmp) / "facqa.db", Path(tmp) / "seed.db", Path(tmp) / "rest.db"
         build_index([write_corpus_jsonl(passages, Path(tmp) / "facqa.jsonl")], facqa_db)
         build_index([ROOT / "corpus"], seed_db)
         build_index([write_corpus_jsonl(rest, Path(tmp) / "rest.jsonl")], rest_db)
-        facqa, seed, without_gold = AnswerService(facqa_db), AnswerService(seed_db), AnswerService(rest_db)
+        facqa, seed, gold_removed = AnswerService(facqa_db), AnswerService(seed_db), AnswerService(rest_db)
         for title, asked, unanswerable_questions in (
             ("Indonesian, FacQA valid", [(q.question, q) for q in questions["valid"]], unanswerable),
             ("English, FacQA valid translated", [(text, questions["valid"][i]) for i, text in english], unanswerable_en),
@@ -77,7 +73,7 @@ def main() -> None:
                 {
                     "unans. FacQA": [facqa.answer(q, 1) for q in unanswerable_questions],
                     "unans. corpus/": [seed.answer(q, 1) for q in unanswerable_questions],
-                    "gold removed": [without_gold.answer(text, 1) for text, _ in asked],
+                    "gold removed": [gold_removed.answer(text, 1) for text, _ in asked],
                 },
             )
 

@@ -17,20 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.facqa import load_facqa, rank_metrics, twin_classes, write_corpus_jsonl  # noqa: E402
+from benchmarks.facqa import load_english_dev, load_facqa, rank_metrics, twin_classes, write_corpus_jsonl  # noqa: E402
 from index.analysis import load_word_list, normalize, tokenize  # noqa: E402
 from index.crosslingual import Translator, detect_language, lingua_language  # noqa: E402
 from index.search import AnswerService  # noqa: E402
 from index.store import build_index  # noqa: E402
-
-
-def load_english_dev(name: str = "facqa_valid_en.tsv") -> list[tuple[int, str]]:
-    rows = []
-    for line in (ROOT / "benchmarks" / "data" / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            index, question = line.split("\t", 1)
-            rows.append((int(index), question.strip()))
-    return rows
 
 
 def stopword_vote(question: str) -> str:

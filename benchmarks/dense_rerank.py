@@ -18,8 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.crosslingual_retrieval import load_english_dev  # noqa: E402
-from benchmarks.facqa import load_facqa, rank_metrics, twin_classes, write_corpus_jsonl  # noqa: E402
+from benchmarks.facqa import load_english_dev, load_facqa, rank_metrics, twin_classes, write_corpus_jsonl  # noqa: E402
 from index.search import AnswerService  # noqa: E402
 from index.store import build_index  # noqa: E402
 

@@ -48,6 +48,28 @@ def load_facqa(facqa_dir: Path = FACQA_DIR) -> tuple[dict[str, str], dict[str, l
     return passages, questions
 
 
+def load_english_dev(name: str = "facqa_valid_en.tsv") -> list[tuple[int, str]]:
+    """(index of the FacQA question in its split, English translation) from benchmarks/data/NAME."""
+    rows = []
+    for line in (Path(__file__).resolve().parent / "data" / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            index, question = line.split("\t", 1)
+            rows.append((int(index), question.strip()))
+    return rows
+
+
+def load_english_valid() -> list[tuple[int, str]]:
+    """All 311 FacQA valid questions in English: the first dev set and the second."""
+    return load_english_dev("facqa_valid_en.tsv") + load_english_dev("facqa_valid_en_2.tsv")
+
+
+def without_gold(passages: dict[str, str], questions: list[FacqaQuestion], twins: dict[str, frozenset[str]]) -> dict[str, str]:
+    """The corpus less the gold paragraphs (and their twins) of `questions`: the same questions over it
+    should get "I don't know" (an upper bound: another paragraph of the same story may still answer)."""
+    gold = {doc_id for q in questions for doc_id in twins[q.gold_doc_id]}
+    return {doc_id: text for doc_id, text in passages.items() if doc_id not in gold}
+
+
 def write_corpus_jsonl(passages: dict[str, str], path: Path) -> Path:
     with path.open("w", encoding="utf-8") as handle:
         for doc_id, text in passages.items():
