@@ -12,7 +12,7 @@ VOCABULARY = {
     "blokir", "ancam", "bigo", "live", "judi", "online", "pornografi", "moderasi", "konten", "universitas",
     "tiktok", "bagi", "data", "guna", "perintah", "china", "tiongkok", "as", "larang", "angkat", "udara",
     "lin", "surat", "tegur", "ingat", "x", "10", "sea", "games", "presiden", "akun", "hapus", "investasi",
-    "tim", "kementerian", "menteri", "denda", "baik", "ganti", "selamat", "cakup", "limbah", "sampah", "bbm",
+    "tim", "kementerian", "menteri", "denda", "baik", "ganti", "selamat", "cakup", "limbah", "sampah", "bbm", "tindak", "mundur",
 }
 
 
@@ -214,3 +214,10 @@ def test_english_number_formats_also_search_the_indonesian_ones(translator: Tran
     assert indonesian_number("1.500") is None and indonesian_number("2005") is None  # already Indonesian
     plan = translator.plan("Who paid the 79,000 dollar fine?")
     assert {"79,000", "79.000"} in terms_of(plan)
+
+
+def test_phrasal_verbs_are_translated_as_phrases(translator: Translator):
+    # "crack" and "down" one by one mean nothing here; the phrase means a crackdown (tindak)
+    plan = translator.plan("Kominfo cracked down on online gambling")
+    assert {"tindak"} in terms_of(plan) and {"judi"} in terms_of(plan)
+    assert {"mundur"} in terms_of(translator.plan("the minister stepped down"))
