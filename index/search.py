@@ -18,7 +18,7 @@ import numpy as np
 from .analysis import Analyzer, get_analyzer, split_sentences
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
-from .spelling import MAX_TERMS_PER_QUESTION, MIN_LENGTH, corrections
+from .spelling import MAX_TERMS_PER_QUESTION, correctable, corrections
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
 from .store import IndexFileError, IndexMeta, IndexReader
 
@@ -188,7 +188,7 @@ class AnswerService:
         tried = 0
         for group in groups:
             eligible = (language == "id" or group.label[:1].isupper()) and tried < MAX_TERMS_PER_QUESTION
-            if eligible and len(group.terms) == 1 and len(group.terms[0]) >= MIN_LENGTH and not reader.has_term(group.terms[0]):
+            if eligible and len(group.terms) == 1 and correctable(group.terms[0]) and not reader.has_term(group.terms[0]):
                 tried += 1
                 found = corrections(group.terms[0], reader.doc_freqs)
                 if found:

@@ -31,11 +31,16 @@ def one_edit_away(term: str) -> set[str]:
     return (deletes | transposes | replaces | inserts) - {term}
 
 
+def correctable(term: str) -> bool:
+    """Whether `term` is one spelling tolerance looks at: MIN_LENGTH..MAX_LENGTH letters, nothing else."""
+    return MIN_LENGTH <= len(term) <= MAX_LENGTH and term.isalpha()
+
+
 def corrections(term: str, doc_freqs: Callable[[Iterable[str]], dict[str, int]]) -> tuple[str, ...]:
     """Index terms one edit from an unknown `term` with its first letter, most frequent first (ties
-    alphabetically); () for short, overlong or non-alphabetic terms. `doc_freqs` maps candidate terms to their document frequency and
-    leaves out those the index lacks."""
-    if not MIN_LENGTH <= len(term) <= MAX_LENGTH or not term.isalpha():
+    alphabetically); () for terms that are not `correctable`. `doc_freqs` maps candidate terms to their
+    document frequency and leaves out those the index lacks."""
+    if not correctable(term):
         return ()
     found = doc_freqs(sorted(c for c in one_edit_away(term) if c[:1] == term[:1]))
     return tuple(sorted(found, key=lambda t: (-found[t], t))[:MAX_CORRECTIONS])
