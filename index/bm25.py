@@ -170,15 +170,15 @@ def rank_with_accumulator(
     if k <= 0:
         return []
     n_paragraphs = int(norms.size)
+    idfs = [float(lucene_idf(n_paragraphs, p.doc_freq)) for p in group_postings]
+    total_weight = sum(idf * weight for idf, weight in zip(idfs, weights))  # absent groups count too
     touched: list[np.ndarray] = []
     shares: list[float] = []  # each matched group's part of the query's IDF weight, for coverage
-    total_weight = sum(float(lucene_idf(n_paragraphs, p.doc_freq)) * w for p, w in zip(group_postings, weights))
-    for postings, weight in zip(group_postings, weights):
+    for postings, weight, idf in zip(group_postings, weights, idfs):
         if not postings.doc_freq:
             continue
         ids = postings.paragraph_ids
         tf = postings.term_freqs.astype(np.float64)
-        idf = float(lucene_idf(n_paragraphs, postings.doc_freq))
         # contribution = idf·w·tf·(k1+1) / (tf + norm), computed in place to spare temporaries
         denominator = norms[ids]
         denominator += tf
