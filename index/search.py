@@ -104,6 +104,12 @@ def states_the_reason_first(
     return [hit for hit, yes in zip(ranked, states_reason) if yes] + [hit for hit, yes in zip(ranked, states_reason) if not yes]
 
 
+def _weights_and_idfs(groups: tuple[TermGroup, ...], postings: list[Postings], n_paragraphs: int) -> tuple[np.ndarray, np.ndarray]:
+    """The groups' query weights and IDFs, as coverage and best_sentence weigh them."""
+    weights = np.array([g.weight for g in groups], dtype=np.float64)
+    return weights, np.array([lucene_idf(n_paragraphs, p.doc_freq) for p in postings], dtype=np.float64)
+
+
 def _contains(postings: Postings, paragraph_id: int) -> bool:
     slot = int(np.searchsorted(postings.paragraph_ids, paragraph_id))
     return slot < postings.doc_freq and int(postings.paragraph_ids[slot]) == paragraph_id
@@ -209,8 +215,7 @@ class AnswerService:
             reader, groups, max(k, REASON_CANDIDATES) if why else k, params, coordinated=self.coordinated
         )
         candidates, ranked = ranked, ranked[:k]
-        weights = np.array([g.weight for g in groups], dtype=np.float64)
-        idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in group_postings], dtype=np.float64)
+        weights, idfs = _weights_and_idfs(groups, group_postings, reader.meta.paragraphs)
         top_coverage = 0.0
         if ranked:
             matched_mask = np.array([_contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
@@ -229,8 +234,7 @@ class AnswerService:
                     reader, search_groups, max(k, REASON_CANDIDATES), params, coordinated=self.coordinated
                 )
                 ranked = states_the_reason_first(expanded, group_postings, search_postings[len(groups):])[:k]
-                search_weights = np.array([g.weight for g in search_groups], dtype=np.float64)
-                search_idfs = np.array([lucene_idf(reader.meta.paragraphs, p.doc_freq) for p in search_postings], dtype=np.float64)
+                search_weights, search_idfs = _weights_and_idfs(search_groups, search_postings, reader.meta.paragraphs)
                 extra = {**extra, "reason_terms": tuple(added), "reason_sources": tuple(sources)}
         records = reader.paragraphs([pid for pid, _ in ranked])
         hits = []
