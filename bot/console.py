@@ -25,7 +25,6 @@ def run_console(service: AnswerService, stdin: TextIO, stdout: TextIO, interacti
         question = line.strip()
         if not question:
             continue
-        service.refresh()  # pick up a rebuilt index between questions
         print(answer_to_text(service.answer(question)), file=stdout, flush=True)
         if not interactive:
             print(file=stdout, flush=True)

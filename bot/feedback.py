@@ -20,7 +20,7 @@ class LoggedQuestion:
     question: str
     language: str
     answered: bool
-    index_built_at: str
+    index_build: str  # build id of the index that answered
 
 
 class FeedbackStore:
@@ -32,9 +32,12 @@ class FeedbackStore:
         if "questions" not in self.db.table_names():
             self.db["questions"].create(
                 {"question_id": int, "asked_at": float, "chat_type": str, "language": str, "answered": int,
-                 "top_doc_id": str, "index_built_at": str, "question": str},
+                 "top_doc_id": str, "index_build": str, "question": str},
                 pk="question_id",
             )
+        elif "index_build" not in self.db["questions"].columns_dict:
+            # feedback files from before build ids: their questions' buttons read as out of date
+            self.db["questions"].add_column("index_build", str)
         if "feedback" not in self.db.table_names():
             self.db["feedback"].create(
                 {"question_id": int, "user_id": int, "vote": int, "at": float},
@@ -42,20 +45,20 @@ class FeedbackStore:
                 foreign_keys=[("question_id", "questions", "question_id")],
             )
 
-    def log_question(self, question: str, *, chat_type: str, language: str, answered: bool, top_doc_id: str | None, index_built_at: str) -> int:
+    def log_question(self, question: str, *, chat_type: str, language: str, answered: bool, top_doc_id: str | None, index_build: str) -> int:
         with self._lock, self.db.conn:
             cursor = self.db.execute(
-                "INSERT INTO questions (asked_at, chat_type, language, answered, top_doc_id, index_built_at, question) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), chat_type, language, int(answered), top_doc_id, index_built_at, question),
+                "INSERT INTO questions (asked_at, chat_type, language, answered, top_doc_id, index_build, question) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), chat_type, language, int(answered), top_doc_id, index_build, question),
             )
             return int(cursor.lastrowid)
 
     def question(self, question_id: int) -> LoggedQuestion | None:
         with self._lock:
             row = self.db.execute(
-                "SELECT question_id, question, language, answered, index_built_at FROM questions WHERE question_id = ?", (question_id,)
+                "SELECT question_id, question, language, answered, index_build FROM questions WHERE question_id = ?", (question_id,)
             ).fetchone()
-        return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
+        return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), row[4] or "") if row else None
 
     def record_vote(self, question_id: int, user_id: int, vote: int) -> None:
         """One vote per user and answer; voting again replaces the earlier vote."""

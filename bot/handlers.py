@@ -62,17 +62,12 @@ def _services(context: ContextTypes.DEFAULT_TYPE) -> tuple[AnswerService, Feedba
     return context.bot_data["service"], context.bot_data["feedback"]
 
 
-def _search(service: AnswerService, question: str, k: int = SEARCH_DEPTH) -> Answer:
-    service.refresh()  # a rebuilt index is picked up between questions, never during one
-    return service.answer(question, k)
-
-
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     """Search, log, and reply with cited excerpts (or an honest "I don't know")."""
     message = update.effective_message
     service, feedback = _services(context)
     # no "typing…" action: answers take milliseconds, and every call counts against the 30/s limit
-    answer = await asyncio.to_thread(_search, service, question)
+    answer = await asyncio.to_thread(service.answer, question, SEARCH_DEPTH)
     question_id = await asyncio.to_thread(
         feedback.log_question,
         question,
@@ -80,11 +75,11 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         language=answer.language,
         answered=answer.answered,
         top_doc_id=answer.hits[0].doc_id if answer.answered else None,
-        index_built_at=service.meta.built_at,
+        index_build=answer.index_build,
     )
     log.info("question %d: language=%s answered=%s hits=%d", question_id, answer.language, answer.answered, len(answer.hits))
     if not answer.answered:
-        sources = await asyncio.to_thread(service.reader.documents)
+        sources = await asyncio.to_thread(service.documents)
         text = render.render_no_answer(answer, sources)
         await send_reliably(lambda: message.reply_text(text, do_quote=True))
         return
@@ -159,14 +154,14 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service, _ = _services(context)
-    sources = await asyncio.to_thread(service.reader.documents)
+    sources = await asyncio.to_thread(service.documents)
     for text in render.render_sources(sources):
         await send_reliably(lambda text=text: update.effective_message.reply_text(text))
 
 
 async def on_about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service, _ = _services(context)
-    await asyncio.to_thread(service.refresh)
+    await asyncio.to_thread(service.refresh)  # /about right after a rebuild names the new build
     text = render.render_about(service.meta)
     await send_reliably(lambda: update.effective_message.reply_text(text))
 
@@ -201,13 +196,12 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await asyncio.to_thread(feedback.record_vote, question_id, query.from_user.id, value)
         await send_reliably(lambda: query.answer("Thanks for the feedback!"))
         return
-    await asyncio.to_thread(service.refresh)
-    if logged.index_built_at != service.meta.built_at:
+    # the same search as the first page (same depth), so pages never skip or repeat a paragraph
+    answer = await asyncio.to_thread(service.answer, logged.question, SEARCH_DEPTH)
+    if answer.index_build != logged.index_build:
         await send_reliably(lambda: query.answer(
             "The articles were re-indexed since this answer, so these buttons are out of date. Please ask again.", show_alert=True))
         return
-    # the index was refreshed just above, for the staleness check
-    answer = await asyncio.to_thread(service.answer, logged.question, value + render.EXCERPTS_PER_MESSAGE + 1)
     if len(answer.hits) <= value or query.message is None:
         await send_reliably(lambda: query.answer("No more results."))
         return
@@ -223,7 +217,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_reliably(lambda: inline.answer([], button=button, cache_time=300))
         return
     service, _ = _services(context)
-    answer = await asyncio.to_thread(_search, service, question, 5)
+    answer = await asyncio.to_thread(service.answer, question, 5)
     if not answer.answered:
         button = InlineQueryResultsButton(text="No cited answer found — try other words", start_parameter="noanswer")
         await send_reliably(lambda: inline.answer([], button=button, cache_time=30))

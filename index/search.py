@@ -20,7 +20,8 @@ from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .spelling import MAX_TERMS_PER_QUESTION, correctable, corrections
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
-from .store import IndexFileError, IndexMeta, IndexReader
+from .handle import IndexHandle, IndexSnapshot
+from .store import IndexMeta, IndexReader
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class Answer:
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (question word, index terms searched)
     reason_terms: tuple[str, ...] = ()  # a why-question's reason words, added from the clause(s) below
     reason_sources: tuple[str, ...] = ()
+    index_build: str = ""  # build id of the index that answered (buttons check it is still the one serving)
 
 
 def plan_query(question: str, analyzer: Analyzer) -> tuple[TermGroup, ...]:
@@ -116,64 +118,56 @@ def _contains(postings: Postings, paragraph_id: int) -> bool:
 
 
 class AnswerService:
-    """Answers questions from one index file; reopens it when a rebuild replaced the file."""
+    """Answers questions from one index file. Each question holds a snapshot of the index
+    (index/handle.py) from start to end; a rebuilt file is picked up by the next question."""
 
     def __init__(self, db_path: Path | str, *, min_coverage: float = DEFAULT_MIN_COVERAGE, coordinated: bool = True) -> None:
         self.db_path = Path(db_path)
         self.min_coverage = min_coverage
         self.coordinated = coordinated  # rank by BM25 × coverage; False (plain BM25) is for benchmarks
         self._lock = threading.Lock()
-        self._rejected_file: int | None = None
-        self._answers: OrderedDict[tuple[str, int, bool], Answer] = OrderedDict()  # repeated questions
-        self._reader = IndexReader(self.db_path)
-        self.analyzer = get_analyzer(self._reader.meta.analyzer_spec)
-        self.translator = Translator(self.analyzer, self._reader.has_term)
+        # repeated questions; keyed by build id, so an answer from an older build is never served
+        self._answers: OrderedDict[tuple[str, str, int, bool], Answer] = OrderedDict()
+        self.index = IndexHandle(self.db_path)
 
     @property
     def meta(self) -> IndexMeta:
-        return self._reader.meta
+        """The metadata of the index new questions are answered from."""
+        return self.index.current.meta
 
+    # The current snapshot's parts, for benchmarks that drive the pieces directly (no rebuild happens there).
     @property
     def reader(self) -> IndexReader:
-        return self._reader
+        return self.index.current.reader
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return self.index.current.analyzer
+
+    @property
+    def translator(self) -> Translator:
+        return self.index.current.translator
 
     def refresh(self) -> bool:
-        """Switch to a rebuilt index file if there is one; called between questions, never during one.
-        A replacement that cannot be opened is logged and the current index keeps serving."""
-        with self._lock:
-            if self._reader.is_current() or self.db_path.stat().st_mtime_ns == self._rejected_file:
-                return False
-            try:
-                new_reader = IndexReader(self.db_path)
-            except IndexFileError as error:
-                log.error("keeping the current index: %s", error)
-                self._rejected_file = self.db_path.stat().st_mtime_ns
-                return False
-            old, self._reader = self._reader, new_reader
-            self.analyzer = get_analyzer(new_reader.meta.analyzer_spec)
-            self.translator = Translator(self.analyzer, new_reader.has_term)
-            self._answers.clear()
-        old.close()
-        return True
+        """Pick up a rebuilt index now (questions also do it themselves); True if a new build was found."""
+        return self.index.refresh()
+
+    def documents(self) -> list[dict[str, object]]:
+        """The indexed articles (for /sources and "what I know about")."""
+        with self.index.snapshot() as snapshot:
+            return snapshot.reader.documents()
 
     def answer(self, question: str, k: int = 3, *, params: BM25Params | None = None, translate: bool = True) -> Answer:
         """Answer a question in Indonesian, English or a mix; `translate=False` searches it as Indonesian only."""
-        key = (question, k, translate)
-        if params is None:
-            with self._lock:
-                cached = self._answers.get(key)
-                if cached is not None:
-                    self._answers.move_to_end(key)
-                    return cached
-        if not translate:
-            groups, corrected = self.tolerate_spelling(plan_query(question, self.analyzer), "id")
-            answer = self.answer_groups(question, groups, k, params=params, translations=corrected)
-        else:
-            plan = self.translator.plan(question[:MAX_QUESTION_CHARS])
-            groups, corrected = self.tolerate_spelling(plan.groups, plan.language)
-            answer = self.answer_groups(
-                question, groups, k, params=params, language=plan.language, translations=plan.translations + corrected
-            )
+        with self.index.snapshot() as snapshot:
+            key = (snapshot.build_id, question, k, translate)
+            if params is None:
+                with self._lock:
+                    cached = self._answers.get(key)
+                    if cached is not None:
+                        self._answers.move_to_end(key)
+                        return cached
+            answer = self._answer(snapshot, question, k, params, translate)
         if params is None:
             with self._lock:
                 self._answers[key] = answer
@@ -181,14 +175,31 @@ class AnswerService:
                     self._answers.popitem(last=False)
         return answer
 
+    def _answer(self, snapshot: IndexSnapshot, question: str, k: int, params: BM25Params | None, translate: bool) -> Answer:
+        if not translate:
+            groups, corrected = self._tolerate_spelling(snapshot, plan_query(question, snapshot.analyzer), "id")
+            return self._answer_groups(snapshot, question, groups, k, params=params, translations=corrected)
+        plan = snapshot.translator.plan(question[:MAX_QUESTION_CHARS])
+        groups, corrected = self._tolerate_spelling(snapshot, plan.groups, plan.language)
+        return self._answer_groups(
+            snapshot, question, groups, k, params=params, language=plan.language, translations=plan.translations + corrected
+        )
+
     def tolerate_spelling(
         self, groups: tuple[TermGroup, ...], language: str
+    ) -> tuple[tuple[TermGroup, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+        with self.index.snapshot() as snapshot:
+            return self._tolerate_spelling(snapshot, groups, language)
+
+    @staticmethod
+    def _tolerate_spelling(
+        snapshot: IndexSnapshot, groups: tuple[TermGroup, ...], language: str
     ) -> tuple[tuple[TermGroup, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
         """Query terms the index lacks are also searched as the index terms one edit away (index/spelling.py):
         every such term of an Indonesian question, only names (capitalised) in English or mixed ones —
         an English word the dictionary lacks is not a misspelt Indonesian one. Returns the groups and,
         for the "searched:" line, (word, corrections) pairs."""
-        reader = self._reader
+        reader = snapshot.reader
         out: list[TermGroup] = []
         corrected: list[tuple[str, tuple[str, ...]]] = []
         tried = 0
@@ -206,7 +217,16 @@ class AnswerService:
     def answer_groups(
         self, question: str, groups: tuple[TermGroup, ...], k: int = 3, *, params: BM25Params | None = None, **extra: object
     ) -> Answer:
-        reader = self._reader  # one reader for the whole question, even if a refresh happens meanwhile
+        """An Answer for query groups planned elsewhere (benchmarks compare planners this way)."""
+        with self.index.snapshot() as snapshot:
+            return self._answer_groups(snapshot, question, groups, k, params=params, **extra)
+
+    def _answer_groups(
+        self, snapshot: IndexSnapshot, question: str, groups: tuple[TermGroup, ...], k: int = 3, *,
+        params: BM25Params | None = None, **extra: object
+    ) -> Answer:
+        reader, analyzer = snapshot.reader, snapshot.analyzer
+        extra = {**extra, "index_build": snapshot.build_id}
         if not groups:
             return Answer(question, False, (), groups, 0.0, **extra)
         why = is_why_question(question)
@@ -227,7 +247,7 @@ class AnswerService:
         if answered and why:
             records = reader.paragraphs([pid for pid, _ in candidates])
             texts = [t for pid, _ in candidates for t in (records[pid].heading, records[pid].text)]
-            added, sources = reason_terms([frozenset(g.terms) for g in groups], texts, self.analyzer.analyze)
+            added, sources = reason_terms([frozenset(g.terms) for g in groups], texts, analyzer.analyze)
             if added:
                 search_groups = groups + tuple(TermGroup((t,), 1.0, f"reason: {t}") for t in added)
                 expanded, search_postings = self._rank(
@@ -247,7 +267,7 @@ class AnswerService:
                     doc_id=record.doc_id,
                     position=record.position,
                     text=record.text,
-                    best_sentence=best_sentence(record.text, search_groups, search_idfs * search_weights, self.analyzer),
+                    best_sentence=best_sentence(record.text, search_groups, search_idfs * search_weights, analyzer),
                     score=score,
                     citation=Citation(record.title, record.source, record.date, record.url, record.heading),
                     matched_terms=tuple(t for g in matched for t in g.terms if _contains(reader.postings(t), paragraph_id)),
@@ -275,7 +295,10 @@ class AnswerService:
         for token in tokens:
             counts[token] = counts.get(token, 0) + 1
         groups = tuple(TermGroup((t,), float(n)) for t, n in counts.items())
-        return self._rank(self._reader, groups, k, None, coordinated=coordinated)[0] if groups else []
+        if not groups:
+            return []
+        with self.index.snapshot() as snapshot:
+            return self._rank(snapshot.reader, groups, k, None, coordinated=coordinated)[0]
 
     def close(self) -> None:
-        self._reader.close()
+        self.index.close()

@@ -16,6 +16,7 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from array import array
 from dataclasses import dataclass, replace
@@ -39,7 +40,7 @@ from .ingest import (
     work_units,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: index_meta has build_id
 DEFAULT_CORPUS = Path("corpus")
 
 
@@ -85,6 +86,7 @@ class IndexMeta:
     avg_length: float
     schema_version: int
     sources: tuple[str, ...] = ()
+    build_id: str = ""  # unique per build: what answers and buttons name the index by
 
     @property
     def params(self) -> BM25Params:
@@ -493,6 +495,7 @@ def _write_index(
             "avg_length": float(length_array.mean()) or 1.0,
             "schema_version": SCHEMA_VERSION,
             "sources": [str(s) for s in sources],
+            "build_id": uuid.uuid4().hex,
         }
         db["index_meta"].insert_all(({"key": k, "value": json.dumps(v)} for k, v in meta_values.items()))
     db.execute("PRAGMA journal_mode = DELETE")
@@ -562,7 +565,7 @@ class IndexReader:
         self.path = Path(db_path)
         if not self.path.is_file():
             raise IndexMissingError(f"no index at {self.path}; build it with: {rebuild_hint(self.path)}")
-        self.file_identity = _file_identity(self.path)
+        self.file_identity = file_identity(self.path)
         try:
             # read-only; shared across threads (the bot searches in a worker thread)
             conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
@@ -680,7 +683,7 @@ class IndexReader:
     def is_current(self) -> bool:
         """False once the file on disk was replaced (a rebuild), so callers can reopen between questions."""
         try:
-            return _file_identity(self.path) == self.file_identity
+            return file_identity(self.path) == self.file_identity
         except OSError:
             return True  # deleted under us: keep serving what we have
 
@@ -688,7 +691,7 @@ class IndexReader:
         self.db.conn.close()
 
 
-def _file_identity(path: Path) -> tuple[int, int, int]:
+def file_identity(path: Path) -> tuple[int, int, int]:
     stat = path.stat()
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
 

@@ -1,0 +1,71 @@
+"""The index handle: a rebuilt index is picked up between questions and never closed under one."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from support import REPO
+
+from index.search import AnswerService
+from index.store import build_index
+
+QUESTIONS = [
+    "Kenapa Bigo Live diancam diblokir?",
+    "why was Bigo threatened with blocking?",
+    "Apakah TikTok membagikan data pengguna ke pemerintah China?",
+    "siapa menteri kominfo",
+    "judi online pornografi",
+    "Does TikTok share user data with China?",
+]
+
+
+def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(tmp_path: Path):
+    """Reproduces the crash of issue 12.1: answering threads read postings while another thread
+    swaps in a rebuilt index. Before the handle, the old reader was closed under them (SIGSEGV)."""
+    db = tmp_path / "index.db"
+    build_index([REPO / "corpus"], db)
+    service = AnswerService(db)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    answered = [0]
+
+    def ask(offset: int) -> None:
+        n = offset
+        try:
+            while not stop.is_set():
+                # a different k each time keeps the answer cache from absorbing the reads
+                answer = service.answer(QUESTIONS[n % len(QUESTIONS)], k=3 + n % 7)
+                assert answer.hits, answer.query
+                answered[0] += 1
+                n += 1
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    swaps = 0
+    try:
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and not errors:
+            build_index([REPO / "corpus"], db)
+            swaps += service.refresh()
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    assert not errors, errors[:3]
+    assert swaps >= 3 and answered[0] > 50
+    service.close()
+
+
+def test_each_build_has_its_own_id(tmp_path: Path):
+    db = tmp_path / "index.db"
+    build_index([REPO / "corpus"], db)
+    service = AnswerService(db)
+    first = service.meta.build_id
+    build_index([REPO / "corpus"], db)
+    assert service.refresh()
+    assert service.meta.build_id != first and len(first) >= 16
+    service.close()
