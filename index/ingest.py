@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -19,14 +21,23 @@ from typing import AbstractSet, Hashable, Iterable, Iterator
 
 import yaml
 
-from .analysis import first_sentence
+from .analysis import first_sentence, split_sentences
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 DIRECTORY_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FURNITURE_CHARS = 300
+# A paragraph longer than this is split at sentence ends (a one-line 5 MB file is not one answer);
+# a sentence longer than it is cut at a space. A whole excerpt still fits one Telegram message.
+MAX_PARAGRAPH_CHARS = 3000
 META_FIELDS = ("title", "source", "date", "url", "lang")
+# The longest each field may be: a 5,000-character title broke every reply that cited it.
+MAX_FIELD_CHARS = {"title": 300, "source": 120, "date": 40, "url": 2000, "lang": 20}
+# Front matter is a few fields: bounded in size and nesting, and without YAML aliases (a 402-byte
+# "billion laughs" document expanded to 1.2 GB; 500 nested lists overflowed the parser's recursion).
+MAX_FRONT_MATTER_CHARS = 16 * 1024
+MAX_FRONT_MATTER_DEPTH = 10
 
 # A line ending in one of these reads as the end of a sentence, not as a headline.
 _TERMINAL = tuple('.!?…"”’»:;,-–—')
@@ -165,16 +176,45 @@ def _join_units(lines: list[str]) -> list[str]:
     return units
 
 
+def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """The text as pieces of at most `limit` characters: whole sentences packed greedily, and a
+    sentence longer than the limit cut at the last space before it (or at the limit)."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for sentence in split_sentences(text):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", limit // 2, limit + 1)
+            cut = cut if cut > 0 else limit
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(sentence[:cut].rstrip())
+            sentence = sentence[cut:].lstrip()
+        if not sentence:
+            continue
+        if current and len(current) + 1 + len(sentence) > limit:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
 def paragraphs_from_text(body: str, rules: BoilerplateRules | None = None) -> tuple[Paragraph, ...]:
     """Clean paragraphs of an article body; headline-like lines become headings of what follows."""
     if "\n" not in body and "\r" not in body and len(body) > MAX_FURNITURE_CHARS:
         # one long line (a typical bulk record): no furniture, heading or join rule can apply to it
         text = clean_line(body)
         if len(text) > MAX_FURNITURE_CHARS:
-            return (Paragraph(position=0, heading=None, text=text, key=paragraph_key(text)),)
+            pieces = dict.fromkeys(split_long(text))
+            return tuple(Paragraph(position=i, heading=None, text=t, key=paragraph_key(t)) for i, t in enumerate(pieces))
     rules = rules or default_rules()
     lines = [clean_line(line) for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    units = _join_units(_strip_boilerplate(lines, rules))
+    units = [piece for unit in _join_units(_strip_boilerplate(lines, rules)) for piece in split_long(unit)]
     paragraphs: list[Paragraph] = []
     seen: set[str] = set()
     heading: str | None = None
@@ -216,6 +256,23 @@ def title_from_lead(text: str, max_chars: int = 90) -> str:
     return sentence[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases and with bounded nesting: front matter needs neither."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def] - PyYAML's own signature
+        if self.check_event(yaml.AliasEvent):
+            raise ValueError("front matter uses a YAML alias (*name); write the value out instead")
+        self._depth += 1
+        try:
+            if self._depth > MAX_FRONT_MATTER_DEPTH:
+                raise ValueError(f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     """YAML front matter between `---` lines at the top, as static-site generators use it."""
     stripped = text.lstrip("\ufeff")
@@ -224,29 +281,56 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     lines = stripped.split("\n")
     if lines[0].strip() != "---":
         return {}, stripped
+    size = len(lines[0])
     for end in range(1, len(lines)):
         if lines[end].strip() in ("---", "..."):
-            data = yaml.safe_load("\n".join(lines[1:end])) or {}
+            data = yaml.load("\n".join(lines[1:end]), Loader=_FrontMatterLoader) or {}  # noqa: S506 - safe loader
             if not isinstance(data, dict):
                 raise ValueError("front matter is not a mapping of fields")
             return data, "\n".join(lines[end + 1 :])
+        size += len(lines[end]) + 1
+        if size > MAX_FRONT_MATTER_CHARS:
+            raise ValueError(f"front matter is longer than {MAX_FRONT_MATTER_CHARS // 1024} KB (or never closed)")
     raise ValueError("front matter opened with '---' but never closed")
 
 
-def _meta_value(value: object) -> str:
+def _meta_value(name: str, value: object) -> str:
+    """A field as one line of text of bounded length; ValueError if it is not a single value."""
     if value is None:
         return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # YAML turns 2024-09-17 into a date
-    return str(value).strip()
+    if isinstance(value, (dict, list, tuple, set)):
+        raise ValueError(f"field {name!r} must be a single value, not a {type(value).__name__}")
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)  # YAML turns 2024-09-17 into a date
+    text = clean_line(text)
+    limit = MAX_FIELD_CHARS[name]
+    if len(text) <= limit:
+        return text
+    if name == "url":
+        return ""  # a cut URL leads nowhere: better none
+    return text[: limit - 2].rsplit(" ", 1)[0] + " …"
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True for text that cannot be stored as UTF-8 (JSON's "\\ud83d" without its pair)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def make_document(doc_id: str, fields: dict[str, object], body: str, origin: str) -> Document | SourceProblem:
-    """Fields (front matter, JSONL keys, HTML metadata) + body → Document, or why it has no text."""
+    """Fields (front matter, JSONL keys, HTML metadata) + body → Document, or why it cannot be one."""
+    texts = [doc_id, body, *(str(fields.get(name) or "") for name in META_FIELDS)]
+    if any(has_lone_surrogate(text) for text in texts):
+        return SourceProblem(origin, "contains an invalid character (a lone UTF-16 surrogate such as \\ud83d)")
+    try:
+        meta = {name: _meta_value(name, fields.get(name)) for name in META_FIELDS}
+    except ValueError as error:
+        return SourceProblem(origin, str(error))
     paragraphs = paragraphs_from_text(body)
     if not paragraphs:
         return SourceProblem(origin, "no paragraphs left after removing boilerplate")
-    meta = {name: _meta_value(fields.get(name)) for name in META_FIELDS}
     if not meta["source"]:
         outlet = _DATELINE_OUTLET_RE.match(paragraphs[0].text)
         meta["source"] = outlet.group(1) if outlet else ""
@@ -259,30 +343,106 @@ def make_document(doc_id: str, fields: dict[str, object], body: str, origin: str
 # Edge: reading files
 
 
-def iter_source_files(sources: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """(root, file) for every file the sources name, sorted, so builds are reproducible."""
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file found in the sources, or a link that was not followed (`skipped` says why)."""
+
+    root: Path
+    path: Path
+    skipped: str = ""
+
+
+def _link_problem(link: Path, root: Path) -> str:
+    """Why a symbolic link in the corpus is not followed (none is: a link could serve any file on the
+    machine, /etc/passwd included, to every user through answers)."""
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return "dangling symbolic link, skipped"
+    except (RuntimeError, OSError):
+        return "symbolic link loop, skipped"
+    where = "inside" if target.is_relative_to(root.resolve()) else "outside"
+    return f"symbolic link to {'a folder' if target.is_dir() else 'a file'} {where} the corpus folder, not followed " \
+           "(links are never followed: copy the file in instead)"
+
+
+def _walk_directory(root: Path) -> Iterator[SourceFile]:
+    """Corpus files under root, sorted by path; links (to files or folders) are reported, never followed."""
+    found: list[SourceFile] = []
+    for folder, subfolders, files in os.walk(root, followlinks=False):
+        folder_path = Path(folder)
+        for name in subfolders:
+            if (folder_path / name).is_symlink():
+                found.append(SourceFile(root, folder_path / name, _link_problem(folder_path / name, root)))
+        for name in files:
+            path = folder_path / name
+            if path.suffix.lower() not in DIRECTORY_SUFFIXES or name.startswith("."):
+                continue
+            if path.is_symlink():
+                found.append(SourceFile(root, path, _link_problem(path, root)))
+            else:
+                found.append(SourceFile(root, path))
+    return iter(sorted(found, key=lambda f: f.path))
+
+
+def iter_source_files(sources: Iterable[Path]) -> Iterator[SourceFile]:
+    """Every file the sources name, sorted, so builds are reproducible. A source named explicitly may
+    itself be a link (the admin chose it); links inside a corpus folder are reported, not followed."""
     for source in sources:
         if source.is_dir():
-            for path in sorted(p for p in source.rglob("*") if p.is_file()):
-                if path.suffix.lower() in DIRECTORY_SUFFIXES and not path.name.startswith("."):
-                    yield source, path
+            yield from _walk_directory(source)
         elif source.is_file():
             if source.suffix.lower() not in DIRECTORY_SUFFIXES | {".jsonl"}:
                 raise CorpusError(f"{source}: unsupported source type (use a directory, .jsonl, .txt, .md or .html)")
-            yield source.parent, source
+            yield SourceFile(source.parent, source)
         else:
             raise CorpusError(f"{source}: no such file or directory")
 
 
 def corpus_fingerprint(sources: Iterable[Path]) -> str:
-    """Hash of every source file's relative name and bytes: changes exactly when the corpus does."""
+    """Hash of every source file's relative name and bytes: changes exactly when the corpus does.
+    A file that cannot be read counts by its name and error (the build reports it, once)."""
     digest = hashlib.sha256()
-    for root, path in iter_source_files(sources):
-        digest.update(str(path.relative_to(root)).encode())
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+    for found in iter_source_files(sources):
+        digest.update(str(found.path.relative_to(found.root)).encode(errors="surrogateescape"))
+        if found.skipped:
+            digest.update(b"\0link\0" + found.skipped.encode())
+            continue
+        try:
+            with open_no_follow(found.path) as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError as error:
+            digest.update(f"\0unreadable\0{error.errno}".encode())
     return digest.hexdigest()
+
+
+def open_no_follow(path: Path):  # type: ignore[no-untyped-def] - a binary file object
+    """The regular file at path for reading; OSError if it is a link (swapped in after the walk) or not a file."""
+    # O_NONBLOCK: a FIFO named like an article would otherwise block the build forever on open
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{path} is not a regular file")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "rb")
+
+
+def read_file_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refusing links and anything over `limit` (checked on the open file)."""
+    with open_no_follow(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise FileTooLarge(size)
+        return handle.read(limit + 1)
+
+
+class FileTooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+        self.size = size
 
 
 def _check_bytes(raw: bytes) -> str | None:
@@ -301,7 +461,7 @@ def _decode(raw: bytes) -> str:
 
 
 def _read_text_file(path: Path, doc_id: str) -> Document | SourceProblem:
-    raw = path.read_bytes()
+    raw = read_file_bytes(path)
     if problem := _check_bytes(raw):
         return SourceProblem(str(path), problem)
     try:
@@ -314,7 +474,7 @@ def _read_text_file(path: Path, doc_id: str) -> Document | SourceProblem:
 def _read_html_file(path: Path, doc_id: str) -> Document | SourceProblem:
     import trafilatura  # imported here: heavy, and only HTML sources need it
 
-    raw = path.read_bytes()
+    raw = read_file_bytes(path)
     if problem := _check_bytes(raw):
         return SourceProblem(str(path), problem)
     extracted = trafilatura.extract(
@@ -334,6 +494,7 @@ def _read_html_file(path: Path, doc_id: str) -> Document | SourceProblem:
 
 
 JSONL_LINES_PER_UNIT = 2000
+MAX_ID_CHARS = 200
 
 
 def _jsonl_record(raw_line: bytes, where: str) -> Document | SourceProblem | None:
@@ -351,17 +512,24 @@ def _jsonl_record(raw_line: bytes, where: str) -> Document | SourceProblem | Non
         return SourceProblem(where, f"missing {' and '.join(repr(k) for k in missing)}")
     if not isinstance(record["text"], str) or isinstance(record["id"], (dict, list, bool)):
         return SourceProblem(where, "'id' must be a string or number and 'text' a string")
-    return make_document(str(record["id"]).strip(), record, record["text"], where)
+    doc_id = str(record["id"]).strip()
+    if len(doc_id) > MAX_ID_CHARS:
+        return SourceProblem(where, f"'id' is longer than {MAX_ID_CHARS} characters")
+    return make_document(doc_id, record, record["text"], where)
 
 
 def work_units(sources: Iterable[Path]) -> Iterator[tuple]:
     """The sources cut into independent pieces of work, in order: one file, or up to 2000 JSONL lines."""
-    for _root, path in iter_source_files(sources):
+    for found in iter_source_files(sources):
+        path = found.path
+        if found.skipped:
+            yield ("unreadable", path, found.skipped)
+            continue
         if path.suffix.lower() != ".jsonl":
             yield ("file", path)
             continue
         try:
-            with path.open("rb") as handle:
+            with open_no_follow(path) as handle:
                 lines: list[bytes] = []
                 first = 1
                 for line_number, raw_line in enumerate(handle, start=1):
@@ -382,16 +550,26 @@ def process_unit(unit: tuple) -> list[Document | SourceProblem]:
         return [SourceProblem(str(path), unit[2])]
     if kind == "jsonl":
         first, lines = unit[2], unit[3]
-        items = (_jsonl_record(line, f"{path}:{first + offset}") for offset, line in enumerate(lines))
+        items = (_guarded(_jsonl_record, line, f"{path}:{first + offset}") for offset, line in enumerate(lines))
         return [item for item in items if item is not None]
+    reader = _read_html_file if path.suffix.lower() in HTML_SUFFIXES else _read_text_file
+    return [_guarded(reader, path, path.stem)]
+
+
+def _guarded(read, source, where):  # type: ignore[no-untyped-def]
+    """read(source, where) with every failure turned into a problem for that one file or line: one bad
+    file must never stop the build (and then the bot's start)."""
+    place = where if isinstance(source, bytes) else str(source)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return [SourceProblem(str(path), f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")]
-        reader = _read_html_file if path.suffix.lower() in HTML_SUFFIXES else _read_text_file
-        return [reader(path, path.stem)]
+        return read(source, where)
+    except FileTooLarge as error:
+        return SourceProblem(place, str(error))
     except OSError as error:
-        return [SourceProblem(str(path), f"cannot read ({error.strerror or error})")]
+        return SourceProblem(place, f"cannot read ({error.strerror or error})")
+    except RecursionError:
+        return SourceProblem(place, "nested too deeply to read")
+    except Exception as error:  # noqa: BLE001 - reported per file; the build goes on with the rest
+        return SourceProblem(place, f"could not be read ({type(error).__name__}: {str(error)[:200]})")
 
 
 def all_new(seen: AbstractSet[Hashable], items: list[Hashable]) -> bool:

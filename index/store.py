@@ -391,7 +391,12 @@ def analyzed_units(sources: list[Path], spec: AnalyzerSpec, workers: int = 1) ->
 
 def default_workers(sources: list[Path]) -> int:
     """Processes for reading and analysis: all cores for big inputs, none extra for small ones."""
-    size = sum(path.stat().st_size for _root, path in iter_source_files(sources))
+    size = 0
+    for found in iter_source_files(sources):
+        try:
+            size += 0 if found.skipped else found.path.lstat().st_size
+        except OSError:
+            pass  # gone since the walk: the build reports it
     return max(1, min(os.cpu_count() or 1, 4)) if size > 8 * 2**20 else 1
 
 

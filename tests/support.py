@@ -56,3 +56,45 @@ def write_corpus(root: Path) -> Path:
     return corpus
 
 
+
+
+def billion_laughs(depth: int) -> str:
+    """YAML front matter whose aliases expand to 10**depth copies of "lol" (402 bytes at depth 8)."""
+    lines = ['a0: &a0 "lol"']
+    for level in range(1, depth + 1):
+        lines.append(f"a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * 10) + "]")
+    lines.append(f"title: *a{depth}")
+    return "---\n" + "\n".join(lines) + "\n---\nIsi artikel yang cukup panjang untuk menjadi paragraf yang diindeks oleh mesin ini.\n"
+
+
+def write_hostile_corpus(corpus: Path) -> dict[str, str]:
+    """Files that once stopped a whole build, beside the repository's good articles.
+    Also writes bulk.jsonl beside the folder (a bulk source is named on its own, not found in a folder).
+    Returns {file name: a word of the problem each must be reported with}."""
+    import os
+    import shutil
+
+    corpus.mkdir(parents=True, exist_ok=True)
+    for article in (REPO / "corpus").iterdir():
+        shutil.copy(article, corpus / article.name)
+    nested = "---\ntitle: " + "[" * 500 + "]" * 500 + "\n---\nIsi artikel yang cukup panjang untuk diindeks oleh mesin pencari ini.\n"
+    (corpus / "nested.md").write_text(nested, encoding="utf-8")
+    (corpus / "laughs8.md").write_text(billion_laughs(8), encoding="utf-8")
+    (corpus / "laughs9.md").write_text(billion_laughs(9), encoding="utf-8")
+    (corpus.parent / "bulk.jsonl").write_text(
+        '{"id": "good-1", "text": "Paragraf baik pertama tentang pemblokiran aplikasi streaming oleh kementerian."}\n'
+        '{"id": "bad-1", "text": "Emoji rusak \\ud83d di tengah teks tentang aplikasi yang diblokir."}\n'
+        '{"id": "good-2", "text": "Paragraf baik kedua tentang denda yang dijatuhkan kepada platform video pendek."}\n',
+        encoding="utf-8",
+    )
+    os.symlink("/etc/passwd", corpus / "passwd.txt")
+    os.symlink(corpus / "missing.txt", corpus / "dangling.txt")
+    os.symlink(corpus / "loop-b.txt", corpus / "loop-a.txt")
+    os.symlink(corpus / "loop-a.txt", corpus / "loop-b.txt")
+    os.symlink("/etc", corpus / "etc-folder")
+    os.mkfifo(corpus / "pipe.txt")
+    return {
+        "nested.md": "nested", "laughs8.md": "alias", "laughs9.md": "alias", "../bulk.jsonl:2": "surrogate",
+        "passwd.txt": "outside", "dangling.txt": "dangling", "loop-a.txt": "loop", "loop-b.txt": "loop",
+        "etc-folder": "folder", "pipe.txt": "not a regular file",
+    }
