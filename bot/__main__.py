@@ -5,6 +5,7 @@ Either way the index is built from CORPUS_DIR first if it is missing or older th
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from index.ingest import CorpusError
@@ -26,13 +27,36 @@ def open_service(settings: Settings) -> AnswerService:
     return AnswerService(settings.index_db)
 
 
-def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+class RedactingFormatter(logging.Formatter):
+    """Formats records, tracebacks included, with every secret replaced: the library puts the token in
+    request URLs and in some exception messages."""
+
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
+        self.secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "[redacted]")
+        return text
+
+
+def configure_logging(secrets: list[str]) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def main() -> int:
+    os.umask(0o027)  # the index, the question log and their -wal/-shm files are not for other users
+    configure_logging([])
     try:
         settings = Settings.from_env()
+        configure_logging([settings.telegram_bot_token, settings.webhook_secret])
         service = open_service(settings)
     except (SettingsError, CorpusError, BuildError, IndexFileError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -40,9 +64,18 @@ def main() -> int:
     if not settings.telegram_bot_token:
         run_console(service, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
         return 0
+    from telegram.error import InvalidToken
+
     from .app import run  # imported here: only the Telegram mode needs telegram
 
-    run(settings, service)
+    try:
+        run(settings, service)
+    except InvalidToken:
+        server = settings.telegram_api_base_url or "api.telegram.org"
+        print(f"error: the Bot API server ({server}) rejected TELEGRAM_BOT_TOKEN: check the token"
+              + (", and that TELEGRAM_API_BASE_URL is the server that token belongs to" if settings.telegram_api_base_url else ""),
+              file=sys.stderr)
+        return 2
     return 0
 
 

@@ -2,24 +2,28 @@
 
 Only users in ADMIN_IDS get here (the handlers are registered behind a user filter); everyone else
 gets a polite refusal from handlers.on_admin_refused. A reindex builds a new index file in a worker
-thread and renames it over the old one, so the bot keeps answering from the old index meanwhile and
+process (index/rebuild.py) and renames it over the old one, so the bot keeps answering from the old index meanwhile and
 a failed build changes nothing. One reindex runs at a time.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
-import time
 from html import escape
 from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import httpx
 
 from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import ContextTypes
 
 from index.ingest import DIRECTORY_SUFFIXES, CorpusError
-from index.store import BuildError, BuildReport, build_index
+from index.rebuild import build_in_worker_process
+from index.store import BuildError, BuildReport, IndexWriteError
 
 from .config import Settings
 from .handlers import send_reliably
@@ -27,8 +31,9 @@ from .handlers import send_reliably
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-PROGRESS_EVERY_SECONDS = 0.5
 MAX_PROBLEMS_SHOWN = 10
+UPLOAD_FILE_MODE = 0o640
+DOWNLOAD_TIMEOUT_SECONDS = 60
 
 
 def safe_file_name(name: str | None) -> str:
@@ -42,15 +47,59 @@ def safe_file_name(name: str | None) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
-def free_path(directory: Path, name: str) -> Path:
-    """directory/name, or name-2, name-3… if taken: an upload never overwrites an article."""
-    path = directory / name
-    stem, suffix = path.stem, path.suffix
-    counter = 2
-    while path.exists():
-        path = directory / f"{stem}-{counter}{suffix}"
-        counter += 1
-    return path
+def save_new_file(directory: Path, name: str, data: bytes) -> Path:
+    """Write data as directory/name, or name-2, name-3… if taken: an upload never overwrites an article
+    nor writes through a link planted under its name (O_EXCL refuses both). Raises OSError."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for counter in range(1, 1000):
+        path = directory / (name if counter == 1 else f"{stem}-{counter}{suffix}")
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), UPLOAD_FILE_MODE)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+    raise FileExistsError(f"{name} and 998 numbered variants already exist")
+
+
+class UnsafeFilePath(Exception):
+    """The Bot API server named a file path that is not a plain relative path on its file server."""
+
+
+def checked_file_path(file_path: object) -> str:
+    """getFile's file_path, if it is a relative path on the Bot API's file server. PTB reads a path that
+    exists on this machine from disk (/etc/shadow, ../../etc/passwd), so anything else is refused."""
+    if not isinstance(file_path, str) or not file_path or len(file_path) > 1024:
+        raise UnsafeFilePath("no usable file path")
+    if file_path.startswith("/") or "\\" in file_path or "\0" in file_path or urlsplit(file_path).scheme:
+        raise UnsafeFilePath("an absolute path or URL")
+    if any(part in ("", ".", "..") for part in file_path.split("/")):
+        raise UnsafeFilePath("a path with '..' or empty parts")
+    return file_path
+
+
+async def download_document(bot, file_id: str, limit: int = MAX_UPLOAD_BYTES) -> bytes:  # type: ignore[no-untyped-def]
+    """The file's bytes, only over HTTP(S) from the Bot API's file URL, at most `limit` + 1 bytes read.
+    Raises UnsafeFilePath, httpx.HTTPError, or a Telegram error from getFile."""
+    result = await send_reliably(lambda: bot.do_api_request("getFile", api_kwargs={"file_id": file_id}))
+    file_path = checked_file_path(result.get("file_path") if isinstance(result, dict) else None)
+    url = f"{bot.base_file_url}/{quote(file_path)}"
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise UnsafeFilePath("the file URL is not HTTP(S)")
+    data = bytearray()
+    async with httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_SECONDS, follow_redirects=False) as client:
+        async with client.stream("GET", url) as response:
+            response.raise_for_status()
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > limit:
+                    break
+    return bytes(data)
 
 
 def describe_report(report: BuildReport) -> str:
@@ -78,8 +127,21 @@ async def _edit(message: Message, text: str) -> None:
         log.warning("progress edit failed")
 
 
+def describe_failure(error: Exception) -> list[str]:
+    """What an admin is told when a reindex fails: what went wrong, and that nothing was lost."""
+    if isinstance(error, IndexWriteError):
+        lines = [f"❌ Reindex failed: I cannot write the index file {escape(str(error.db_path))} ({escape(error.reason)})."]
+    elif isinstance(error, CorpusError):
+        lines = [f"❌ Reindex failed: {escape(str(error))}."]
+    else:
+        lines = [f"❌ Reindex failed: {escape(str(error).split(' (')[0])}."]
+    lines.append("The previous index is still serving.")
+    lines += [f"• {escape(str(p))}" for p in getattr(error, "problems", ())[:MAX_PROBLEMS_SHOWN]]
+    return lines
+
+
 async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Rebuild from CORPUS_DIR in a worker thread, editing one progress message as it goes."""
+    """Rebuild from CORPUS_DIR in a worker process, editing one progress message as it goes."""
     settings: Settings = context.bot_data["settings"]
     message = update.effective_message
     lock = _lock(context)
@@ -90,24 +152,23 @@ async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     async with lock:
         progress = await send_reliably(lambda: message.reply_text(f"⏳ Reindexing {escape(str(settings.corpus_dir))}…", do_quote=True))
         loop = asyncio.get_running_loop()
-        last_edit = [0.0]
 
-        def on_document(documents: int, paragraphs: int) -> None:  # runs in the worker thread
-            now = time.monotonic()
-            if now - last_edit[0] >= PROGRESS_EVERY_SECONDS:
-                last_edit[0] = now
-                text = f"⏳ Reindexing… {documents} articles, {paragraphs} paragraphs so far"
-                asyncio.run_coroutine_threadsafe(_edit(progress, text), loop)
+        def on_progress(documents: int, paragraphs: int) -> None:  # runs in the waiting thread
+            text = f"⏳ Reindexing… {documents} articles, {paragraphs} paragraphs so far"
+            asyncio.run_coroutine_threadsafe(_edit(progress, text), loop)
+
+        def on_wait() -> None:
+            text = "⏳ Another build of this index is running (from the command line?); I'll start when it ends."
+            asyncio.run_coroutine_threadsafe(_edit(progress, text), loop)
 
         log.info("reindex started by admin %s", update.effective_user.id if update.effective_user else "?")
         try:
-            report = await asyncio.to_thread(build_index, [settings.corpus_dir], settings.index_db, on_document=on_document)
+            report = await asyncio.to_thread(
+                build_in_worker_process, [settings.corpus_dir], settings.index_db, on_progress, on_wait
+            )
         except (BuildError, CorpusError, OSError) as error:
             log.warning("reindex failed: %s", error)
-            lines = [f"❌ Reindex failed: {escape(str(error).split(' (')[0])}. The previous index is still serving."]
-            problems = getattr(error, "problems", ())
-            lines += [f"• {escape(str(p))}" for p in problems[:MAX_PROBLEMS_SHOWN]]
-            await _edit(progress, "\n".join(lines))
+            await _edit(progress, "\n".join(describe_failure(error)))
             return
         for problem in report.problems:
             log.warning("reindex skipped %s", problem)
@@ -134,14 +195,31 @@ async def on_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_reliably(lambda: message.reply_text(
             f"That file is {document.file_size / 2**20:.1f} MB; the limit is 2 MB.", do_quote=True))
         return
-    telegram_file = await send_reliably(lambda: document.get_file())
-    data = bytes(await telegram_file.download_as_bytearray())
+    try:
+        data = await download_document(context.bot, document.file_id)
+    except UnsafeFilePath as error:
+        log.warning("upload refused: the Bot API server gave %s as the file path", error)
+        await send_reliably(lambda: message.reply_text(
+            "I could not fetch that file: the Bot API server gave a file path I will not read. Nothing was added.",
+            do_quote=True))
+        return
+    except httpx.HTTPError as error:
+        log.warning("upload download failed: %s", type(error).__name__)
+        await send_reliably(lambda: message.reply_text(
+            "I could not download that file from Telegram. Please send it again in a moment.", do_quote=True))
+        return
     if len(data) > MAX_UPLOAD_BYTES:
         await send_reliably(lambda: message.reply_text("That file is over the 2 MB limit.", do_quote=True))
         return
-    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
-    target = free_path(settings.corpus_dir, name)
-    target.write_bytes(data)
+    try:
+        settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+        target = save_new_file(settings.corpus_dir, name, data)
+    except OSError as error:
+        log.warning("upload not saved: %s", error.strerror or error)
+        await send_reliably(lambda: message.reply_text(
+            f"I could not save the file into the corpus folder {escape(str(settings.corpus_dir))} "
+            f"({escape(error.strerror or type(error).__name__)}). Nothing was added.", do_quote=True))
+        return
     log.info("admin upload saved as %s (%d bytes)", target.name, len(data))
     note = f"Saved as {escape(target.name)}" + (f" (a file named {escape(name)} already existed, so I did not overwrite it)" if target.name != name else "")
     await send_reliably(lambda: message.reply_text(note + ".", do_quote=True))

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import logging
 
+import asyncio
+
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.request import HTTPXRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,6 +24,8 @@ from index.search import AnswerService
 from . import admin, handlers
 from .config import Settings
 from .feedback import FeedbackStore
+from .updates import TolerantBot
+from .webhook import serve_webhook
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +52,20 @@ def build_application(settings: Settings, service: AnswerService) -> Application
             feedback.close()
         service.close()
 
-    builder = (
-        Application.builder()
-        .token(settings.telegram_bot_token)
+    server = {"base_url": settings.telegram_api_base_url, "base_file_url": settings.base_file_url}
+    bot = TolerantBot(
+        settings.telegram_bot_token,
+        **{name: url for name, url in server.items() if settings.telegram_api_base_url},
         # answers still arrive if the user deleted the question meanwhile
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
-                           allow_sending_without_reply=True))
-        .rate_limiter(AIORateLimiter(max_retries=5))
-        .concurrent_updates(16)
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .read_timeout(30)
-        .write_timeout(30)
-        .get_updates_read_timeout(40)
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
+                          allow_sending_without_reply=True),
+        rate_limiter=AIORateLimiter(max_retries=5),
+        request=HTTPXRequest(connection_pool_size=256, read_timeout=30, write_timeout=30),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=40),
     )
-    if settings.telegram_api_base_url:
-        builder = builder.base_url(settings.telegram_api_base_url).base_file_url(settings.base_file_url)
-    application = builder.build()
+    application = (
+        Application.builder().bot(bot).concurrent_updates(16).post_init(post_init).post_shutdown(post_shutdown).build()
+    )
 
     admins = filters.User(user_id=list(settings.admin_ids), allow_empty=False)
     application.add_handler(CommandHandler("reindex", admin.on_reindex, filters=admins))
@@ -89,13 +91,6 @@ def build_application(settings: Settings, service: AnswerService) -> Application
 def run(settings: Settings, service: AnswerService) -> None:
     application = build_application(settings, service)
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        asyncio.run(serve_webhook(application, settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

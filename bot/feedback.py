@@ -5,6 +5,7 @@ admins' statistics), never written to the logs.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -23,9 +24,15 @@ class LoggedQuestion:
     index_build: str  # build id of the index that answered
 
 
+FEEDBACK_FILE_MODE = 0o600  # users' questions: readable by the bot's own user only
+
+
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # private before SQLite opens it; SQLite gives its -wal and -shm files the same mode
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, FEEDBACK_FILE_MODE))
+        os.chmod(path, FEEDBACK_FILE_MODE)  # also a file made by an older version, world-readable
         self._lock = threading.Lock()
         self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
         self.db.execute("PRAGMA journal_mode = WAL")

@@ -33,29 +33,42 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SEARCH_DEPTH = 12  # hits fetched per question: three per page, "More results" pages through the rest
-SEND_ATTEMPTS = 5
+# How long one reply is retried through 429s and 5xx before it is given up: a storm of 30× 429
+# (retry_after 5) then 30× 502 lost 2 of 300 replies when this was five quick attempts.
+SEND_PATIENCE_SECONDS = 300.0
+BACKOFF_FIRST_SECONDS = 0.25
+BACKOFF_MAX_SECONDS = 5.0
 
 
 def _markup(keyboard: render.Keyboard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard.rows])
 
 
-async def send_reliably(send: Callable[[], Awaitable[T]]) -> T:
-    """Retry a Bot API call on 429 and 5xx; not on 400 (our bug) nor on timeouts (it may have arrived)."""
-    for attempt in range(SEND_ATTEMPTS):
+def _seconds(retry_after: object) -> float:
+    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)  # type: ignore[arg-type]
+
+
+async def send_reliably(
+    send: Callable[[], Awaitable[T]], *, patience: float = SEND_PATIENCE_SECONDS,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """Retry a Bot API call on 429 (as long as told) and on 5xx/network errors (backing off up to
+    BACKOFF_MAX_SECONDS) until `patience` seconds have passed. Never on 400 (our bug), 403, nor on a
+    timeout: the request may have arrived, and a reply must never be sent twice."""
+    deadline = asyncio.get_running_loop().time() + patience
+    backoff = BACKOFF_FIRST_SECONDS
+    while True:
         try:
             return await send()
-        except RetryAfter as error:  # the rate limiter already retried; wait as told and go on
-            if attempt == SEND_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(error.retry_after.total_seconds() if hasattr(error.retry_after, "total_seconds") else float(error.retry_after))
         except (BadRequest, Forbidden, TimedOut):
             raise
+        except RetryAfter as error:  # the rate limiter already retried; wait as told and go on
+            wait = _seconds(error.retry_after)
         except NetworkError:
-            if attempt == SEND_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(0.2 * 2**attempt)
-    raise AssertionError("unreachable")
+            wait, backoff = backoff, min(backoff * 2, BACKOFF_MAX_SECONDS)
+        if asyncio.get_running_loop().time() + wait > deadline:
+            raise
+        await sleep(wait)
 
 
 def _services(context: ContextTypes.DEFAULT_TYPE) -> tuple[AnswerService, FeedbackStore]:

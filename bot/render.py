@@ -15,6 +15,10 @@ from index.store import IndexMeta
 
 MESSAGE_LIMIT = 4096
 BUDGET = 3900  # headroom below the limit for the joins between blocks
+# The longest any corpus field is shown: an index built elsewhere may hold a 5,000-character title,
+# which made every reply citing it too long for Telegram. A longer URL is not shown (a cut one is wrong).
+SHOWN_CHARS = {"title": 200, "source": 80, "date": 40, "heading": 300, "doc_id": 100, "searched": 1000}
+MAX_URL_CHARS = 1000
 EXCERPTS_PER_MESSAGE = 3
 CALLBACK_MORE = "m"
 CALLBACK_VOTE = "f"
@@ -52,6 +56,21 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def shortened(text: object, field: str) -> str:
+    """The field's text cut at a word to at most SHOWN_CHARS[field] characters, with "…" if cut."""
+    text = str(text or "")
+    limit = SHOWN_CHARS[field]
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut) + "…"
+
+
+def shown_url(url: object) -> str:
+    url = str(url or "")
+    return url if len(url) <= MAX_URL_CHARS and url.startswith(("http://", "https://")) else ""
+
+
 def highlighted(text: str, sentence: str, limit: int | None = None) -> str:
     """The paragraph, escaped, with its best sentence in bold; cut to `limit` characters if given."""
     if limit is not None and len(text) > limit:
@@ -68,20 +87,20 @@ def citation_html(hit: Hit) -> str:
     c = hit.citation
     parts = []
     if c.source:
-        parts.append(f"<b>{escape(c.source)}</b>")
+        parts.append(f"<b>{escape(shortened(c.source, 'source'))}</b>")
     if c.title:
-        parts.append(f"“{escape(c.title)}”")
+        parts.append(f"“{escape(shortened(c.title, 'title'))}”")
     if c.date:
-        parts.append(escape(c.date))
-    if c.url:
-        parts.append(f'<a href="{escape(c.url, quote=True)}">link</a>')
+        parts.append(escape(shortened(c.date, 'date')))
+    if url := shown_url(c.url):
+        parts.append(f'<a href="{escape(url, quote=True)}">link</a>')
     if not parts:
-        parts.append(escape(hit.doc_id))
+        parts.append(escape(shortened(hit.doc_id, 'doc_id')))
     return "— " + " · ".join(parts)
 
 
 def excerpt_html(hit: Hit, number: int | None = None, text_limit: int | None = None) -> str:
-    heading = f"<i>{escape(hit.citation.heading)}</i>\n" if hit.citation.heading else ""
+    heading = f"<i>{escape(shortened(hit.citation.heading, 'heading'))}</i>\n" if hit.citation.heading else ""
     prefix = f"{number}. " if number is not None else ""
     return f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n{citation_html(hit)}"
 
@@ -120,14 +139,14 @@ def render_answer(answer: Answer, start: int = 0, count: int = EXCERPTS_PER_MESS
         for n, hit in enumerate(answer.hits[start : start + count], start=start + 1)
     ]
     if searched := searched_line(answer):
-        blocks.append(f"<i>searched: {escape(searched)}</i>")
+        blocks.append(f"<i>searched: {escape(shortened(searched, 'searched'))}</i>")
     return pack_messages(blocks)
 
 
 def render_no_answer(answer: Answer, sources: list[dict[str, object]], max_sources: int = 8) -> str:
     lines = ["I couldn't find a paragraph that answers this, so I won't guess."]
     if searched := searched_line(answer):
-        lines.append(f"<i>searched: {escape(searched)}</i>")
+        lines.append(f"<i>searched: {escape(shortened(searched, 'searched'))}</i>")
     lines.append(
         "Try naming the platform, the institution or the event (e.g. <i>Bigo Live blokir</i>, "
         "<i>TikTok data pengguna</i>), or ask in Indonesian."
@@ -141,9 +160,10 @@ def render_no_answer(answer: Answer, sources: list[dict[str, object]], max_sourc
 
 
 def source_line(source: dict[str, object]) -> str:
-    title = escape(str(source.get("title") or source.get("doc_id")))
-    details = [escape(str(v)) for v in (source.get("source"), source.get("date")) if v]
-    link = f' — <a href="{escape(str(source["url"]), quote=True)}">link</a>' if source.get("url") else ""
+    title = escape(shortened(source.get("title"), "title") or shortened(source.get("doc_id"), "doc_id"))
+    details = [escape(shortened(source.get(name), name)) for name in ("source", "date") if source.get(name)]
+    url = shown_url(source.get("url"))
+    link = f' — <a href="{escape(url, quote=True)}">link</a>' if url else ""
     return f"{title}" + (f" ({', '.join(details)})" if details else "") + link
 
 
@@ -182,12 +202,12 @@ def parse_callback(data: str | None) -> tuple[str, int, int] | None:
         question_id, value = int(parts[1]), int(parts[2])
     except ValueError:
         return None
-    if question_id <= 0 or (parts[0] == CALLBACK_VOTE and value not in (1, -1)) or (parts[0] == CALLBACK_MORE and not 0 < value <= 100):
+    if not 0 < question_id < 2**63 or (parts[0] == CALLBACK_VOTE and value not in (1, -1)) or (parts[0] == CALLBACK_MORE and not 0 < value <= 100):
         return None
     return parts[0], question_id, value
 
 
 def inline_title(hit: Hit) -> str:
     c = hit.citation
-    title = " — ".join(p for p in (c.source, c.title) if p) or hit.doc_id
-    return title[:120]
+    title = " — ".join(p for p in (shortened(c.source, "source"), shortened(c.title, "title")) if p)
+    return (title or shortened(hit.doc_id, "doc_id"))[:120]

@@ -44,7 +44,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     on_document, close_bar = _progress_callback()
     try:
         report = build_index(
-            sources, Path(args.db), params=BM25Params(args.k1, args.b), on_document=on_document, workers=args.workers
+            sources, Path(args.db), params=BM25Params(args.k1, args.b), on_document=on_document, workers=args.workers,
+            on_wait=lambda: print(f"waiting for another build of {args.db} to finish…", file=sys.stderr, flush=True),
         )
     except (CorpusError, BuildError, ValueError) as error:
         close_bar()

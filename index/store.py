@@ -9,6 +9,7 @@ a failed or killed build leaves the previous index serving.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import multiprocessing
@@ -18,6 +19,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
 from array import array
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -107,6 +109,7 @@ class BuildReport:
     terms: int
     problems: tuple[SourceProblem, ...]
     seconds: float
+    builder_pid: int = 0  # the process that built it (the bot builds in a worker process)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +261,7 @@ def build_index(
     params: BM25Params = BM25Params(),
     analyzer_spec: AnalyzerSpec = AnalyzerSpec(),
     on_document: Callable[[int, int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
     clock: Callable[[], float] = time.time,
     workers: int | None = 1,
 ) -> BuildReport:
@@ -265,25 +269,74 @@ def build_index(
 
     workers: processes for reading and analysis (None: chosen by input size). The bot reindexes with
     one, leaving the other core to answer questions; the CLI uses all of them.
+    Builds to one db_path run one at a time (a lock file beside it): a build started while another
+    runs waits for it (on_wait is called first), so the later-started build's index is the one left.
+    Raises IndexWriteError if the index cannot be written (the previous index is then unchanged).
     """
     sources = [Path(s) for s in sources]
     started = time.perf_counter()
     analyzer = get_analyzer(analyzer_spec)
-    fingerprint = corpus_fingerprint(sources)  # raises CorpusError for a missing source
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_builds(db_path)
-    tmp_path = _building_path(db_path)
-    tmp_path.unlink(missing_ok=True)
     try:
-        report = _write_index(
-            sources, tmp_path, analyzer, params, fingerprint, on_document, clock, workers or default_workers(sources)
-        )
-        os.replace(tmp_path, db_path)  # atomic on POSIX: readers see the old file or the new one
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-    return replace(report, db_path=db_path, seconds=time.perf_counter() - started)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = _BuildLock(db_path)
+    except OSError as error:
+        raise IndexWriteError(db_path, error.strerror or str(error)) from None
+    with lock.held(on_wait):
+        fingerprint = corpus_fingerprint(sources)  # raises CorpusError for a missing source
+        remove_stale_builds(db_path)
+        tmp_path = _building_path(db_path)
+        try:
+            tmp_path.unlink(missing_ok=True)
+            # created private before SQLite opens it: the index and its journal are not world-readable
+            os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, INDEX_FILE_MODE))
+            os.chmod(tmp_path, INDEX_FILE_MODE)  # whatever the umask
+            report = _write_index(
+                sources, tmp_path, analyzer, params, fingerprint, on_document, clock, workers or default_workers(sources)
+            )
+            os.replace(tmp_path, db_path)  # atomic on POSIX: readers see the old file or the new one
+        except (OSError, sqlite3.OperationalError) as error:
+            tmp_path.unlink(missing_ok=True)
+            reason = getattr(error, "strerror", None) or str(error)
+            raise IndexWriteError(db_path, reason) from None
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+    return replace(report, db_path=db_path, seconds=time.perf_counter() - started, builder_pid=os.getpid())
+
+
+INDEX_FILE_MODE = 0o640  # owner reads and writes, its group reads (a separate serving user), others nothing
+
+
+class IndexWriteError(BuildError):
+    """The index file could not be written (permissions, full disk…); the previous index is unchanged."""
+
+    def __init__(self, db_path: Path, reason: str) -> None:
+        super().__init__(f"cannot write the index {db_path}: {reason}")
+        self.db_path = db_path
+        self.reason = reason
+
+
+class _BuildLock:
+    """An exclusive flock on a file beside the index, held for the whole build; released by the
+    kernel if the process dies."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = db_path.with_name(f".{db_path.name}.lock")
+        self.descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, INDEX_FILE_MODE)
+
+    @contextmanager
+    def held(self, on_wait: Callable[[], None] | None) -> Iterator[None]:
+        try:
+            try:
+                fcntl.flock(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(self.descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(self.descriptor)  # closing releases the lock
 
 
 class _WorkerVocabulary:

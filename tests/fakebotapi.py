@@ -101,6 +101,7 @@ class FakeBotAPI:
         self.commands: list[dict] = []
         self.rejected: list[tuple[str, int, str]] = []  # (method, status, description)
         self.files: dict[str, bytes] = {}
+        self.file_paths: dict[str, str] = {}  # file_id → the file_path getFile answers (default: the id)
         self._faults: dict[str, list[Fault]] = {}
         self._server: ThreadingHTTPServer | None = None
 
@@ -394,7 +395,8 @@ class FakeBotAPI:
         file_id = params.get("file_id", "")
         if file_id not in self.files:
             raise _ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]), "file_path": file_id}
+        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]),
+                "file_path": self.file_paths.get(file_id, file_id)}
 
 
 class _ApiError(Exception):

@@ -1,0 +1,81 @@
+"""A build in a worker process, for a program that must keep answering meanwhile (the bot).
+
+A build in a thread of the bot competed for the GIL with 20 questions a second and starved for 20 s;
+in its own process it only shares the CPU. Progress and the outcome come back over a pipe.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+from typing import Callable
+
+from .ingest import CorpusError
+from .store import BuildError, BuildReport, IndexWriteError, build_index
+
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+def _build_in_child(sources: list[Path], db_path: Path, connection) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    last = [0.0]
+
+    def on_document(documents: int, paragraphs: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_SECONDS:
+            last[0] = now
+            connection.send(("progress", documents, paragraphs))
+
+    try:
+        report = build_index(sources, db_path, on_document=on_document, on_wait=lambda: connection.send(("waiting",)))
+        connection.send(("done", report))
+    except IndexWriteError as error:
+        connection.send(("write-error", str(error.db_path), error.reason))
+    except BuildError as error:
+        connection.send(("build-error", str(error), error.problems))
+    except CorpusError as error:
+        connection.send(("corpus-error", str(error)))
+    except BaseException as error:  # noqa: BLE001 - anything else is reported to the parent, not lost
+        connection.send(("failed", f"{type(error).__name__}: {error}"))
+    finally:
+        connection.close()
+
+
+def build_in_worker_process(
+    sources: list[Path], db_path: Path, on_progress: Callable[[int, int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> BuildReport:
+    """build_index in a fresh process; blocks the calling thread (call it from a worker thread).
+    Raises what build_index raises (IndexWriteError, BuildError, CorpusError)."""
+    context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_build_in_child, args=(list(sources), Path(db_path), sending), daemon=True)
+    process.start()
+    sending.close()
+    try:
+        while True:
+            try:
+                message = receiving.recv()
+            except EOFError:
+                process.join()
+                raise BuildError(f"the build process ended without a result (exit code {process.exitcode})") from None
+            kind = message[0]
+            if kind == "progress":
+                if on_progress:
+                    on_progress(message[1], message[2])
+            elif kind == "waiting":
+                if on_wait:
+                    on_wait()
+            elif kind == "done":
+                return message[1]
+            elif kind == "write-error":
+                raise IndexWriteError(Path(message[1]), message[2])
+            elif kind == "build-error":
+                raise BuildError(message[1], message[2])
+            elif kind == "corpus-error":
+                raise CorpusError(message[1])
+            else:
+                raise BuildError(f"the build failed: {message[1]}")
+    finally:
+        receiving.close()
+        process.join(timeout=30)
