@@ -170,6 +170,7 @@ async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             log.warning("reindex failed: %s", error)
             await _edit(progress, "\n".join(describe_failure(error)))
             return
+        log.info("reindex built by worker process %d: %d documents", report.builder_pid, report.documents)
         for problem in report.problems:
             log.warning("reindex skipped %s", problem)
         await asyncio.to_thread(context.bot_data["service"].refresh)
@@ -216,9 +217,9 @@ async def on_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         target = save_new_file(settings.corpus_dir, name, data)
     except OSError as error:
         log.warning("upload not saved: %s", error.strerror or error)
-        await send_reliably(lambda: message.reply_text(
-            f"I could not save the file into the corpus folder {escape(str(settings.corpus_dir))} "
-            f"({escape(error.strerror or type(error).__name__)}). Nothing was added.", do_quote=True))
+        refusal = (f"I could not save the file into the corpus folder {escape(str(settings.corpus_dir))} "
+                   f"({escape(error.strerror or type(error).__name__)}). Nothing was added.")
+        await send_reliably(lambda: message.reply_text(refusal, do_quote=True))
         return
     log.info("admin upload saved as %s (%d bytes)", target.name, len(data))
     note = f"Saved as {escape(target.name)}" + (f" (a file named {escape(name)} already existed, so I did not overwrite it)" if target.name != name else "")

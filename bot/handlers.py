@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from typing import Awaitable, Callable, TypeVar
 
 from telegram import (
@@ -22,6 +23,7 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import ContextTypes
 
 from index.search import Answer, AnswerService
@@ -44,8 +46,12 @@ def _markup(keyboard: render.Keyboard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard.rows])
 
 
-def _seconds(retry_after: object) -> float:
-    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)  # type: ignore[arg-type]
+def _retry_after_seconds(error: RetryAfter) -> float:
+    # PTB 22 gives an int, or a timedelta when PTB_TIMEDELTA is set; reading the int warns of that change
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
+    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
 
 
 async def send_reliably(
@@ -63,11 +69,11 @@ async def send_reliably(
         except (BadRequest, Forbidden, TimedOut):
             raise
         except RetryAfter as error:  # the rate limiter already retried; wait as told and go on
-            wait = _seconds(error.retry_after)
-        except NetworkError:
-            wait, backoff = backoff, min(backoff * 2, BACKOFF_MAX_SECONDS)
+            failure, wait = error, _retry_after_seconds(error)
+        except NetworkError as error:
+            failure, wait, backoff = error, backoff, min(backoff * 2, BACKOFF_MAX_SECONDS)
         if asyncio.get_running_loop().time() + wait > deadline:
-            raise
+            raise failure
         await sleep(wait)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import Analyzer, get_analyzer, split_sentences
+from .analysis import Analyzer, split_sentences
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .spelling import MAX_TERMS_PER_QUESTION, correctable, corrections

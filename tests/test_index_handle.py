@@ -69,3 +69,28 @@ def test_each_build_has_its_own_id(tmp_path: Path):
     assert service.refresh()
     assert service.meta.build_id != first and len(first) >= 16
     service.close()
+
+
+def test_a_build_in_a_worker_process_reports_progress_and_failures(tmp_path: Path):
+    import os
+
+    from index.rebuild import build_in_worker_process
+    from index.store import BuildError, IndexWriteError
+
+    progress: list[tuple[int, int]] = []
+    report = build_in_worker_process([REPO / "corpus"], tmp_path / "index.db", lambda d, p: progress.append((d, p)))
+    assert report.documents == 2 and report.builder_pid not in (0, os.getpid())
+    assert progress and progress[0][0] >= 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    try:
+        build_in_worker_process([empty], tmp_path / "other.db")
+        raise AssertionError("an empty corpus built")
+    except BuildError as error:
+        assert "no paragraphs" in str(error) and not isinstance(error, IndexWriteError)
+    (tmp_path / "file").write_text("x")
+    try:
+        build_in_worker_process([REPO / "corpus"], tmp_path / "file" / "index.db")
+        raise AssertionError("built under a file")
+    except IndexWriteError as error:
+        assert error.reason in ("File exists", "Not a directory")  # a file where the folder should be

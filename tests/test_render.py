@@ -68,3 +68,30 @@ def test_no_answer_lists_sources():
     unanswered = Answer("q", False, (), (), 0.0)
     text = parse_telegram_html(render.render_no_answer(unanswered, sources))
     assert "won't guess" in text and "• Bigo <b> (Liputan6.com, 2024-09-17)" in text
+
+
+def test_every_message_fits_whatever_the_length_of_the_fields():
+    """Issue 12.7: a 5,000-character title made the answer and /sources too long for Telegram."""
+    long = " ".join(["Judul sangat panjang tentang kebijakan platform"] * 110)
+    assert len(long) > 5000
+    h = hit("Bigo Live diblokir. " * 300, "Bigo Live diblokir.", title=long, source=long, date=long, heading=long,
+            url="https://e.example/" + "p" * 3000)
+    many = tuple(h for _ in range(3))
+    words = tuple((f"word{i}", tuple(f"kata{i}-{j}" for j in range(10))) for i in range(200))
+    messages = render.render_answer(answer(*many, translations=words))
+    messages.append(render.render_no_answer(answer(h, translations=words), [{"doc_id": long, "title": long, "source": long,
+                                                                            "date": long, "url": long}] * 8))
+    messages += render.render_sources([{"doc_id": long, "title": long, "source": long, "date": long, "url": long}] * 30)
+    messages.append(render.excerpt_html(h, text_limit=3000))
+    for message in messages:
+        assert utf16_length(message) <= render.MESSAGE_LIMIT
+        parse_telegram_html(message)
+    assert "Judul sangat panjang" in messages[0] and "p" * 1001 not in messages[0]  # shortened, the too-long URL left out
+    assert len(render.inline_title(h)) <= 120
+
+
+def test_callback_ids_beyond_sqlite_integers_are_not_ours():
+    """Issue 12.8: m:99999999999999999999:1 reached SQLite and raised OverflowError."""
+    assert render.parse_callback("m:99999999999999999999:1") is None
+    assert render.parse_callback(f"m:{2**63}:3") is None
+    assert render.parse_callback(f"m:{2**63 - 1}:3") == ("m", 2**63 - 1, 3)

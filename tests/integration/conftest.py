@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +16,53 @@ from support import REPO
 from fakebotapi import FakeBotAPI
 
 ADMIN_ID = 4242
+WORDS = ("pemerintah kominfo aplikasi platform konten judi online pornografi akun pengguna data moderasi "
+         "pemblokiran ancaman perusahaan layanan digital internet media sosial video streaming regulasi "
+         "kebijakan keamanan privasi laporan menteri kementerian teguran sanksi denda hukum").split()
+
+
+def copy_seed_corpus(root: Path) -> Path:
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for path in (REPO / "corpus").iterdir():
+        shutil.copy(path, corpus / path.name)
+    return corpus
+
+
+def add_bulk_articles(corpus: Path, files: int, paragraphs: int = 12, seed: int = 7) -> None:
+    """Enough synthetic articles to make a reindex take a noticeable moment."""
+    rng = random.Random(seed)
+    for n in range(files):
+        body = "\n".join(
+            " ".join(rng.choice(WORDS) for _ in range(25)).capitalize() + f" nomor {n}-{p} tahun {2000 + p}."
+            for p in range(paragraphs)
+        )
+        (corpus / f"bulk-{n:04d}.txt").write_text(body + "\n", encoding="utf-8")
+
+
+def admin_says(api: FakeBotAPI, text: str, chat: int = ADMIN_ID) -> dict:
+    return api.send_text(chat, text, user_id=ADMIN_ID)
+
+
+def final_progress(api: FakeBotAPI, reply_to: dict, done: str = "eindex", timeout: float = 120) -> str:
+    """The reindex progress message once it says it finished (✅) or failed (❌)."""
+    def finished():
+        for message in api.replies_to(reply_to):
+            if message.text.startswith(("✅", "❌")):
+                return message
+        return None
+    return api.wait_for(finished, timeout).text
+
+
+def upload(api: FakeBotAPI, file_name: str, content: bytes, size: int | None = None, user_id: int = ADMIN_ID) -> dict:
+    file_id = f"file-{len(api.files)}-{abs(hash(file_name)) % 10_000}"
+    api.files[file_id] = content
+    document = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size or len(content)}
+    message = api.message(user_id, None, user_id=user_id, document=document)
+    api.push_update({"message": message})
+    return message
+
+
 
 
 class BotProcess:
@@ -35,11 +84,12 @@ class BotProcess:
             **env,
         }
         self.process: subprocess.Popen | None = None
+        self.command = [sys.executable, "-m", "bot"]
 
     def start(self, wait: bool = True) -> "BotProcess":
         calls_before = len(self.api.called("getUpdates"))
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=self.workdir, env=self.env, stdout=log, stderr=log)
+        self.process = subprocess.Popen(self.command, cwd=self.workdir, env=self.env, stdout=log, stderr=log)
         if wait:
             self.api.wait_for(lambda: len(self.api.called("getUpdates")) > calls_before or self.process.poll() is not None, timeout=90)
             assert self.process.poll() is None, self.log()

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import itertools
-import random
-import shutil
 import signal
 import sqlite3
 from pathlib import Path
@@ -11,49 +9,10 @@ from pathlib import Path
 import pytest
 
 from fakebotapi import FakeBotAPI
-from support import REPO
 
-from .conftest import ADMIN_ID, BotProcess
+from .conftest import ADMIN_ID, BotProcess, add_bulk_articles, admin_says, copy_seed_corpus, final_progress, upload
 
 _chat_ids = itertools.count(20_001)
-WORDS = ("pemerintah kominfo aplikasi platform konten judi online pornografi akun pengguna data moderasi "
-         "pemblokiran ancaman perusahaan layanan digital internet media sosial video streaming regulasi "
-         "kebijakan keamanan privasi laporan menteri kementerian teguran sanksi denda hukum").split()
-
-
-def copy_seed_corpus(root: Path) -> Path:
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for path in (REPO / "corpus").iterdir():
-        shutil.copy(path, corpus / path.name)
-    return corpus
-
-
-def add_bulk_articles(corpus: Path, files: int, paragraphs: int = 12, seed: int = 7) -> None:
-    """Enough synthetic articles to make a reindex take a noticeable moment."""
-    rng = random.Random(seed)
-    for n in range(files):
-        body = "\n".join(
-            " ".join(rng.choice(WORDS) for _ in range(25)).capitalize() + f" nomor {n}-{p} tahun {2000 + p}."
-            for p in range(paragraphs)
-        )
-        (corpus / f"bulk-{n:04d}.txt").write_text(body + "\n", encoding="utf-8")
-
-
-def admin_says(api: FakeBotAPI, text: str, chat: int = ADMIN_ID) -> dict:
-    return api.send_text(chat, text, user_id=ADMIN_ID)
-
-
-def final_progress(api: FakeBotAPI, reply_to: dict, done: str = "eindex", timeout: float = 120) -> str:
-    """The reindex progress message once it says it finished (✅) or failed (❌)."""
-    def finished():
-        for message in api.replies_to(reply_to):
-            if message.text.startswith(("✅", "❌")):
-                return message
-        return None
-    return api.wait_for(finished, timeout).text
-
-
 @pytest.fixture
 def own_bot(fresh_api: FakeBotAPI, tmp_path: Path):
     corpus = copy_seed_corpus(tmp_path)
@@ -127,15 +86,6 @@ def test_killed_during_reindex_the_previous_index_serves_after_restart(own_bot):
     question = api.send_text(next(_chat_ids), "Kenapa Bigo Live diancam diblokir?")
     assert "Bigo Live" in api.wait_reply(question).text
     assert process.index_db.read_bytes() == before  # the same corpus: nothing was rebuilt
-
-
-def upload(api: FakeBotAPI, file_name: str, content: bytes, size: int | None = None, user_id: int = ADMIN_ID) -> dict:
-    file_id = f"file-{len(api.files)}-{abs(hash(file_name)) % 10_000}"
-    api.files[file_id] = content
-    document = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size or len(content)}
-    message = api.message(user_id, None, user_id=user_id, document=document)
-    api.push_update({"message": message})
-    return message
 
 
 def test_uploads(own_bot):
