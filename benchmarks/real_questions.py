@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rank_bm25 import BM25Okapi  # noqa: E402
 
 from benchmarks.facqa import rank_metrics  # noqa: E402
+from index.analysis import AnalyzerSpec  # noqa: E402
 from index.search import AnswerService  # noqa: E402
 from index.store import build_index  # noqa: E402
 
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument("--lang", choices=("id", "en"), default="id", help="SQuAD: which side's questions")
     parser.add_argument("--limit", type=int, default=0, help="at most this many questions of each kind (0: all)")
     parser.add_argument("--curve", action="store_true", help="answered-rates at other coverage thresholds")
+    parser.add_argument("--stemmer", default=AnalyzerSpec().stemmer, help="the analyzer's stemmer (default: the product's)")
     args = parser.parse_args()
 
     passages, questions = load_set(args.set, args.split, args.lang)
@@ -108,10 +110,11 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         full, removed = Path(tmp) / "full.db", Path(tmp) / "removed.db"
-        build_index([write_jsonl(passages, Path(tmp) / "full.jsonl")], full, workers=None)
+        spec = AnalyzerSpec(stemmer=args.stemmer)
+        build_index([write_jsonl(passages, Path(tmp) / "full.jsonl")], full, workers=None, analyzer_spec=spec)
         gold_ids = {q.gold for q in answerable}
         build_index([write_jsonl({d: t for d, t in passages.items() if d not in gold_ids}, Path(tmp) / "rm.jsonl")],
-                    removed, workers=None)
+                    removed, workers=None, analyzer_spec=spec)
         service, service_removed = AnswerService(full), AnswerService(removed)
         on_answerable = [service.answer(q.text, 10) for q in answerable]
         on_unanswerable = [service.answer(q.text, 10) for q in unanswerable]
@@ -123,7 +126,7 @@ def main() -> None:
                 return sum(a.answered for a in answers) / max(len(answers), 1)
             return sum(bool(a.hits) and a.coverage >= threshold for a in answers) / max(len(answers), 1)
 
-        print(f"{'ours (' + f'{time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
+        print(f"{'ours, ' + spec.name + f' ({time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
               f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}")
         if args.curve:
             print("\ncoverage threshold → answered: answerable / unanswerable / gold removed (current rule: min_coverage "

@@ -123,6 +123,29 @@ def roman_numeral(number: int) -> str:
 
 
 @lru_cache(maxsize=1)
+def indonesian_roots() -> frozenset[str]:
+    """PySastrawi's Indonesian root-word list (~30,000 roots, MIT), installed with it."""
+    text = resources.files("Sastrawi").joinpath("Stemmer", "data", "kata-dasar.txt").read_text(encoding="utf-8")
+    return frozenset(word.strip().lower() for word in text.split())
+
+
+@lru_cache(maxsize=1)
+def _root_finder() -> Callable[[str], str]:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return lru_cache(maxsize=50_000)(StemmerFactory().create_stemmer(isDev=False).stem)
+
+
+def is_known_indonesian(word: str) -> bool:
+    """An Indonesian root, or a form of one that Sastrawi's dictionary stemmer takes apart (dimiliki → milik)."""
+    lower = word.lower()
+    if not _LATIN_WORD_RE.fullmatch(lower):
+        return False
+    roots = indonesian_roots()
+    return lower in roots or _root_finder()(lower) in roots
+
+
+@lru_cache(maxsize=1)
 def load_dictionary() -> dict[str, tuple[str, ...]]:
     return {head: tuple(ts.split("|")) for head, ts in (line.split("\t", 1) for line in _read_data("freedict_en_id.tsv"))}
 
@@ -158,11 +181,43 @@ def detect_language(question: str) -> str:
     if not re.search(r"[^\W\d_]", text):
         return "id"  # nothing to tell by: numbers, emoji, punctuation
     english_words, indonesian_words = _function_words()
-    words = [w.lower() for w in text.split()]
+    # a title or name inside the question ("The Art of War", "Bank of Thailand") says nothing of its language
+    words = [w.lower() for w in without_title_runs(text.split())]
     vote = sum(w in english_words for w in words) - sum(w in indonesian_words for w in words)
     if vote:
         return "en" if vote > 0 else "id"
     return lingua_language(text)
+
+
+_TITLE_CONNECTORS = frozenset({"of", "the", "and", "for", "in", "on", "a", "an", "to", "de", "van", "von", "dan", "di"})
+
+
+def without_title_runs(tokens: list[str]) -> list[str]:
+    """The tokens less capitalised runs after the first word and the small words joining them
+    ("Apa isi buku The Art of War?" → Apa isi buku)."""
+    def capitalised(token: str) -> bool:
+        return token[:1].isupper()
+
+    kept: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i > 0 and capitalised(tokens[i]):
+            j = i + 1
+            while j < len(tokens):
+                if capitalised(tokens[j]):
+                    j += 1
+                    continue
+                k = j
+                while k < len(tokens) and tokens[k].lower() in _TITLE_CONNECTORS:
+                    k += 1  # "of the" in "The Lord of the Rings"
+                if k == j or k == len(tokens) or not capitalised(tokens[k]):
+                    break
+                j = k + 1
+            i = j
+            continue
+        kept.append(tokens[i])
+        i += 1
+    return kept
 
 
 def lingua_language(text: str) -> str:
@@ -197,6 +252,15 @@ class Translator:
         self.lemmatize = _lemmatizer()
 
     # -- translation sources ------------------------------------------------------------------
+
+    def _is_indonesian(self, token: str) -> bool:
+        """In an Indonesian question: a word the index holds, a stop word of the analyzer (it analyses to
+        nothing, so "the index holds it" cannot tell), or an Indonesian form the stemmer's dictionary knows."""
+        if self._indonesian_terms(token):
+            return True
+        if _LATIN_WORD_RE.fullmatch(token.lower()) is None:
+            return False
+        return not self.analyzer.analyze(token) or is_known_indonesian(token)
 
     def _indonesian_terms(self, surface: str) -> list[str]:
         return [t for t in self.analyzer.analyze(surface) if self.in_vocabulary(t)]
@@ -315,6 +379,14 @@ class Translator:
             own = [term for piece in tokenize(lower) if (term := self.analyzer.term(piece))]
             if len(own) > 1:  # GA-181: each part is a term of its own
                 return [TermGroup((t,), 1.0, token) for t in own], None, "name"
+            if own and all(self.in_vocabulary(t) for t in own) and not self._is_english_word(token):
+                # a name the index holds as written is that name, never translated (Bigo ↛ anything);
+                # only an entry for the name itself, capitalised, adds its other names (China → Tiongkok)
+                entry = self.glossary.get(token) or ((self.dictionary[token],) if token in self.dictionary else ())
+                aliases = [t for alternatives in entry for t in self._alternatives_to_group(alternatives)[0]]
+                merged = tuple(dict.fromkeys(own + aliases))
+                extra = tuple(t for t in merged if t not in own)
+                return [TermGroup(merged, 1.0, token)], ((token, extra) if extra else None), "name"
             merged = list(dict.fromkeys(own + [t for g in word_groups for t in g]))
             extra = tuple(t for t in merged if t not in own)
             return ([TermGroup(tuple(merged), 1.0, token)] if merged else []), ((token, extra) if extra else None), "name"
@@ -326,6 +398,31 @@ class Translator:
         # unknown word: kept as a term that matches nothing, so it still counts against coverage
         return [TermGroup((t,), 1.0, token) for t in self.analyzer.analyze(token)], None, "unknown"
 
+    def _is_english_word(self, token: str) -> bool:
+        lower = token.lower()
+        return any(key in self.dictionary_lower or key in self.glossary_lower for key in (lower, self.lemmatize(lower)))
+
+    def _held_name_word(self, word: str) -> bool:
+        """A word that is evidence of a name: the index holds it as written and it is no English word
+        (Bigo, Hendrix; not River or University, which Indonesian text quotes inside English names)."""
+        terms = self.analyzer.analyze(word)
+        return bool(terms) and all(self.in_vocabulary(t) for t in terms) and not self._is_english_word(word)
+
+    def _held_name_runs(self, raw: list[str]) -> set[int]:
+        """Positions of words in runs of two or more capitalised words (not the first word of the
+        question) holding a word that is evidence of a name (_held_name_word): the run is that name
+        (Bigo Live, The Jimi Hendrix Experience), so none of its words is translated."""
+        positions: set[int] = set()
+        i = 1
+        while i < len(raw):
+            j = i
+            while j < len(raw) and raw[j][:1].isupper():
+                j += 1
+            if j - i >= 2 and any(self._held_name_word(w) for w in raw[i:j]):
+                positions.update(range(i, j))
+            i = j + 1
+        return positions
+
     def plan(self, question: str, language: str | None = None) -> TranslatedQuery:
         language = language or detect_language(question)
         # possessive 's carries nothing ("Indonesia's growth" → Indonesia growth)
@@ -333,10 +430,13 @@ class Translator:
         groups: list[TermGroup] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         kinds: set[str] = set()
+        held_runs = self._held_name_runs(raw)
         i = 0
         while i < len(raw):
             token = raw[i]
-            if language == "id" and self._indonesian_terms(token):
+            if language == "id" and self._is_indonesian(token):
+                # searched as the analyzer makes it, whatever the index holds: a stop word is nothing
+                # (not "dengan" → denga), an unknown Indonesian word a term that matches nothing
                 groups += [TermGroup((t,), 1.0, token) for t in self.analyzer.analyze(token)]
                 kinds.add("indonesian")
                 i += 1
@@ -353,6 +453,12 @@ class Translator:
             if token.lower() in self.english_stopwords and not token.isupper():
                 continue
             is_name = (token[:1].isupper() and i > 1) or (token.isupper() and len(token) > 1) or not _LATIN_WORD_RE.fullmatch(token.lower())
+            if i - 1 in held_runs:
+                # part of a name the index knows ("The Jimi Hendrix Experience"): as written, never translated
+                own = tuple(t for t in self.analyzer.analyze(token))
+                groups += [TermGroup(own, 1.0, token)] if own else []
+                kinds.add("name")
+                continue
             token_groups, translation, kind = self._english_token(token, is_name)
             groups += token_groups
             kinds.add(kind)
