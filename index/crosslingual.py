@@ -255,12 +255,14 @@ class Translator:
 
     def _is_indonesian(self, token: str) -> bool:
         """In an Indonesian question: a word the index holds, a stop word of the analyzer (it analyses to
-        nothing, so "the index holds it" cannot tell), or an Indonesian form the stemmer's dictionary knows."""
+        nothing, so "the index holds it" cannot tell), or an Indonesian form the stemmer's dictionary knows
+        that is not also an English word the dictionary translates."""
         if self._indonesian_terms(token):
             return True
         if _LATIN_WORD_RE.fullmatch(token.lower()) is None:
             return False
-        return not self.analyzer.analyze(token) or is_known_indonesian(token)
+        # "gambling" is in Sastrawi's root list too (Javanese), but in a question it is the English word
+        return not self.analyzer.analyze(token) or (is_known_indonesian(token) and not self._is_english_word(token))
 
     def _indonesian_terms(self, surface: str) -> list[str]:
         return [t for t in self.analyzer.analyze(surface) if self.in_vocabulary(t)]
@@ -402,27 +404,6 @@ class Translator:
         lower = token.lower()
         return any(key in self.dictionary_lower or key in self.glossary_lower for key in (lower, self.lemmatize(lower)))
 
-    def _held_name_word(self, word: str) -> bool:
-        """A word that is evidence of a name: the index holds it as written and it is no English word
-        (Bigo, Hendrix; not River or University, which Indonesian text quotes inside English names)."""
-        terms = self.analyzer.analyze(word)
-        return bool(terms) and all(self.in_vocabulary(t) for t in terms) and not self._is_english_word(word)
-
-    def _held_name_runs(self, raw: list[str]) -> set[int]:
-        """Positions of words in runs of two or more capitalised words (not the first word of the
-        question) holding a word that is evidence of a name (_held_name_word): the run is that name
-        (Bigo Live, The Jimi Hendrix Experience), so none of its words is translated."""
-        positions: set[int] = set()
-        i = 1
-        while i < len(raw):
-            j = i
-            while j < len(raw) and raw[j][:1].isupper():
-                j += 1
-            if j - i >= 2 and any(self._held_name_word(w) for w in raw[i:j]):
-                positions.update(range(i, j))
-            i = j + 1
-        return positions
-
     def plan(self, question: str, language: str | None = None) -> TranslatedQuery:
         language = language or detect_language(question)
         # possessive 's carries nothing ("Indonesia's growth" → Indonesia growth)
@@ -430,7 +411,6 @@ class Translator:
         groups: list[TermGroup] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         kinds: set[str] = set()
-        held_runs = self._held_name_runs(raw)
         i = 0
         while i < len(raw):
             token = raw[i]
@@ -453,12 +433,6 @@ class Translator:
             if token.lower() in self.english_stopwords and not token.isupper():
                 continue
             is_name = (token[:1].isupper() and i > 1) or (token.isupper() and len(token) > 1) or not _LATIN_WORD_RE.fullmatch(token.lower())
-            if i - 1 in held_runs:
-                # part of a name the index knows ("The Jimi Hendrix Experience"): as written, never translated
-                own = tuple(t for t in self.analyzer.analyze(token))
-                groups += [TermGroup(own, 1.0, token)] if own else []
-                kinds.add("name")
-                continue
             token_groups, translation, kind = self._english_token(token, is_name)
             groups += token_groups
             kinds.add(kind)

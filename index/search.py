@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import Analyzer, split_sentences
+from .chat import write_out_chat
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .spelling import MAX_TERMS_PER_QUESTION, correctable, corrections
@@ -176,13 +177,17 @@ class AnswerService:
         return answer
 
     def _answer(self, snapshot: IndexSnapshot, question: str, k: int, params: BM25Params | None, translate: bool) -> Answer:
+        # chat particles and spellings written out first (sih, gimana, yg…): the Answer keeps the question as asked
+        text = write_out_chat(question[:MAX_QUESTION_CHARS])
+        why = is_why_question(text)
         if not translate:
-            groups, corrected = self._tolerate_spelling(snapshot, plan_query(question, snapshot.analyzer), "id")
-            return self._answer_groups(snapshot, question, groups, k, params=params, translations=corrected)
-        plan = snapshot.translator.plan(question[:MAX_QUESTION_CHARS])
+            groups, corrected = self._tolerate_spelling(snapshot, plan_query(text, snapshot.analyzer), "id")
+            return self._answer_groups(snapshot, question, groups, k, params=params, why=why, translations=corrected)
+        plan = snapshot.translator.plan(text)
         groups, corrected = self._tolerate_spelling(snapshot, plan.groups, plan.language)
         return self._answer_groups(
-            snapshot, question, groups, k, params=params, language=plan.language, translations=plan.translations + corrected
+            snapshot, question, groups, k, params=params, why=why, language=plan.language,
+            translations=plan.translations + corrected,
         )
 
     def tolerate_spelling(
@@ -223,13 +228,13 @@ class AnswerService:
 
     def _answer_groups(
         self, snapshot: IndexSnapshot, question: str, groups: tuple[TermGroup, ...], k: int = 3, *,
-        params: BM25Params | None = None, **extra: object
+        params: BM25Params | None = None, why: bool | None = None, **extra: object
     ) -> Answer:
         reader, analyzer = snapshot.reader, snapshot.analyzer
         extra = {**extra, "index_build": snapshot.build_id}
         if not groups:
             return Answer(question, False, (), groups, 0.0, **extra)
-        why = is_why_question(question)
+        why = is_why_question(question) if why is None else why
         # a why-question reads its first REASON_CANDIDATES hits for a stated reason: one ranking serves both
         ranked, group_postings = self._rank(
             reader, groups, max(k, REASON_CANDIDATES) if why else k, params, coordinated=self.coordinated

@@ -7,7 +7,8 @@ from index.analysis import get_analyzer
 from index.crosslingual import Translator, detect_language, without_title_runs
 
 VOCABULARY = {"budaya", "musik", "denga", "pucat", "buka", "baring", "kara", "makam", "una", "luka", "bigo", "live",
-              "langsung", "blokir", "menteri", "alam", "jimi", "hendrix", "aplikasi", "temu"}
+              "langsung", "blokir", "menteri", "alam", "jimi", "hendrix", "experience", "aplikasi", "temu", "timur",
+              "nusa", "tenggara"}
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +34,15 @@ def test_an_indonesian_word_the_index_lacks_is_searched_as_indonesian(translator
     assert plan.language == "id" and plan.translations == ()
 
 
-def test_names_the_index_holds_are_never_translated(translator: Translator):
+def test_a_name_the_index_holds_is_searched_as_written(translator: Translator):
     plan = translator.plan("Why did the minister block Bigo Live?")
     groups = {g.label: set(g.terms) for g in plan.groups}
-    assert groups["Live"] == {"live"} and "langsung" not in {t for g in plan.groups for t in g.terms}
+    assert groups["Bigo"] == {"bigo"}
+    # an English word inside a name keeps its translation beside the name as written: news writes
+    # "Hurricane Katrina" and "topan Katrina" both (held-out English FacQA fell 0.771 → 0.748 without it)
+    assert "live" in groups["Live"]
     run = translator.plan("Who played in The Jimi Hendrix Experience?")
-    assert {"jimi"} in [set(g.terms) for g in run.groups] and "alam" not in {t for g in run.groups for t in g.terms}
+    assert {"jimi"} in [set(g.terms) for g in run.groups] and any("experience" in g.terms for g in run.groups)
 
 
 def test_an_english_title_does_not_make_an_indonesian_question_english():

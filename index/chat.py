@@ -1,0 +1,37 @@
+"""Chat Indonesian in questions: particles (sih, ya, dong…) dropped and chat spellings (gimana, yg, gak,
+udah, krn, utk…) written out, from data/chat_id.tsv, before the question is planned.
+
+Only questions go through this: news text is written Indonesian, so the index needs no such step. A
+particle left in counted as a content word the index lacks ("karena apa sih?" refused).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_WORD_RE = re.compile(r"(?<![\w@.])\w+(?![\w.]*\w)", re.UNICODE)  # whole words, not parts of handles or domains
+
+
+@lru_cache(maxsize=1)
+def chat_forms() -> dict[str, str]:
+    """chat form → written form ("" for a particle that carries nothing)."""
+    forms: dict[str, str] = {}
+    text = resources.files("index").joinpath("data", "chat_id.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, written = (part.strip() for part in line.split("\t", 1))
+        forms[form.lower()] = "" if written == "-" else written
+    return forms
+
+
+def write_out_chat(question: str) -> str:
+    """The question with chat particles removed and chat spellings written out; other words untouched."""
+    forms = chat_forms()
+
+    def replace(match: re.Match[str]) -> str:
+        written = forms.get(match.group().lower())
+        return match.group() if written is None else written
+
+    return " ".join(_WORD_RE.sub(replace, question).split())
