@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from index.present import searched_line
+from index.present import CLOSEST_LABEL, NO_ANSWER_TEXT, REPHRASE_TIP, searched_line
 from index.search import Answer, Hit
 from index.store import IndexMeta
 
@@ -143,15 +143,21 @@ def render_answer(answer: Answer, start: int = 0, count: int = EXCERPTS_PER_MESS
     return pack_messages(blocks)
 
 
+CLOSEST_TEXT_CHARS = 1200  # the closest paragraph of a refusal, shortened: it is not the answer
+
+
 def render_no_answer(answer: Answer, sources: list[dict[str, object]], max_sources: int = 8) -> str:
-    lines = ["I couldn't find a paragraph that answers this, so I won't guess."]
+    """A refusal: the closest paragraph, marked as possibly not answering, or (when nothing matched at
+    all) what the corpus covers; how to rephrase either way."""
+    lines = [escape(NO_ANSWER_TEXT)]
+    if answer.hits:
+        lines.append(f"\n<b>{escape(CLOSEST_LABEL)}</b>\n{excerpt_html(answer.hits[0], text_limit=CLOSEST_TEXT_CHARS)}\n")
     if searched := searched_line(answer):
         lines.append(f"<i>searched: {escape(shortened(searched, 'searched'))}</i>")
-    lines.append(
-        "Try naming the platform, the institution or the event (e.g. <i>Bigo Live blokir</i>, "
-        "<i>TikTok data pengguna</i>), or ask in Indonesian."
-    )
-    if sources:
+    lines.append(escape(REPHRASE_TIP))
+    if answer.hits:
+        lines.append("/sources lists the articles I know.")
+    elif sources:
         lines.append("\n<b>What I know about:</b>")
         lines += [f"• {source_line(s)}" for s in sources[:max_sources]]
         if len(sources) > max_sources:

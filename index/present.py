@@ -5,10 +5,13 @@ from typing import Any
 
 from .search import Answer, Hit
 
-NO_ANSWER_TEXT = (
-    "I could not find a paragraph that answers this. Try naming the platform, the institution or "
-    "the event (e.g. \"Bigo Live blokir\" or \"TikTok data pengguna\")."
+NO_ANSWER_TEXT = "I could not find a paragraph that answers this, so I won't guess."
+REPHRASE_TIP = (
+    "Try naming the platform, the institution or the event (e.g. \"Bigo Live blokir\" or \"TikTok data "
+    "pengguna\"), or ask in Indonesian."
 )
+# A refusal still shows the nearest paragraph, marked so nobody takes it for the answer (issue 13.8).
+CLOSEST_LABEL = "Closest I found — may not answer your question:"
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -54,14 +57,20 @@ def citation_line(hit: Hit) -> str:
     return " · ".join(parts) if parts else hit.doc_id
 
 
+def _hit_text(hit: Hit, number: int | None) -> str:
+    heading = f"[{hit.citation.heading}]\n" if hit.citation.heading else ""
+    highlighted = hit.text.replace(hit.best_sentence, f"**{hit.best_sentence}**", 1)
+    return f"{f'{number}. ' if number else ''}{heading}{highlighted}\n   — {citation_line(hit)}"
+
+
 def answer_to_text(answer: Answer, limit: int = 3) -> str:
     if not answer.answered:
-        return NO_ANSWER_TEXT
-    blocks = []
-    for number, hit in enumerate(answer.hits[:limit], start=1):
-        heading = f"[{hit.citation.heading}]\n" if hit.citation.heading else ""
-        highlighted = hit.text.replace(hit.best_sentence, f"**{hit.best_sentence}**", 1)
-        blocks.append(f"{number}. {heading}{highlighted}\n   — {citation_line(hit)}")
+        blocks = [NO_ANSWER_TEXT]
+        if answer.hits:  # nothing at all is shown when nothing matched
+            blocks.append(f"{CLOSEST_LABEL}\n{_hit_text(answer.hits[0], None)}")
+        blocks.append(REPHRASE_TIP)
+    else:
+        blocks = [_hit_text(hit, number) for number, hit in enumerate(answer.hits[:limit], start=1)]
     if searched := searched_line(answer):
         blocks.append(f"searched: {searched}")
     return "\n\n".join(blocks)

@@ -63,11 +63,22 @@ def test_callback_data_round_trip_and_forgeries():
         assert render.parse_callback(forged) is None
 
 
-def test_no_answer_lists_sources():
+def test_no_answer_without_any_match_lists_sources():
     sources = [{"doc_id": "a", "title": "Bigo <b>", "source": "Liputan6.com", "date": "2024-09-17", "url": ""}]
     unanswered = Answer("q", False, (), (), 0.0)
     text = parse_telegram_html(render.render_no_answer(unanswered, sources))
     assert "won't guess" in text and "• Bigo <b> (Liputan6.com, 2024-09-17)" in text
+    assert "Closest I found" not in text
+
+
+def test_no_answer_shows_the_closest_paragraph_marked_as_maybe_not_answering():
+    """Issue 13.8: a refusal showed nothing, not even the closest paragraph."""
+    closest = hit("Kominfo menegur platform streaming. Isinya tentang denda.", "Kominfo menegur platform streaming.",
+                  source="Contoh News", title="Teguran")
+    unanswered = Answer("q", False, (closest,), (TermGroup(("x",)),), 0.3)
+    text = parse_telegram_html(render.render_no_answer(unanswered, [{"doc_id": "a", "title": "Lain"}]))
+    assert text.index("won't guess") < text.index("Closest I found — may not answer your question:") < text.index("Kominfo")
+    assert "Contoh News" in text and "Try naming" in text and "• Lain" not in text
 
 
 def test_every_message_fits_whatever_the_length_of_the_fields():
