@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 DEFAULT_MIN_COVERAGE = 0.6
 REASON_CANDIDATES = 10  # why-questions: the first hits whose headings and sentences are read for reasons
 MAX_QUESTION_CHARS = 2000  # longer input is cut here: no question needs more, and it bounds the work
+# A pasted text (over LONG_QUESTION_WORDS words) is searched by its MOST_TELLING_TERMS rarest words the
+# index holds: no paragraph covers most of a 500-character text, so all of it was refused.
+LONG_QUESTION_WORDS = 40
+MOST_TELLING_TERMS = 8
 ANSWER_CACHE_SIZE = 1024  # answers are immutable and small; the cache empties when the index changes
 
 
@@ -68,6 +72,7 @@ class Answer:
     reason_terms: tuple[str, ...] = ()  # a why-question's reason words, added from the clause(s) below
     reason_sources: tuple[str, ...] = ()
     index_build: str = ""  # build id of the index that answered (buttons check it is still the one serving)
+    focus_terms: tuple[str, ...] = ()  # a long text's most telling terms, when only they were searched
 
 
 def plan_query(question: str, analyzer: Analyzer) -> tuple[TermGroup, ...]:
@@ -76,6 +81,21 @@ def plan_query(question: str, analyzer: Analyzer) -> tuple[TermGroup, ...]:
     for term in analyzer.analyze(question[:MAX_QUESTION_CHARS]):
         counts[term] = counts.get(term, 0) + 1
     return tuple(TermGroup(terms=(term,), weight=float(n), label=term) for term, n in counts.items())
+
+
+def most_telling(groups: tuple[TermGroup, ...], reader: IndexReader, limit: int = MOST_TELLING_TERMS) -> tuple[TermGroup, ...]:
+    """The `limit` groups the index holds that tell most: names first (a capitalised word that is not
+    the text's first), then by weight × IDF; in question order."""
+    doc_freqs = reader.doc_freqs({t for g in groups for t in g.terms})
+    n = reader.meta.paragraphs
+    scored = []
+    for position, group in enumerate(groups):
+        df = max((doc_freqs.get(t, 0) for t in group.terms), default=0)
+        if df:
+            is_name = position > 0 and group.label[:1].isupper()
+            scored.append((is_name, group.weight * float(lucene_idf(n, df)), position))
+    keep = {position for *_, position in sorted(scored, reverse=True)[:limit]}
+    return tuple(g for position, g in enumerate(groups) if position in keep)
 
 
 def coverage(weights: np.ndarray, idfs: np.ndarray, matched: np.ndarray) -> float:
@@ -185,9 +205,13 @@ class AnswerService:
             return self._answer_groups(snapshot, question, groups, k, params=params, why=why, translations=corrected)
         plan = snapshot.translator.plan(text)
         groups, corrected = self._tolerate_spelling(snapshot, plan.groups, plan.language)
+        extra: dict[str, object] = {}
+        if len(text.split()) > LONG_QUESTION_WORDS:
+            groups = most_telling(groups, snapshot.reader)
+            extra["focus_terms"] = tuple(g.label or g.terms[0] for g in groups)
         return self._answer_groups(
             snapshot, question, groups, k, params=params, why=why, language=plan.language,
-            translations=plan.translations + corrected,
+            translations=plan.translations + corrected, **extra,
         )
 
     def tolerate_spelling(
