@@ -19,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from index.followup import Conversations
 from index.search import AnswerService
 
 from . import admin, handlers
@@ -43,6 +44,7 @@ def build_application(settings: Settings, service: AnswerService) -> Application
         application.bot_data["service"] = service
         application.bot_data["feedback"] = FeedbackStore(settings.feedback_db)
         application.bot_data["settings"] = settings
+        application.bot_data["conversations"] = Conversations()  # follow-ups, per chat, in memory
         await application.bot.set_my_commands(COMMANDS)
         log.info("bot @%s ready", application.bot.username)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from index.present import answer_to_text
+from index.followup import Conversations
 from index.search import AnswerService
 
 GREETING = (
@@ -16,6 +17,7 @@ def run_console(service: AnswerService, stdin: TextIO, stdout: TextIO, interacti
     if interactive:
         print(GREETING, file=stdout)
     answered = 0
+    conversation = Conversations()  # a follow-up ("kalau TikTok gimana?") borrows the previous question's topic
     while True:
         if interactive:
             print("\n? ", end="", file=stdout, flush=True)
@@ -25,7 +27,9 @@ def run_console(service: AnswerService, stdin: TextIO, stdout: TextIO, interacti
         question = line.strip()
         if not question:
             continue
-        print(answer_to_text(service.answer(question)), file=stdout, flush=True)
+        answer = service.answer(question, previous=conversation.previous("console"))
+        conversation.remember("console", answer.topic)
+        print(answer_to_text(answer), file=stdout, flush=True)
         if not interactive:
             print(file=stdout, flush=True)
         answered += 1

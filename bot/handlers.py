@@ -26,6 +26,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import ContextTypes
 
+from index.followup import Conversations
 from index.search import Answer, AnswerService
 
 from . import render
@@ -85,11 +86,14 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     """Search, log, and reply with cited excerpts (or an honest "I don't know")."""
     message = update.effective_message
     service, feedback = _services(context)
+    conversations: Conversations = context.bot_data["conversations"]
+    key = conversation_key(message)
     # no "typing…" action: answers take milliseconds, and every call counts against the 30/s limit
-    answer = await asyncio.to_thread(service.answer, question, SEARCH_DEPTH)
+    answer = await asyncio.to_thread(service.answer, question, SEARCH_DEPTH, previous=conversations.previous(key))
+    conversations.remember(key, answer.topic)
     question_id = await asyncio.to_thread(
         feedback.log_question,
-        question,
+        answer.topic,  # a follow-up is logged with the words it borrowed: "More results" searches the same
         chat_type=message.chat.type,
         language=answer.language,
         answered=answer.answered,
@@ -163,7 +167,17 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer_question(update, context, question)
 
 
+def conversation_key(message: Message) -> tuple[int, ...]:
+    """Whose follow-ups belong together: a private chat; in a group, one user in one thread."""
+    if message.chat.type == ChatType.PRIVATE:
+        return (message.chat.id,)
+    user = message.from_user.id if message.from_user else 0
+    return (message.chat.id, message.message_thread_id or 0, user)
+
+
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message:
+        context.bot_data["conversations"].forget(conversation_key(update.effective_message))  # a fresh start
     await send_reliably(lambda: update.effective_message.reply_text(render.START_TEXT))
 
 

@@ -43,6 +43,8 @@ def searched_line(answer: Answer) -> str:
     """What was searched beyond the question's own words: translations ("blokir, pemblokiran ← blocking")
     and, for a why-question, where the reason words came from; empty when nothing was added."""
     parts = [f"{', '.join(terms)} ← {word}" for word, terms in answer.translations]
+    if answer.borrowed:
+        parts.insert(0, f"from your previous question: {', '.join(answer.borrowed)}")
     if answer.focus_terms:
         parts.insert(0, f"the text's most telling words: {', '.join(answer.focus_terms)}")
     if answer.reason_terms:

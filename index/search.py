@@ -17,6 +17,7 @@ import numpy as np
 
 from .analysis import Analyzer, split_sentences
 from .chat import write_out_chat
+from .followup import FollowUp, as_follow_up
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .spelling import MAX_TERMS_PER_QUESTION, correctable, corrections
@@ -73,6 +74,8 @@ class Answer:
     reason_sources: tuple[str, ...] = ()
     index_build: str = ""  # build id of the index that answered (buttons check it is still the one serving)
     focus_terms: tuple[str, ...] = ()  # a long text's most telling terms, when only they were searched
+    borrowed: tuple[str, ...] = ()  # a follow-up's words taken from the previous question
+    topic: str = ""  # what was searched: the question, or a follow-up with its borrowed words (pass as `previous`)
 
 
 def plan_query(question: str, analyzer: Analyzer) -> tuple[TermGroup, ...]:
@@ -178,17 +181,22 @@ class AnswerService:
         with self.index.snapshot() as snapshot:
             return snapshot.reader.documents()
 
-    def answer(self, question: str, k: int = 3, *, params: BM25Params | None = None, translate: bool = True) -> Answer:
-        """Answer a question in Indonesian, English or a mix; `translate=False` searches it as Indonesian only."""
+    def answer(
+        self, question: str, k: int = 3, *, params: BM25Params | None = None, translate: bool = True,
+        previous: str | None = None,
+    ) -> Answer:
+        """Answer a question in Indonesian, English or a mix; `translate=False` searches it as Indonesian only.
+        `previous`: the conversation's previous `Answer.topic`, for a follow-up ("kalau TikTok gimana?")."""
+        follow_up = as_follow_up(question, previous)
         with self.index.snapshot() as snapshot:
-            key = (snapshot.build_id, question, k, translate)
+            key = (snapshot.build_id, question, follow_up, k, translate)
             if params is None:
                 with self._lock:
                     cached = self._answers.get(key)
                     if cached is not None:
                         self._answers.move_to_end(key)
                         return cached
-            answer = self._answer(snapshot, question, k, params, translate)
+            answer = self._answer(snapshot, question, k, params, translate, follow_up)
         if params is None:
             with self._lock:
                 self._answers[key] = answer
@@ -196,16 +204,22 @@ class AnswerService:
                     self._answers.popitem(last=False)
         return answer
 
-    def _answer(self, snapshot: IndexSnapshot, question: str, k: int, params: BM25Params | None, translate: bool) -> Answer:
+    def _answer(
+        self, snapshot: IndexSnapshot, question: str, k: int, params: BM25Params | None, translate: bool,
+        follow_up: FollowUp | None = None,
+    ) -> Answer:
         # chat particles and spellings written out first (sih, gimana, yg…): the Answer keeps the question as asked
-        text = write_out_chat(question[:MAX_QUESTION_CHARS])
+        asked = follow_up.search_text if follow_up else question
+        text = write_out_chat(asked[:MAX_QUESTION_CHARS])
         why = is_why_question(text)
+        extra: dict[str, object] = {"topic": asked[:MAX_QUESTION_CHARS]}
+        if follow_up:
+            extra["borrowed"] = follow_up.borrowed
         if not translate:
             groups, corrected = self._tolerate_spelling(snapshot, plan_query(text, snapshot.analyzer), "id")
-            return self._answer_groups(snapshot, question, groups, k, params=params, why=why, translations=corrected)
+            return self._answer_groups(snapshot, question, groups, k, params=params, why=why, translations=corrected, **extra)
         plan = snapshot.translator.plan(text)
         groups, corrected = self._tolerate_spelling(snapshot, plan.groups, plan.language)
-        extra: dict[str, object] = {}
         if len(text.split()) > LONG_QUESTION_WORDS:
             groups = most_telling(groups, snapshot.reader)
             extra["focus_terms"] = tuple(g.label or g.terms[0] for g in groups)

@@ -137,3 +137,23 @@ def test_forged_callback_data_is_answered_politely(api: FakeBotAPI, bot, data: s
     api.push_update({"callback_query": {"id": query_id, "from": api.user(chat), "chat_instance": "x", "message": message, "data": data}})
     answer = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == query_id])[0]
     assert "no longer valid" in answer["text"]
+
+
+def test_follow_ups_in_a_private_chat_and_a_group_thread(api: FakeBotAPI, bot):
+    """Issue 13.10: "kapan?" after a question is about that question's topic; /start forgets it;
+    in a group each user's thread has its own."""
+    chat = new_chat()
+    api.wait_reply(api.send_text(chat, "Kenapa Bigo Live diancam diblokir?"))
+    reply = api.wait_reply(api.send_text(chat, "kapan?"))
+    assert "from your previous question: Bigo, Live, diancam, diblokir" in reply.text and "Bigo Live" in reply.text
+    api.send_text(chat, "/start")
+    api.wait_for(lambda: len(api.messages_in(chat)) >= 3)
+    after_start = api.wait_reply(api.send_text(chat, "kapan?"))
+    assert "from your previous question" not in after_start.text
+    group, asker, other = -new_chat(), new_chat(), new_chat()
+    mention = f"@{api.bot_user['username']}"
+    api.wait_reply(api.send_text(group, f"{mention} Kenapa Bigo Live diancam diblokir?", user_id=asker, chat_type="group"))
+    own = api.wait_reply(api.send_text(group, f"{mention} why?", user_id=asker, chat_type="group"))
+    assert "from your previous question" in own.text
+    stranger = api.wait_reply(api.send_text(group, f"{mention} why?", user_id=other, chat_type="group"))
+    assert "from your previous question" not in stranger.text

@@ -35,3 +35,15 @@ def test_dotenv_is_read(tmp_path: Path, env_without_token: dict[str, str]):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "from-dotenv.db").is_file()
     assert "Liputan6.com" in result.stdout
+
+
+def test_console_follow_ups_borrow_the_previous_question(tmp_path: Path, env_without_token: dict[str, str]):
+    """Issue 13.10 in a console session: "why?" after a question about Bigo is about Bigo."""
+    env = {**env_without_token, "INDEX_DB": str(tmp_path / "index.db"), "CORPUS_DIR": str(REPO / "corpus")}
+    result = run_bot(env, "why?\nKenapa Bigo Live diancam diblokir?\nkapan?\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # a follow-up as the very first message is a plain question: only the third borrows
+    assert out.count("from your previous question") == 1
+    assert out.startswith("I could not find a paragraph that answers this")
+    assert "searched: from your previous question: Bigo, Live, diancam, diblokir" in out.rstrip().splitlines()[-1]
