@@ -16,7 +16,7 @@ from typing import Callable, TypeVar
 
 T = TypeVar("T")  # what a memo holds per chunk: terms (tuple) or term numbers (bytes)
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3  # 3: stopwords_kept_id.txt; the hybrid stemmer
 
 # Zero-width and invisible characters that survive NFKC and would split or glue words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"), None)
@@ -81,6 +81,13 @@ def load_word_list(name: str) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def sastrawi_roots() -> frozenset[str]:
+    """PySastrawi's Indonesian root-word list (~30,000 roots, MIT), installed with it."""
+    text = resources.files("Sastrawi").joinpath("Stemmer", "data", "kata-dasar.txt").read_text(encoding="utf-8")
+    return frozenset(word.strip().lower() for word in text.split())
+
+
 def _make_stemmer(kind: str) -> Callable[[str], str]:
     if kind == "none":
         return lambda word: word
@@ -94,6 +101,25 @@ def _make_stemmer(kind: str) -> Callable[[str], str]:
         # damage (menteri→teri, berita→ita) are kept as they are.
         protected = load_word_list("protected_roots_id.txt")
         return lambda word: word if word in protected else snowball.stemWord(word)
+    if kind == "hybrid":
+        # Snowball with protected roots where its stem is a known root (most words, at Snowball's speed);
+        # otherwise Sastrawi's dictionary stemmer, where *its* answer is a known root. Snowball alone
+        # splits families whose prefix it misreads (pemilik → pilik beside dimiliki → milik; menutup →
+        # utup; mengelola → elola): benchmarks/stem_families.py.
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+        snowball_kw = _make_stemmer("snowball-kw")
+        dictionary_stem = StemmerFactory().create_stemmer(isDev=False).stem
+        roots = sastrawi_roots()
+
+        def hybrid(word: str) -> str:
+            stem = snowball_kw(word)
+            if stem in roots:
+                return stem
+            root = dictionary_stem(word)
+            return root if root in roots else stem
+
+        return hybrid
     if kind == "sastrawi":
         # Sastrawi (Nazief-Adriani with a root-word dictionary) checks candidate roots against a
         # dictionary, so it does not over-stem menteri→teri or berita→ita as Snowball does.
@@ -107,9 +133,11 @@ def _make_stemmer(kind: str) -> Callable[[str], str]:
 class AnalyzerSpec:
     """What an analyzer does; its `name` is recorded in the index."""
 
-    # Snowball with protected roots: as good as Sastrawi on FacQA (benchmarks/facqa_retrieval.py), without
-    # its over-stemming, and ~100× faster than Sastrawi's dictionary search on unseen words.
-    stemmer: str = "snowball-kw"
+    # Snowball with protected roots, and Sastrawi's dictionary where Snowball's stem is no known root:
+    # 46 of 50 derivational families whole (snowball-kw: 29; benchmarks/stem_families.py); IDK-MRC valid
+    # MRR@10 0.807 → 0.810, SQuAD-ID 0.812 → 0.817, FacQA valid 0.847 → 0.844. Sastrawi runs only for
+    # the words Snowball damages, so building stays near Snowball's speed.
+    stemmer: str = "hybrid"
     stopwords: bool = True
 
     @property
@@ -133,7 +161,8 @@ class Analyzer:
         self.name = spec.name
         self.version = ANALYZER_VERSION
         self.stopwords = (
-            load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt") if spec.stopwords else frozenset()
+            (load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt")) - load_word_list("stopwords_kept_id.txt")
+            if spec.stopwords else frozenset()
         )
         self._stem = lru_cache(maxsize=200_000)(_make_stemmer(spec.stemmer))
         self._chunk_terms: dict[str, tuple[str, ...]] = {}

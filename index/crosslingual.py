@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
-from .analysis import Analyzer, load_word_list, tokenize
+from .analysis import Analyzer, load_word_list, sastrawi_roots, tokenize
 from .bm25 import TermGroup
 
 MAX_PHRASE_WORDS = 3
@@ -123,13 +123,6 @@ def roman_numeral(number: int) -> str:
 
 
 @lru_cache(maxsize=1)
-def indonesian_roots() -> frozenset[str]:
-    """PySastrawi's Indonesian root-word list (~30,000 roots, MIT), installed with it."""
-    text = resources.files("Sastrawi").joinpath("Stemmer", "data", "kata-dasar.txt").read_text(encoding="utf-8")
-    return frozenset(word.strip().lower() for word in text.split())
-
-
-@lru_cache(maxsize=1)
 def _root_finder() -> Callable[[str], str]:
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
@@ -141,7 +134,7 @@ def is_known_indonesian(word: str) -> bool:
     lower = word.lower()
     if not _LATIN_WORD_RE.fullmatch(lower):
         return False
-    roots = indonesian_roots()
+    roots = sastrawi_roots()
     return lower in roots or _root_finder()(lower) in roots
 
 

@@ -11,11 +11,27 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .analysis import load_word_list
+from .analysis import AnalyzerSpec, get_analyzer, load_word_list, normalize, tokenize
 from .store import IndexReader
 
 INDEX_NAME = "policy-news-paragraphs"
 ANALYZER_NAME = "policy_news_indonesian"
+
+
+def hybrid_overrides(reader: IndexReader) -> list[str]:
+    """"word => stem" for each word of the indexed paragraphs that the hybrid stemmer stems differently
+    from Snowball with protected roots (OpenSearch's chain: override, keyword marker, Snowball)."""
+    hybrid = get_analyzer(AnalyzerSpec(stemmer="hybrid"))
+    snowball_kw = get_analyzer(AnalyzerSpec(stemmer="snowball-kw"))
+    words: set[str] = set()
+    for (text,) in reader.db.execute("SELECT text FROM paragraphs"):
+        words.update(token for token in tokenize(normalize(text)) if token.isalpha())
+    rules = []
+    for word in sorted(words):
+        ours = hybrid.term(word)
+        if ours is not None and ours != snowball_kw.term(word):
+            rules.append(f"{word} => {ours}")
+    return rules
 
 
 def index_definition(reader: IndexReader) -> dict[str, Any]:
@@ -24,10 +40,13 @@ def index_definition(reader: IndexReader) -> dict[str, Any]:
     filters: dict[str, Any] = {}
     chain = ["lowercase"]
     if spec.stopwords:
-        stopwords = sorted(load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt"))
-        filters["policy_news_stop"] = {"type": "stop", "stopwords": stopwords}
+        filters["policy_news_stop"] = {"type": "stop", "stopwords": sorted(get_analyzer(spec).stopwords)}
         chain.append("policy_news_stop")
-    if spec.stemmer == "snowball-kw":
+    if spec.stemmer == "hybrid":
+        # where Sastrawi's dictionary corrects Snowball, the corpus's words are mapped as our analyzer does
+        filters["policy_news_dictionary_stems"] = {"type": "stemmer_override", "rules": hybrid_overrides(reader)}
+        chain.append("policy_news_dictionary_stems")
+    if spec.stemmer in ("snowball-kw", "hybrid"):
         filters["policy_news_protected_roots"] = {"type": "keyword_marker", "keywords": sorted(load_word_list("protected_roots_id.txt"))}
         chain.append("policy_news_protected_roots")
     if spec.stemmer != "none":

@@ -44,13 +44,24 @@ def test_protected_roots_stop_snowball_overstemming():
     assert default.analyze("pemblokiran diblokir") == ["blokir", "blokir"]
 
 
+def test_derivational_families_meet_in_one_term():
+    """Issue 13.4: Snowball read pemilik as pe-m+ilik (pilik) beside dimiliki → milik; menutup → utup."""
+    default = get_analyzer()
+    for family in ("pemilik dimiliki kepemilikan memiliki milik", "menutup ditutup penutupan tutup",
+                   "mengelola dikelola pengelolaan kelola", "pengguna menggunakan digunakan penggunaan",
+                   "melaporkan dilaporkan laporan pelaporan"):
+        assert len(set(default.analyze(family))) == 1, (family, default.analyze(family))
+    snowball_kw = get_analyzer(AnalyzerSpec(stemmer="snowball-kw"))
+    assert len(set(snowball_kw.analyze("pemilik dimiliki"))) == 2  # what the hybrid fixes
+
+
 def test_sastrawi_is_still_available_for_comparison():
     sastrawi = get_analyzer(AnalyzerSpec(stemmer="sastrawi"))
     assert sastrawi.analyze("menteri penumpang") == ["menteri", "tumpang"]
 
 
 def test_analyzer_names_differ_by_spec():
-    assert get_analyzer().name == "indonesian-snowball-kw"
+    assert get_analyzer().name == "indonesian-hybrid"
     assert get_analyzer(AnalyzerSpec(stemmer="none", stopwords=False)).name == "indonesian-none-nostop"
 
 

@@ -77,7 +77,7 @@ def test_search_plain_text_cites(cli_index: Path):
 def test_stats(cli_index: Path):
     result = run("stats", "--db", str(cli_index))
     assert result.returncode == 0
-    assert "indonesian-snowball-kw v2" in result.stdout and "paragraphs:   36" in result.stdout and "k1=1.2 b=0.75" in result.stdout
+    assert "indonesian-hybrid v3" in result.stdout and "paragraphs:   36" in result.stdout and "k1=1.2 b=0.75" in result.stdout
 
 
 def test_missing_index_is_one_line_and_exit_2(tmp_path: Path):

@@ -21,9 +21,13 @@ def test_export_opensearch_writes_definition_and_bulk(seed_index: Path, tmp_path
     analysis = definition["settings"]["analysis"]
     analyzer = analysis["analyzer"]["policy_news_indonesian"]
     assert analyzer["tokenizer"] == "standard"
-    assert analyzer["filter"] == ["lowercase", "policy_news_stop", "policy_news_protected_roots", "policy_news_stemmer"]
+    assert analyzer["filter"] == ["lowercase", "policy_news_stop", "policy_news_dictionary_stems",
+                                  "policy_news_protected_roots", "policy_news_stemmer"]
     filters = analysis["filter"]
-    assert set(filters["policy_news_stop"]["stopwords"]) == load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt")
+    assert set(filters["policy_news_stop"]["stopwords"]) == (
+        load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt")) - load_word_list("stopwords_kept_id.txt")
+    rules = filters["policy_news_dictionary_stems"]["rules"]
+    assert rules and all(" => " in rule for rule in rules)
     assert set(filters["policy_news_protected_roots"]["keywords"]) == load_word_list("protected_roots_id.txt")
     assert filters["policy_news_stemmer"] == {"type": "stemmer", "language": "indonesian"}
     properties = definition["mappings"]["properties"]

@@ -24,7 +24,7 @@ from index.store import (
 def test_build_records_how_the_index_was_made(messy_index: Path, messy_corpus: Path):
     reader = IndexReader(messy_index)
     meta = reader.meta
-    assert meta.analyzer == "indonesian-snowball-kw" and meta.analyzer_version == ANALYZER_VERSION
+    assert meta.analyzer == "indonesian-hybrid" and meta.analyzer_version == ANALYZER_VERSION
     assert (meta.k1, meta.b) == (1.2, 0.75)
     assert meta.documents == 2 and meta.paragraphs == 7
     assert len(meta.corpus_fingerprint) == 64 and meta.built_at.endswith("Z")
