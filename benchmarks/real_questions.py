@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--lang", choices=("id", "en"), default="id", help="SQuAD: which side's questions")
     parser.add_argument("--limit", type=int, default=0, help="at most this many questions of each kind (0: all)")
     parser.add_argument("--curve", action="store_true", help="answered-rates at other coverage thresholds")
+    parser.add_argument("--min-spelling", type=int, default=None, help="spelling tolerance from this many letters")
     parser.add_argument("--stemmer", default=AnalyzerSpec().stemmer, help="the analyzer's stemmer (default: the product's)")
     args = parser.parse_args()
 
@@ -115,7 +116,8 @@ def main() -> None:
         gold_ids = {q.gold for q in answerable}
         build_index([write_jsonl({d: t for d, t in passages.items() if d not in gold_ids}, Path(tmp) / "rm.jsonl")],
                     removed, workers=None, analyzer_spec=spec)
-        service, service_removed = AnswerService(full), AnswerService(removed)
+        options = {} if args.min_spelling is None else {"min_spelling_length": args.min_spelling}
+        service, service_removed = AnswerService(full, **options), AnswerService(removed, **options)
         on_answerable = [service.answer(q.text, 10) for q in answerable]
         on_unanswerable = [service.answer(q.text, 10) for q in unanswerable]
         on_removed = [service_removed.answer(q.text, 10) for q in answerable]

@@ -387,7 +387,8 @@ class Translator:
             return ([TermGroup(tuple(merged), 1.0, token)] if merged else []), ((token, extra) if extra else None), "name"
         if word_groups:
             terms = tuple(t for g in word_groups for t in g)
-            return [TermGroup(tuple(g), 1.0, token) for g in word_groups], (token, terms), "translated"
+            shown = None if set(terms) == {self.analyzer.term(lower)} else (token, terms)  # not "ancam ← ancam"
+            return [TermGroup(tuple(g), 1.0, token) for g in word_groups], shown, "translated"
         if own := self._indonesian_terms(token):
             return [TermGroup((t,), 1.0, token) for t in own], None, "indonesian"  # an Indonesian word
         # unknown word: kept as a term that matches nothing, so it still counts against coverage

@@ -31,16 +31,24 @@ def one_edit_away(term: str) -> set[str]:
     return (deletes | transposes | replaces | inserts) - {term}
 
 
-def correctable(term: str) -> bool:
+def correctable(term: str, min_length: int | None = None) -> bool:
     """Whether `term` is one spelling tolerance looks at: MIN_LENGTH..MAX_LENGTH letters, nothing else."""
-    return MIN_LENGTH <= len(term) <= MAX_LENGTH and term.isalpha()
+    return (MIN_LENGTH if min_length is None else min_length) <= len(term) <= MAX_LENGTH and term.isalpha()
 
 
-def corrections(term: str, doc_freqs: Callable[[Iterable[str]], dict[str, int]]) -> tuple[str, ...]:
+def corrections(
+    term: str, doc_freqs: Callable[[Iterable[str]], dict[str, int]], *, surface: str = "",
+    stem: Callable[[str], str | None] | None = None, min_length: int | None = None,
+) -> tuple[str, ...]:
     """Index terms one edit from an unknown `term` with its first letter, most frequent first (ties
     alphabetically); () for terms that are not `correctable`. `doc_freqs` maps candidate terms to their
-    document frequency and leaves out those the index lacks."""
-    if not correctable(term):
+    document frequency and leaves out those the index lacks. With the word as typed (`surface`) and a
+    `stem`, the word's own one-edit neighbours are stemmed too: "diblokr" → diblokir → blokir, which no
+    edit of the term "diblokr" reaches."""
+    if not correctable(term, min_length):
         return ()
-    found = doc_freqs(sorted(c for c in one_edit_away(term) if c[:1] == term[:1]))
+    candidates = {c for c in one_edit_away(term) if c[:1] == term[:1]}
+    if surface and stem and correctable(surface, min_length):
+        candidates |= {t for c in one_edit_away(surface) if c[:1] == surface[:1] and (t := stem(c))}
+    found = doc_freqs(sorted(candidates - {term}))
     return tuple(sorted(found, key=lambda t: (-found[t], t))[:MAX_CORRECTIONS])

@@ -106,3 +106,16 @@ def test_a_question_of_many_unknown_words_looks_up_only_the_first_few(tmp_path: 
     answer = AnswerService(db).answer(f"kominfo {words}")
     assert len(lookups) == MAX_TERMS_PER_QUESTION
     assert not answer.answered
+
+
+def test_a_typed_word_is_corrected_through_its_stem(seed_index):
+    """Issue 13.5: "diblokr" is one edit from "diblokir", whose term is blokir; no edit of the term
+    "diblokr" itself reaches blokir. The answer says what it corrected."""
+    from index.analysis import get_analyzer
+    from index.search import AnswerService
+
+    found = corrections("diblokr", lambda terms: {t: 1 for t in terms if t == "blokir"}, surface="diblokr",
+                        stem=get_analyzer().term)
+    assert found == ("blokir",)
+    answer = AnswerService(seed_index).answer("kenapa Bigo diblokr?")
+    assert answer.answered and ("diblokr", ("blokir",)) in answer.translations
