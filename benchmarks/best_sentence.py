@@ -4,7 +4,8 @@ For each question whose first hit is its gold paragraph, the answer span (seq_la
 hit's `best_sentence` (compared without whitespace: FacQA's tokens are space-separated, "10 , 23").
 Baselines on the same hits: the paragraph's first sentence, and the share of those paragraphs that have
 more than one sentence (where the choice matters at all). Indonesian valid and test, English valid
-(the 311 hand-translated questions of benchmarks/data/facqa_valid_en*.tsv).
+(the 311 hand-translated questions of benchmarks/data/facqa_valid_en*.tsv), and IDK-MRC valid's
+answerable questions (Wikipedia paragraphs of several sentences; any of its answers counts).
 Run:  .venv/bin/python benchmarks/best_sentence.py
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.facqa import load_english_valid, load_facqa, twin_classes, write_corpus_jsonl  # noqa: E402
+from benchmarks.real_questions import load_set, write_jsonl  # noqa: E402
 from index.analysis import split_sentences  # noqa: E402
 from index.search import AnswerService  # noqa: E402
 from index.store import build_index  # noqa: E402
@@ -54,6 +56,22 @@ def main() -> None:
                 best += span in squash(hit.best_sentence)
                 first += span in squash(sentences[0])
             print(f"{name:18} {scored:>10} {several / scored:>12.1%} {best / scored:>24.1%} {first / scored:>18.1%}")
+        idk_passages, idk_questions = load_set("idk_mrc", "valid", "id")
+        idk_db = Path(tmp) / "idk.db"
+        build_index([write_jsonl(idk_passages, Path(tmp) / "idk.jsonl")], idk_db)
+        idk = AnswerService(idk_db)
+        scored = best = first = several = 0
+        for question in (q for q in idk_questions if q.answerable):
+            answer = idk.answer(question.text, 1)
+            if not answer.hits or answer.hits[0].doc_id != question.gold:
+                continue
+            hit, spans = answer.hits[0], [squash(a) for a in question.answers]
+            sentences = split_sentences(hit.text) or [hit.text]
+            scored += 1
+            several += len(sentences) > 1
+            best += any(span in squash(hit.best_sentence) for span in spans)
+            first += any(span in squash(sentences[0]) for span in spans)
+        print(f"{'IDK-MRC valid':18} {scored:>10} {several / scored:>12.1%} {best / scored:>24.1%} {first / scored:>18.1%}")
 
 
 if __name__ == "__main__":

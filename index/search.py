@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import Analyzer, AnalyzerSpec, get_analyzer, normalize, split_sentences
+from .answer_type import asked_type, holds_answer_type
 from .chat import write_out_chat
 from .followup import FollowUp, as_follow_up
 from .crosslingual import Translator
@@ -116,13 +117,22 @@ def coverage(weights: np.ndarray, idfs: np.ndarray, matched: np.ndarray) -> floa
     return float(np.sum(weights * idfs * matched)) / total if total > 0 else 0.0
 
 
-def best_sentence(text: str, groups: tuple[TermGroup, ...], group_idfs: np.ndarray, analyzer: Analyzer) -> str:
-    """The sentence carrying most of the query's IDF weight; the first one on a tie."""
+ANSWER_TYPE_BONUS = 5.0  # a sentence holding an answer of the asked type counts 5× (benchmarks/best_sentence.py)
+
+
+def best_sentence(
+    text: str, groups: tuple[TermGroup, ...], group_idfs: np.ndarray, analyzer: Analyzer,
+    answer_kind: str | None = None, question: str = "",
+) -> str:
+    """The sentence carrying most of the query's IDF weight — more if it holds an answer of the asked
+    type (a date for "kapan", a number for "berapa", a name for "siapa"/"di mana"); the first on a tie."""
     sentences = split_sentences(text) or [text]
     best, best_score = sentences[0], 0.0
     for sentence in sentences:
         terms = set(analyzer.analyze(sentence))
         score = sum(idf for group, idf in zip(groups, group_idfs) if terms.intersection(group.terms))
+        if answer_kind and score > 0 and holds_answer_type(sentence, answer_kind, question):
+            score *= ANSWER_TYPE_BONUS
         if score > best_score + 1e-12:
             best, best_score = sentence, score
     return best
@@ -226,7 +236,7 @@ class AnswerService:
         asked = follow_up.search_text if follow_up else question
         text = write_out_chat(asked[:MAX_QUESTION_CHARS])
         why = is_why_question(text)
-        extra: dict[str, object] = {"topic": asked[:MAX_QUESTION_CHARS]}
+        extra: dict[str, object] = {"topic": asked[:MAX_QUESTION_CHARS], "asked": text}
         if follow_up:
             extra["borrowed"] = follow_up.borrowed
         if not translate:
@@ -281,9 +291,11 @@ class AnswerService:
 
     def _answer_groups(
         self, snapshot: IndexSnapshot, question: str, groups: tuple[TermGroup, ...], k: int = 3, *,
-        params: BM25Params | None = None, why: bool | None = None, **extra: object
+        params: BM25Params | None = None, why: bool | None = None, asked: str | None = None, **extra: object
     ) -> Answer:
         reader, analyzer = snapshot.reader, snapshot.analyzer
+        asked = question if asked is None else asked  # the question as searched (chat written out, follow-up)
+        answer_kind = asked_type(asked)
         extra = {**extra, "index_build": snapshot.build_id}
         if not groups:
             return Answer(question, False, (), groups, 0.0, **extra)
@@ -325,7 +337,8 @@ class AnswerService:
                     doc_id=record.doc_id,
                     position=record.position,
                     text=record.text,
-                    best_sentence=best_sentence(record.text, search_groups, search_idfs * search_weights, analyzer),
+                    best_sentence=best_sentence(record.text, search_groups, search_idfs * search_weights, analyzer,
+                                                answer_kind, asked),
                     score=score,
                     citation=Citation(record.title, record.source, record.date, record.url, record.heading),
                     matched_terms=tuple(t for g in matched for t in g.terms if _contains(reader.postings(t), paragraph_id)),
