@@ -38,3 +38,21 @@ def test_chatty_questions_over_the_seed_articles_are_answered(seed_index: Path, 
     assert answer.answered, (question, answer.query_terms, answer.coverage)
     assert answer.query == question  # the answer names the question as asked
     assert not {t for g in answer.query_terms for t in g.terms} & {"sih", "ya", "krn", "knp", "gak"}
+
+
+@pytest.mark.parametrize("question", [
+    "sih ya dong deh",  # only particles
+    "yang dan di ke dari",  # only stop words
+    "Bigo",  # only a name
+    "diblokr",  # only a typo
+    "kalau TikTok gimana?",  # a follow-up as the very first message
+    "ya" * 2048,
+    "Бигo Live 블로킹 ビゴ ライブ blokir لماذا",
+    "\u202eBigo\u202c \u200b \ufeff",
+])
+def test_bad_input_gets_a_normal_answer_or_a_clean_refusal(seed_index: Path, question: str):
+    """Issue 13, bad input: never a traceback; the usual rule decides whether it is answered."""
+    service = AnswerService(seed_index)
+    answer = service.answer(question)
+    assert answer.query == question and answer.borrowed == ()
+    assert answer.answered == (bool(answer.hits) and answer.coverage >= service.min_coverage)
