@@ -157,3 +157,25 @@ def test_follow_ups_in_a_private_chat_and_a_group_thread(api: FakeBotAPI, bot):
     assert "from your previous question" in own.text
     stranger = api.wait_reply(api.send_text(group, f"{mention} why?", user_id=other, chat_type="group"))
     assert "from your previous question" not in stranger.text
+
+
+@pytest.mark.parametrize("question", ["Kenapa Bigo Live diancam diblokir?", "Bigo Live konten moderasi platform"])
+def test_more_results_shows_the_next_hits_of_the_same_search(api: FakeBotAPI, bot, question: str):
+    """Issue 15's bug: the button searched at another depth, and a why-question's reordering then differed
+    (page 1 [11, 0, 1], page 2 [3, 4, 5]: paragraph 2 never shown)."""
+    from bot.handlers import SEARCH_DEPTH
+    from index.search import AnswerService
+
+    chat = new_chat()
+    reply = api.wait_reply(api.send_text(chat, question, user_id=chat))
+    buttons = {b["text"]: b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row}
+    message = {"message_id": reply.message_id, "date": 0, "chat": api.chat(chat), "from": api.bot_user, "text": reply.text}
+    api.push_update({"callback_query": {"id": f"more-{chat}", "from": api.user(chat), "chat_instance": "x",
+                                        "message": message, "data": buttons["More results"]}})
+    more = api.wait_for(lambda: [m for m in api.messages_in(chat) if m.text.startswith("4. ")])[0]
+    hits = AnswerService(bot.index_db).answer(question, SEARCH_DEPTH).hits
+    assert len(hits) > 3
+    for hit in hits[:3]:
+        assert hit.text[:40] in reply.text
+    for hit in hits[3:6]:
+        assert hit.text[:40] in more.text
