@@ -39,3 +39,18 @@ def test_the_bold_sentence_is_the_one_holding_the_asked_answer():
     assert best_sentence(text, groups, idfs, analyzer).startswith("Kominfo")  # no type asked: the first of a tie
     chosen = best_sentence(text, groups, idfs, analyzer, DATE, "Kapan Bigo Live diancam diblokir?")
     assert chosen.startswith("Ancaman") and "2024" in chosen
+
+
+def test_a_paragraph_holding_the_asked_type_ranks_first(tmp_path):
+    """Issue 13.9, ranking: two paragraphs match a when-question alike; the one with a date comes first."""
+    from index.search import AnswerService
+    from index.store import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Kominfo mengancam memblokir aplikasi Bigo Live karena konten judi online.\n")
+    (corpus / "b.txt").write_text("Ancaman pemblokiran aplikasi Bigo Live disampaikan Kominfo pada 22 Agustus 2024.\n")
+    build_index([corpus], tmp_path / "index.db")
+    service = AnswerService(tmp_path / "index.db")
+    assert service.answer("Kapan Kominfo mengancam memblokir Bigo Live?").hits[0].doc_id == "b"
+    assert service.answer("Kominfo mengancam memblokir Bigo Live").hits[0].doc_id == "a"  # no type asked
