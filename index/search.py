@@ -35,11 +35,11 @@ log = logging.getLogger(__name__)
 DEFAULT_MIN_COVERAGE = 0.6
 REASON_CANDIDATES = 10  # why-questions: the first hits whose headings and sentences are read for reasons
 MAX_QUESTION_CHARS = 2000  # longer input is cut here: no question needs more, and it bounds the work
-# A pasted text (over LONG_QUESTION_WORDS words) is searched by its MOST_TELLING_TERMS rarest words the
-# index holds: no paragraph covers most of a 500-character text, so all of it was refused.
+# A pasted text (over LONG_QUESTION_WORDS words) is searched by its MOST_TELLING_TERMS most telling words
+# the index holds (most_telling): no paragraph covers most of a 500-character text, so all of it was refused.
 LONG_QUESTION_WORDS = 40
 MOST_TELLING_TERMS = 8
-ANSWER_CACHE_SIZE = 1024  # answers are immutable and small; the cache empties when the index changes
+ANSWER_CACHE_SIZE = 1024  # answers are immutable and small; keyed by build id, older builds' answers age out
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +192,7 @@ class AnswerService:
         self.min_spelling_length = min_spelling_length
         self._lock = threading.Lock()
         # repeated questions; keyed by build id, so an answer from an older build is never served
-        self._answers: OrderedDict[tuple[str, str, int, bool], Answer] = OrderedDict()
+        self._answers: OrderedDict[tuple[str, str, FollowUp | None, int, bool], Answer] = OrderedDict()
         self.index = IndexHandle(self.db_path)
 
     @property
