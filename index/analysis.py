@@ -88,6 +88,15 @@ def sastrawi_roots() -> frozenset[str]:
     return frozenset(word.strip().lower() for word in text.split())
 
 
+@lru_cache(maxsize=1)
+def sastrawi_stemmer() -> Callable[[str], str]:
+    """Sastrawi's dictionary stemmer (its own result cache included), one per process: creating it loads
+    the 30,000-root dictionary. Shared by the hybrid and sastrawi stemmers and the question-language check."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer(isDev=False).stem
+
+
 def _make_stemmer(kind: str) -> Callable[[str], str]:
     if kind == "none":
         return lambda word: word
@@ -106,10 +115,8 @@ def _make_stemmer(kind: str) -> Callable[[str], str]:
         # otherwise Sastrawi's dictionary stemmer, where *its* answer is a known root. Snowball alone
         # splits families whose prefix it misreads (pemilik → pilik beside dimiliki → milik; menutup →
         # utup; mengelola → elola): benchmarks/stem_families.py.
-        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
         snowball_kw = _make_stemmer("snowball-kw")
-        dictionary_stem = StemmerFactory().create_stemmer(isDev=False).stem
+        dictionary_stem = sastrawi_stemmer()
         roots = sastrawi_roots()
 
         def hybrid(word: str) -> str:
@@ -123,9 +130,7 @@ def _make_stemmer(kind: str) -> Callable[[str], str]:
     if kind == "sastrawi":
         # Sastrawi (Nazief-Adriani with a root-word dictionary) checks candidate roots against a
         # dictionary, so it does not over-stem menteri→teri or berita→ita as Snowball does.
-        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-        return StemmerFactory().create_stemmer(isDev=False).stem
+        return sastrawi_stemmer()
     raise ValueError(f"unknown stemmer {kind!r}")
 
 

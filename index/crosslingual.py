@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
-from .analysis import Analyzer, load_word_list, sastrawi_roots, tokenize
+from .analysis import Analyzer, load_word_list, sastrawi_roots, sastrawi_stemmer, tokenize
 from .bm25 import TermGroup
 
 MAX_PHRASE_WORDS = 3
@@ -122,20 +122,13 @@ def roman_numeral(number: int) -> str:
     return out
 
 
-@lru_cache(maxsize=1)
-def _root_finder() -> Callable[[str], str]:
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    return lru_cache(maxsize=50_000)(StemmerFactory().create_stemmer(isDev=False).stem)
-
-
 def is_known_indonesian(word: str) -> bool:
     """An Indonesian root, or a form of one that Sastrawi's dictionary stemmer takes apart (dimiliki → milik)."""
     lower = word.lower()
     if not _LATIN_WORD_RE.fullmatch(lower):
         return False
     roots = sastrawi_roots()
-    return lower in roots or _root_finder()(lower) in roots
+    return lower in roots or sastrawi_stemmer()(lower) in roots
 
 
 @lru_cache(maxsize=1)
