@@ -269,12 +269,6 @@ class AnswerService:
             translations=plan.translations + corrected, **extra,
         )
 
-    def tolerate_spelling(
-        self, groups: tuple[TermGroup, ...], language: str
-    ) -> tuple[tuple[TermGroup, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
-        with self.index.snapshot() as snapshot:
-            return self._tolerate_spelling(snapshot, groups, language)
-
     def _tolerate_spelling(
         self, snapshot: IndexSnapshot, groups: tuple[TermGroup, ...], language: str
     ) -> tuple[tuple[TermGroup, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
