@@ -435,13 +435,13 @@ def read_file_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     with open_no_follow(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > limit:
-            raise FileTooLarge(size)
+            raise FileTooLarge(size, limit)
         return handle.read(limit + 1)
 
 
 class FileTooLarge(Exception):
-    def __init__(self, size: int) -> None:
-        super().__init__(f"too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"too large ({size / 1e6:.1f} MB; the limit is {limit // 2**20} MB)")
         self.size = size
 
 
@@ -550,18 +550,18 @@ def process_unit(unit: tuple) -> list[Document | SourceProblem]:
         return [SourceProblem(str(path), unit[2])]
     if kind == "jsonl":
         first, lines = unit[2], unit[3]
-        items = (_guarded(_jsonl_record, line, f"{path}:{first + offset}") for offset, line in enumerate(lines))
+        places = (f"{path}:{first + offset}" for offset in range(len(lines)))
+        items = (_guarded(place, _jsonl_record, line, place) for line, place in zip(lines, places))
         return [item for item in items if item is not None]
     reader = _read_html_file if path.suffix.lower() in HTML_SUFFIXES else _read_text_file
-    return [_guarded(reader, path, path.stem)]
+    return [_guarded(str(path), reader, path, path.stem)]
 
 
-def _guarded(read, source, where):  # type: ignore[no-untyped-def]
-    """read(source, where) with every failure turned into a problem for that one file or line: one bad
+def _guarded(place: str, read, *args):  # type: ignore[no-untyped-def]
+    """read(*args) with every failure turned into a problem for that one file or line (`place`): one bad
     file must never stop the build (and then the bot's start)."""
-    place = where if isinstance(source, bytes) else str(source)
     try:
-        return read(source, where)
+        return read(*args)
     except FileTooLarge as error:
         return SourceProblem(place, str(error))
     except OSError as error:
