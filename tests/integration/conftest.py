@@ -106,6 +106,15 @@ class BotProcess:
                 self.process.wait()
         return self.process.returncode
 
+    def __enter__(self) -> "BotProcess":
+        return self
+
+    def __exit__(self, error_type: type | None, *_: object) -> None:
+        """Stops the bot; a test that got this far also asserts it stopped cleanly (exit code 0)."""
+        code = self.stop()
+        if error_type is None:
+            assert code == 0, self.log()[-3000:]
+
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 

@@ -27,8 +27,7 @@ def test_the_bot_starts_and_answers_over_a_corpus_of_hostile_files(fresh_api: Fa
     """12.2 and 12.4: nested front matter, billion laughs, links to /etc/passwd, loops, a FIFO."""
     corpus = tmp_path / "corpus"
     expected = write_hostile_corpus(corpus)
-    bot = BotProcess(fresh_api, tmp_path, CORPUS_DIR=str(corpus)).start()
-    try:
+    with BotProcess(fresh_api, tmp_path, CORPUS_DIR=str(corpus)).start() as bot:
         reply = fresh_api.wait_reply(fresh_api.send_text(next(_chat_ids), BIGO)).text
         assert "Bigo Live" in reply
         log = bot.log()
@@ -37,16 +36,13 @@ def test_the_bot_starts_and_answers_over_a_corpus_of_hostile_files(fresh_api: Fa
                 assert f"{name}:" in log, name
         leak = fresh_api.wait_reply(fresh_api.send_text(next(_chat_ids), "root x 0 0 root /root /bin/bash")).text
         assert "/bin/bash" not in leak and "/root" not in leak
-    finally:
-        assert bot.stop() == 0
 
 
 def test_an_update_the_library_cannot_parse_is_skipped_once_and_the_next_is_answered(fresh_api: FakeBotAPI, tmp_path: Path):
     """12.3: a poll without persistent_id (Bot API servers older than 9.6) stopped all updates and
     flooded the log with users' messages."""
     api = fresh_api
-    bot = BotProcess(api, tmp_path).start()
-    try:
+    with BotProcess(api, tmp_path).start() as bot:
         secret_text = "pesan pribadi pengguna yang tidak boleh masuk log"
         poll = {"id": "p1", "question": secret_text, "options": [{"text": "a", "voter_count": 0}], "total_voter_count": 0,
                 "is_closed": False, "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}
@@ -65,8 +61,6 @@ def test_an_update_the_library_cannot_parse_is_skipped_once_and_the_next_is_answ
         log = bot.log()
         assert secret_text not in log and "Received data was" not in log
         assert log.count(f"skipped update {bad_id} ") == 1
-    finally:
-        assert bot.stop() == 0
 
 
 def _raw_post(port: int, head: str, body: bytes, wait: float = 10) -> str:
@@ -83,9 +77,8 @@ def test_webhook_refuses_on_the_headers_and_skips_unreadable_updates(fresh_api: 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    bot = BotProcess(api, tmp_path, WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_SECRET="s3cret-token",
-                     WEBHOOK_LISTEN="127.0.0.1", PORT=str(port)).start(wait=False)
-    try:
+    with BotProcess(api, tmp_path, WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_SECRET="s3cret-token",
+                     WEBHOOK_LISTEN="127.0.0.1", PORT=str(port)).start(wait=False) as bot:
         api.wait_for(lambda: api.called("setWebhook"), timeout=90)
         deadline = time.monotonic() + 30
         while True:
@@ -108,23 +101,18 @@ def test_webhook_refuses_on_the_headers_and_skips_unreadable_updates(fresh_api: 
                        f"X-Telegram-Bot-Api-Secret-Token: s3cret-token\r\nContent-Length: {len(body)}\r\n\r\n")
             assert " 200 " in _raw_post(port, request, body)
         assert "rahasia" not in bot.log()
-    finally:
-        assert bot.stop() == 0
 
 
 def test_a_file_path_naming_a_local_file_is_never_read(fresh_api: FakeBotAPI, tmp_path: Path):
     """12.5: PTB reads a getFile file_path that exists on this machine from disk."""
     api = fresh_api
     corpus = copy_seed_corpus(tmp_path)
-    bot = BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start()
-    try:
+    with BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start():
         for path in ("/etc/passwd", "../../../../../../etc/passwd", "file:///etc/passwd", "documents/../../x.txt"):
             message = upload(api, "artikel.txt", b"ignored")
             api.file_paths[message["document"]["file_id"]] = path
             assert "file path I will not read" in api.wait_reply(message).text, path
         assert sorted(p.name for p in corpus.iterdir()) == sorted(p.name for p in (REPO / "corpus").iterdir())
-    finally:
-        assert bot.stop() == 0
 
 
 def test_a_rejected_token_is_reported_without_the_token(fresh_api: FakeBotAPI, tmp_path: Path):
@@ -145,8 +133,7 @@ def test_a_5000_character_title_still_gives_replies_telegram_accepts(fresh_api: 
     assert len(title) > 5000
     (corpus / "panjang.md").write_text(f"---\ntitle: {title}\nsource: {'Media ' * 300}\n---\n"
                                       "Bigo Live diancam diblokir oleh Kominfo karena konten judi online dan pornografi.\n")
-    bot = BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start()
-    try:
+    with BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start():
         chat = next(_chat_ids)
         answer = api.send_text(chat, "Bigo Live diancam diblokir judi online")
         assert "Bigo Live" in api.wait_reply(answer).text
@@ -155,15 +142,12 @@ def test_a_5000_character_title_still_gives_replies_telegram_accepts(fresh_api: 
         assert "Judul sangat panjang" in api.messages_in(chat)[-1].text
         time.sleep(0.5)
         assert api.rejected == [] and all(len(m.text) <= 4096 for m in api.messages_in(chat))
-    finally:
-        assert bot.stop() == 0
 
 
 def test_forged_callback_data_is_answered_politely(fresh_api: FakeBotAPI, tmp_path: Path):
     """12.8: m:99999999999999999999:1 raised OverflowError and the button was never answered."""
     api = fresh_api
-    bot = BotProcess(api, tmp_path).start()
-    try:
+    with BotProcess(api, tmp_path).start() as bot:
         chat = next(_chat_ids)
         for data in ("m:99999999999999999999:1", "f:-1:1", "m:1:99999999999999999999", "x" * 64):
             query = {"id": f"q-{data[:10]}", "from": api.user(chat), "chat_instance": "1", "data": data,
@@ -172,8 +156,6 @@ def test_forged_callback_data_is_answered_politely(fresh_api: FakeBotAPI, tmp_pa
             answered = api.wait_for(lambda: [a for a in api.callback_answers if a.get("callback_query_id") == query["id"]])
             assert "no longer valid" in answered[0].get("text", "")
         assert "Traceback" not in bot.log()
-    finally:
-        assert bot.stop() == 0
 
 
 def test_private_files_are_not_readable_by_other_users(fresh_api: FakeBotAPI, tmp_path: Path):
@@ -184,15 +166,13 @@ def test_private_files_are_not_readable_by_other_users(fresh_api: FakeBotAPI, tm
         bot = BotProcess(api, tmp_path).start()
     finally:
         os.umask(old_umask)
-    try:
+    with bot:
         assert "Bigo Live" in api.wait_reply(api.send_text(next(_chat_ids), BIGO)).text
         feedback_files = [p for p in tmp_path.iterdir() if p.name.startswith("feedback.db")]
         assert {p.name for p in feedback_files} >= {"feedback.db", "feedback.db-wal"}
         for path in feedback_files:
             assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, (path, oct(path.stat().st_mode))
         assert stat.S_IMODE(bot.index_db.stat().st_mode) & 0o007 == 0
-    finally:
-        assert bot.stop() == 0
 
 
 def test_two_builds_to_one_index_the_later_started_wins(tmp_path: Path):
@@ -248,8 +228,7 @@ def test_a_reindex_finishes_while_questions_keep_coming(fresh_api: FakeBotAPI, t
     api = fresh_api
     corpus = copy_seed_corpus(tmp_path)
     add_bulk_articles(corpus, files=400, seed=5)
-    bot = BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start()
-    try:
+    with BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start() as bot:
         (corpus / "baru.txt").write_text("Artikel baru tentang kuda terbang yang diblokir pemerintah.\n", encoding="utf-8")
         command = admin_says(api, "/reindex")
         asked = []
@@ -264,15 +243,12 @@ def test_a_reindex_finishes_while_questions_keep_coming(fresh_api: FakeBotAPI, t
         for message in asked:
             assert "Bigo Live" in api.wait_reply(message, timeout=60).text
         assert "kuda terbang" in api.wait_reply(api.send_text(next(_chat_ids), "kuda terbang diblokir")).text
-    finally:
-        assert bot.stop() == 0
 
 
 def test_a_long_502_storm_delays_a_reply_but_never_loses_or_repeats_it(fresh_api: FakeBotAPI, tmp_path: Path):
     """12.8: 30× 429 then 30× 502 lost 2 of 300 replies (five quick attempts, then gave up)."""
     api = fresh_api
-    bot = BotProcess(api, tmp_path).start()
-    try:
+    with BotProcess(api, tmp_path).start():
         chat = next(_chat_ids)
         api.fail_next("sendMessage", 429, count=2, retry_after=1)
         api.fail_next("sendMessage", 502, count=7)  # more failures than the old five attempts took
@@ -281,5 +257,3 @@ def test_a_long_502_storm_delays_a_reply_but_never_loses_or_repeats_it(fresh_api
         assert "Bigo Live" in reply.text
         time.sleep(1)
         assert len(api.replies_to(question)) == 1
-    finally:
-        assert bot.stop() == 0
