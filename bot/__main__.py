@@ -13,7 +13,7 @@ from index.search import AnswerService
 from index.store import BuildError, IndexFileError, ensure_index
 
 from .config import Settings, SettingsError
-from .console import run_console
+from .console import locale_language, run_console
 
 log = logging.getLogger("bot")
 
@@ -62,7 +62,10 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not settings.telegram_bot_token:
-        run_console(service, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+        try:
+            run_console(service, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), user_language=locale_language())
+        except KeyboardInterrupt:  # Ctrl-C ends the chat like Ctrl-D, without a traceback
+            print(file=sys.stdout)
         return 0
     from telegram.error import InvalidToken
 

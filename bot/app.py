@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from index.followup import Conversations
+from index.messages import ENGLISH, INDONESIAN, say
 from index.search import AnswerService
 
 from . import admin, handlers
@@ -30,13 +31,12 @@ from .webhook import serve_webhook
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("start", "What this bot does, with examples"),
-    BotCommand("help", "How to ask"),
-    BotCommand("ask", "Ask a question (in groups)"),
-    BotCommand("sources", "The articles indexed"),
-    BotCommand("about", "Index size and build time"),
-]
+COMMAND_NAMES = ("start", "help", "ask", "sources", "about")
+
+
+def commands(language: str) -> list[BotCommand]:
+    """The command menu in one language (Telegram shows each user the list for their language)."""
+    return [BotCommand(name, say(f"command_{name}", language)) for name in COMMAND_NAMES]
 
 
 def build_application(settings: Settings, service: AnswerService) -> Application:
@@ -45,7 +45,8 @@ def build_application(settings: Settings, service: AnswerService) -> Application
         application.bot_data["feedback"] = FeedbackStore(settings.feedback_db)
         application.bot_data["settings"] = settings
         application.bot_data["conversations"] = Conversations()  # follow-ups, per chat, in memory
-        await application.bot.set_my_commands(COMMANDS)
+        await application.bot.set_my_commands(commands(INDONESIAN))  # everyone but English-language users
+        await application.bot.set_my_commands(commands(ENGLISH), language_code=ENGLISH)
         log.info("bot @%s ready", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:

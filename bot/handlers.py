@@ -27,6 +27,7 @@ from telegram.warnings import PTBDeprecationWarning
 from telegram.ext import ContextTypes
 
 from index.followup import Conversations
+from index.messages import reply_language, say
 from index.search import Answer, AnswerService
 
 from . import render
@@ -78,6 +79,12 @@ async def send_reliably(
         await sleep(wait)
 
 
+def user_language(update: Update, question_language: str | None = None) -> str:
+    """The language to reply in: the question's when English, else the user's Telegram language (issue 14.5)."""
+    user = update.effective_user
+    return reply_language(question_language, user.language_code if user else None)
+
+
 def _services(context: ContextTypes.DEFAULT_TYPE) -> tuple[AnswerService, FeedbackStore]:
     return context.bot_data["service"], context.bot_data["feedback"]
 
@@ -101,19 +108,20 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         index_build=answer.index_build,
     )
     log.info("question %d: language=%s answered=%s hits=%d", question_id, answer.language, answer.answered, len(answer.hits))
+    language = user_language(update, answer.language)
     if not answer.answered:
         sources = await asyncio.to_thread(service.documents)
-        text = render.render_no_answer(answer, sources)
+        text = render.render_no_answer(answer, sources, language)
         await send_reliably(lambda: message.reply_text(text, do_quote=True))
         return
-    await send_pages(message, answer, question_id, start=0)
+    await send_pages(message, answer, question_id, 0, language)
 
 
-async def send_pages(message: Message, answer: Answer, question_id: int, start: int) -> None:
-    texts = render.render_answer(answer, start)
+async def send_pages(message: Message, answer: Answer, question_id: int, start: int, language: str) -> None:
+    texts = render.render_answer(answer, language, start)
     end = start + render.EXCERPTS_PER_MESSAGE
     next_start = end if len(answer.hits) > end else None
-    keyboard = _markup(render.answer_keyboard(question_id, next_start))
+    keyboard = _markup(render.answer_keyboard(question_id, next_start, language))
     for index, text in enumerate(texts):
         markup = keyboard if index == len(texts) - 1 else None
         await send_reliably(lambda text=text, markup=markup: message.reply_text(text, reply_markup=markup, do_quote=True))
@@ -153,7 +161,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if question is None:
             return
     if not question:
-        await send_reliably(lambda: message.reply_text(render.ASK_USAGE_TEXT, do_quote=True))
+        await send_reliably(lambda: message.reply_text(say("ask_usage_html", user_language(update)), do_quote=True))
         return
     await answer_question(update, context, question)
 
@@ -162,7 +170,7 @@ async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     question = " ".join(context.args or []).strip()
     if not question:
-        await send_reliably(lambda: message.reply_text(render.ASK_USAGE_TEXT, do_quote=True))
+        await send_reliably(lambda: message.reply_text(say("ask_usage_html", user_language(update)), do_quote=True))
         return
     await answer_question(update, context, question)
 
@@ -178,24 +186,24 @@ def conversation_key(message: Message) -> tuple[int, ...]:
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message:
         context.bot_data["conversations"].forget(conversation_key(update.effective_message))  # a fresh start
-    await send_reliably(lambda: update.effective_message.reply_text(render.START_TEXT))
+    await send_reliably(lambda: update.effective_message.reply_text(say("start_html", user_language(update))))
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_reliably(lambda: update.effective_message.reply_text(render.HELP_TEXT))
+    await send_reliably(lambda: update.effective_message.reply_text(say("help_html", user_language(update))))
 
 
 async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service, _ = _services(context)
     sources = await asyncio.to_thread(service.documents)
-    for text in render.render_sources(sources):
+    for text in render.render_sources(sources, user_language(update)):
         await send_reliably(lambda text=text: update.effective_message.reply_text(text))
 
 
 async def on_about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service, _ = _services(context)
     await asyncio.to_thread(service.refresh)  # /about right after a rebuild names the new build
-    text = render.render_about(service.meta)
+    text = render.render_about(service.meta, user_language(update))
     await send_reliably(lambda: update.effective_message.reply_text(text))
 
 
@@ -204,7 +212,7 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if message is None or update.edited_message:
         return
     if message.chat.type == ChatType.PRIVATE:
-        await send_reliably(lambda: message.reply_text(render.UNKNOWN_COMMAND_TEXT, do_quote=True))
+        await send_reliably(lambda: message.reply_text(say("unknown_command", user_language(update)), do_quote=True))
     # in groups an unknown command may belong to another bot: stay silent
 
 
@@ -213,7 +221,7 @@ async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     if message is None or message.chat.type != ChatType.PRIVATE or update.edited_message:
         return
-    await send_reliably(lambda: message.reply_text(render.NOT_TEXT_HINT, do_quote=True))
+    await send_reliably(lambda: message.reply_text(say("not_text", user_language(update)), do_quote=True))
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -221,38 +229,39 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     parsed = render.parse_callback(query.data)
     service, feedback = _services(context)
     logged = await asyncio.to_thread(feedback.question, parsed[1]) if parsed else None
+    language = user_language(update, logged.language if logged else None)
     if parsed is None or logged is None:
-        await send_reliably(lambda: query.answer("This button is no longer valid. Please ask again.", show_alert=False))
+        await send_reliably(lambda: query.answer(say("button_stale", language), show_alert=False))
         return
     kind, question_id, value = parsed
     if kind == render.CALLBACK_VOTE:
         await asyncio.to_thread(feedback.record_vote, question_id, query.from_user.id, value)
-        await send_reliably(lambda: query.answer("Thanks for the feedback!"))
+        await send_reliably(lambda: query.answer(say("thanks", language)))
         return
     # the same search as the first page (same depth), so pages never skip or repeat a paragraph
     answer = await asyncio.to_thread(service.answer, logged.question, SEARCH_DEPTH)
     if answer.index_build != logged.index_build:
-        await send_reliably(lambda: query.answer(
-            "The articles were re-indexed since this answer, so these buttons are out of date. Please ask again.", show_alert=True))
+        await send_reliably(lambda: query.answer(say("reindexed_since", language), show_alert=True))
         return
     if len(answer.hits) <= value or query.message is None:
-        await send_reliably(lambda: query.answer("No more results."))
+        await send_reliably(lambda: query.answer(say("no_more", language)))
         return
     await send_reliably(lambda: query.answer())
-    await send_pages(query.message, answer, question_id, start=value)
+    await send_pages(query.message, answer, question_id, value, language)
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     inline = update.inline_query
     question = (inline.query or "").strip()
     if not question:
-        button = InlineQueryResultsButton(text="Type a question about platform policy…", start_parameter="inline")
+        button = InlineQueryResultsButton(text=say("inline_prompt", user_language(update)), start_parameter="inline")
         await send_reliably(lambda: inline.answer([], button=button, cache_time=300))
         return
     service, _ = _services(context)
     answer = await asyncio.to_thread(service.answer, question, 5)
+    language = user_language(update, answer.language)
     if not answer.answered:
-        button = InlineQueryResultsButton(text="No cited answer found — try other words", start_parameter="noanswer")
+        button = InlineQueryResultsButton(text=say("inline_none", language), start_parameter="noanswer")
         await send_reliably(lambda: inline.answer([], button=button, cache_time=30))
         return
     results = [
@@ -260,7 +269,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             id=f"{hit.paragraph_id}",
             title=render.inline_title(hit),
             description=hit.best_sentence[:200],
-            input_message_content=InputTextMessageContent(render.excerpt_html(hit, text_limit=3000), parse_mode=ParseMode.HTML),
+            input_message_content=InputTextMessageContent(render.excerpt_html(hit, language, text_limit=3000), parse_mode=ParseMode.HTML),
         )
         for hit in answer.hits
     ]
@@ -271,10 +280,7 @@ async def on_admin_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Admin commands and uploads from anyone else: a polite refusal, logged (in groups only if addressed to us)."""
     message = update.effective_message
     log.warning("admin action refused for user %s", update.effective_user.id if update.effective_user else "?")
-    if message.document is not None:
-        text = "Only the bot's admins can add articles. Ask me a question as a text message instead."
-    else:
-        text = "Sorry, only the bot's admins can do that."
+    text = say("admins_only_upload" if message.document is not None else "admins_only", user_language(update))
     await send_reliably(lambda: message.reply_text(text, do_quote=True))
 
 
@@ -282,6 +288,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message and update.effective_chat:
         try:
-            await update.effective_message.reply_text(render.ERROR_TEXT)
+            await update.effective_message.reply_text(say("error", user_language(update)))
         except Exception:  # noqa: BLE001 - the apology is best effort; the error is already logged
             log.warning("could not send the apology either")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from index.present import CLOSEST_LABEL, NO_ANSWER_TEXT, REPHRASE_TIP, searched_line
+from index.messages import say
+from index.present import searched_line
 from index.search import Answer, Hit
 from index.store import IndexMeta
 
@@ -22,28 +23,6 @@ MAX_URL_CHARS = 1000
 EXCERPTS_PER_MESSAGE = 3
 CALLBACK_MORE = "m"
 CALLBACK_VOTE = "f"
-
-START_TEXT = (
-    "I answer questions about platform policy in Indonesian news — blocking, content moderation, user data — "
-    "by quoting the paragraph that answers, with where it comes from.\n\n"
-    "Ask in English or Indonesian, for example:\n"
-    "• <i>Why was Bigo threatened with blocking?</i>\n"
-    "• <i>Apakah TikTok membagikan data pengguna ke pemerintah China?</i>\n\n"
-    "In groups, mention me or use /ask. /sources lists the articles I know."
-)
-HELP_TEXT = (
-    "<b>How to ask</b>\n"
-    "Send a question as a message (in groups: mention me, reply to me, or /ask <i>question</i>).\n"
-    "Name the platform, the institution or the event: <i>Bigo Live blokir</i>, <i>TikTok data pengguna</i>.\n\n"
-    "/sources — the articles I search\n/about — index size and build time\n/ask — ask in a group\n\n"
-    "Each answer quotes up to three paragraphs, the best sentence in bold, with outlet, title, date and link. "
-    "👍/👎 tell us whether it helped. Inline: type my @username and a question in any chat."
-)
-NOT_TEXT_HINT = "I can only read text questions. Please type your question as a message."
-UNKNOWN_COMMAND_TEXT = "I don't know that command. /help lists what I can do."
-ASK_USAGE_TEXT = "Usage: /ask <i>your question</i> — for example /ask Kenapa Bigo Live diancam diblokir?"
-ERROR_TEXT = "Sorry, something went wrong while answering. Please try again in a moment."
-
 
 @dataclass(frozen=True, slots=True)
 class Keyboard:
@@ -82,7 +61,7 @@ def highlighted(text: str, sentence: str, limit: int | None = None) -> str:
     return f"{escape(text[:start])}<b>{escape(text[start:end])}</b>{escape(text[end:])}"
 
 
-def citation_html(hit: Hit) -> str:
+def citation_html(hit: Hit, language: str) -> str:
     """Outlet, title, date, link — whatever is known, nothing invented."""
     c = hit.citation
     parts = []
@@ -93,16 +72,16 @@ def citation_html(hit: Hit) -> str:
     if c.date:
         parts.append(escape(shortened(c.date, 'date')))
     if url := shown_url(c.url):
-        parts.append(f'<a href="{escape(url, quote=True)}">link</a>')
+        parts.append(f'<a href="{escape(url, quote=True)}">{say("link", language)}</a>')
     if not parts:
         parts.append(escape(shortened(hit.doc_id, 'doc_id')))
     return "— " + " · ".join(parts)
 
 
-def excerpt_html(hit: Hit, number: int | None = None, text_limit: int | None = None) -> str:
+def excerpt_html(hit: Hit, language: str, number: int | None = None, text_limit: int | None = None) -> str:
     heading = f"<i>{escape(shortened(hit.citation.heading, 'heading'))}</i>\n" if hit.citation.heading else ""
     prefix = f"{number}. " if number is not None else ""
-    return f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n{citation_html(hit)}"
+    return f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n{citation_html(hit, language)}"
 
 
 def _fit(block_for_limit, budget: int) -> str:
@@ -132,67 +111,72 @@ def pack_messages(blocks: list[str], budget: int = BUDGET) -> list[str]:
     return messages
 
 
-def render_answer(answer: Answer, start: int = 0, count: int = EXCERPTS_PER_MESSAGE) -> list[str]:
+def searched_html(answer: Answer, language: str) -> str:
+    """The "searched:" line in italics, or "" when nothing beyond the question's words was searched."""
+    searched = searched_line(answer, language)
+    return f"<i>{escape(say('searched', language, what=shortened(searched, 'searched')))}</i>" if searched else ""
+
+
+def render_answer(answer: Answer, language: str, start: int = 0, count: int = EXCERPTS_PER_MESSAGE) -> list[str]:
     """HTML messages for hits[start:start+count] of an answered question."""
     blocks = [
-        _fit(lambda limit, hit=hit, n=n: excerpt_html(hit, n, limit), BUDGET)
+        _fit(lambda limit, hit=hit, n=n: excerpt_html(hit, language, n, limit), BUDGET)
         for n, hit in enumerate(answer.hits[start : start + count], start=start + 1)
     ]
-    if searched := searched_line(answer):
-        blocks.append(f"<i>searched: {escape(shortened(searched, 'searched'))}</i>")
+    if searched := searched_html(answer, language):
+        blocks.append(searched)
     return pack_messages(blocks)
 
 
 CLOSEST_TEXT_CHARS = 1200  # the closest paragraph of a refusal, shortened: it is not the answer
 
 
-def render_no_answer(answer: Answer, sources: list[dict[str, object]], max_sources: int = 8) -> str:
+def render_no_answer(answer: Answer, sources: list[dict[str, object]], language: str, max_sources: int = 8) -> str:
     """A refusal: the closest paragraph, marked as possibly not answering, or (when nothing matched at
     all) what the corpus covers; how to rephrase either way."""
-    lines = [escape(NO_ANSWER_TEXT)]
+    lines = [escape(say("no_answer", language))]
     if answer.hits:
-        lines.append(f"\n<b>{escape(CLOSEST_LABEL)}</b>\n{excerpt_html(answer.hits[0], text_limit=CLOSEST_TEXT_CHARS)}\n")
-    if searched := searched_line(answer):
-        lines.append(f"<i>searched: {escape(shortened(searched, 'searched'))}</i>")
-    lines.append(escape(REPHRASE_TIP))
+        closest = excerpt_html(answer.hits[0], language, text_limit=CLOSEST_TEXT_CHARS)
+        lines.append(f"\n<b>{escape(say('closest_label', language))}</b>\n{closest}\n")
+    if searched := searched_html(answer, language):
+        lines.append(searched)
+    lines.append(escape(say("rephrase_tip", language)))
     if answer.hits:
-        lines.append("/sources lists the articles I know.")
+        lines.append(escape(say("sources_hint", language)))
     elif sources:
-        lines.append("\n<b>What I know about:</b>")
-        lines += [f"• {source_line(s)}" for s in sources[:max_sources]]
+        lines.append("\n" + say("what_i_know_html", language))
+        lines += [f"• {source_line(s, language)}" for s in sources[:max_sources]]
         if len(sources) > max_sources:
-            lines.append(f"… and {len(sources) - max_sources} more: /sources")
+            lines.append(escape(say("and_more", language, count=len(sources) - max_sources)))
     return "\n".join(lines)
 
 
-def source_line(source: dict[str, object]) -> str:
+def source_line(source: dict[str, object], language: str) -> str:
     title = escape(shortened(source.get("title"), "title") or shortened(source.get("doc_id"), "doc_id"))
     details = [escape(shortened(source.get(name), name)) for name in ("source", "date") if source.get(name)]
     url = shown_url(source.get("url"))
-    link = f' — <a href="{escape(url, quote=True)}">link</a>' if url else ""
+    link = f' — <a href="{escape(url, quote=True)}">{say("link", language)}</a>' if url else ""
     return f"{title}" + (f" ({', '.join(details)})" if details else "") + link
 
 
-def render_sources(sources: list[dict[str, object]]) -> list[str]:
+def render_sources(sources: list[dict[str, object]], language: str) -> list[str]:
     if not sources:
-        return ["No articles are indexed yet."]
-    header = f"<b>{len(sources)} articles indexed</b>"
-    return pack_messages([header] + [f"• {source_line(s)}" for s in sources])
+        return [escape(say("no_sources", language))]
+    header = say("sources_header_html", language, count=len(sources))
+    return pack_messages([header] + [f"• {source_line(s, language)}" for s in sources])
 
 
-def render_about(meta: IndexMeta) -> str:
-    return (
-        "<b>About this index</b>\n"
-        f"{meta.documents} articles, {meta.paragraphs} paragraphs, {meta.terms} terms\n"
-        f"built {escape(meta.built_at)} with {escape(meta.analyzer)} v{meta.analyzer_version}, BM25 k1={meta.k1} b={meta.b}\n"
-        "Questions in English are translated to Indonesian search terms (FreeDict, CC BY-SA 3.0; WordNet)."
+def render_about(meta: IndexMeta, language: str) -> str:
+    return say(
+        "about_html", language, documents=meta.documents, paragraphs=meta.paragraphs, terms=meta.terms,
+        built_at=escape(meta.built_at), analyzer=escape(meta.analyzer), version=meta.analyzer_version, k1=meta.k1, b=meta.b,
     )
 
 
-def answer_keyboard(question_id: int, next_start: int | None) -> Keyboard:
+def answer_keyboard(question_id: int, next_start: int | None, language: str) -> Keyboard:
     rows = []
     if next_start is not None:
-        rows.append((("More results", f"{CALLBACK_MORE}:{question_id}:{next_start}"),))
+        rows.append(((say("more_results", language), f"{CALLBACK_MORE}:{question_id}:{next_start}"),))
     rows.append((("👍", f"{CALLBACK_VOTE}:{question_id}:1"), ("👎", f"{CALLBACK_VOTE}:{question_id}:-1")))
     return Keyboard(tuple(rows))
 

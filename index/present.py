@@ -3,15 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .messages import reply_language, say
 from .search import Answer, Hit
-
-NO_ANSWER_TEXT = "I could not find a paragraph that answers this, so I won't guess."
-REPHRASE_TIP = (
-    "Try naming the platform, the institution or the event (e.g. \"Bigo Live blokir\" or \"TikTok data "
-    "pengguna\"), or ask in Indonesian."
-)
-# A refusal still shows the nearest paragraph, marked so nobody takes it for the answer (issue 13.8).
-CLOSEST_LABEL = "Closest I found — may not answer your question:"
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -39,18 +32,18 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
     }
 
 
-def searched_line(answer: Answer) -> str:
+def searched_line(answer: Answer, language: str) -> str:
     """What was searched beyond the question's own words: translations ("blokir, pemblokiran ← blocking")
     and, for a why-question, where the reason words came from; empty when nothing was added."""
     parts = [f"{', '.join(terms)} ← {word}" for word, terms in answer.translations]
     if answer.borrowed:
-        parts.insert(0, f"from your previous question: {', '.join(answer.borrowed)}")
+        parts.insert(0, say("searched_previous", language, words=", ".join(answer.borrowed)))
     if answer.focus_terms:
-        parts.insert(0, f"the text's most telling words: {', '.join(answer.focus_terms)}")
+        parts.insert(0, say("searched_focus", language, words=", ".join(answer.focus_terms)))
     if answer.reason_terms:
         source = answer.reason_sources[0]
         source = source if len(source) <= 90 else source[:90].rsplit(" ", 1)[0] + " …"
-        parts.append(f"the reason given in “{source}”")
+        parts.append(say("searched_reason", language, source=source))
     return "; ".join(parts)
 
 
@@ -67,14 +60,16 @@ def _hit_text(hit: Hit, number: int | None) -> str:
     return f"{f'{number}. ' if number else ''}{heading}{highlighted}\n   — {citation_line(hit)}"
 
 
-def answer_to_text(answer: Answer, limit: int = 3) -> str:
+def answer_to_text(answer: Answer, limit: int = 3, language: str | None = None) -> str:
+    """Plain text (console, CLI); the words around the excerpts in `language`, by default the question's."""
+    language = language or reply_language(answer.language)
     if not answer.answered:
-        blocks = [NO_ANSWER_TEXT]
-        if answer.hits:  # nothing at all is shown when nothing matched
-            blocks.append(f"{CLOSEST_LABEL}\n{_hit_text(answer.hits[0], None)}")
-        blocks.append(REPHRASE_TIP)
+        blocks = [say("no_answer", language)]
+        if answer.hits:  # a refusal still shows the nearest paragraph, marked as possibly not the answer
+            blocks.append(f"{say('closest_label', language)}\n{_hit_text(answer.hits[0], None)}")
+        blocks.append(say("rephrase_tip", language))
     else:
         blocks = [_hit_text(hit, number) for number, hit in enumerate(answer.hits[:limit], start=1)]
-    if searched := searched_line(answer):
-        blocks.append(f"searched: {searched}")
+    if searched := searched_line(answer, language):
+        blocks.append(say("searched", language, what=searched))
     return "\n\n".join(blocks)

@@ -98,7 +98,8 @@ class FakeBotAPI:
         self.edits: list[SentMessage] = []
         self.callback_answers: list[dict] = []
         self.inline_answers: list[dict] = []
-        self.commands: list[dict] = []
+        self.commands: list[dict] = []  # the default command menu
+        self.commands_by_language: dict[str, list[dict]] = {}  # setMyCommands' language_code ("" = default)
         self.rejected: list[tuple[str, int, str]] = []  # (method, status, description)
         self.files: dict[str, bytes] = {}
         self.file_paths: dict[str, str] = {}  # file_id → the file_path getFile answers (default: the id)
@@ -172,8 +173,11 @@ class FakeBotAPI:
             self._condition.notify_all()
             return update_id
 
-    def user(self, user_id: int, first_name: str = "Ana") -> dict:
-        return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
+    def user(self, user_id: int, first_name: str = "Ana", language_code: str | None = "en") -> dict:
+        user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code is not None:  # Telegram leaves it out when it does not know the user's language
+            user["language_code"] = language_code
+        return user
 
     def chat(self, chat_id: int, chat_type: str = "private") -> dict:
         if chat_type == "private":
@@ -181,9 +185,9 @@ class FakeBotAPI:
         return {"id": chat_id, "type": chat_type, "title": "Policy watchers"}
 
     def message(self, chat_id: int, text: str | None = None, *, user_id: int | None = None, chat_type: str = "private",
-                reply_to: dict | None = None, **extra: Any) -> dict:
+                reply_to: dict | None = None, language_code: str | None = "en", **extra: Any) -> dict:
         message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self.chat(chat_id, chat_type),
-                   "from": self.user(user_id or abs(chat_id))}
+                   "from": self.user(user_id or abs(chat_id), language_code=language_code)}
         if text is not None:
             message["text"] = text
             commands = [m for m in re.finditer(r"(?<!\S)/\w+(?:@\w+)?", text) if m.start() == 0]
@@ -320,7 +324,10 @@ class FakeBotAPI:
 
     def _m_setMyCommands(self, params: dict) -> bool:
         with self._condition:
-            self.commands = params.get("commands", [])
+            language = params.get("language_code") or ""
+            self.commands_by_language[language] = params.get("commands", [])
+            if not language:
+                self.commands = params.get("commands", [])
             self._condition.notify_all()
         return True
 

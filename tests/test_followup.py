@@ -70,6 +70,6 @@ def test_the_service_answers_a_follow_up_with_the_borrowed_topic_and_says_so(see
     assert not alone.answered and follow_up.answered
     assert follow_up.query == "why?" and follow_up.borrowed == ("Bigo", "Live", "diancam", "diblokir")
     assert "Bigo Live" in follow_up.hits[0].text
-    assert searched_line(follow_up).startswith("from your previous question: Bigo, Live, diancam, diblokir")
+    assert searched_line(follow_up, "en").startswith("from your previous question: Bigo, Live, diancam, diblokir")
     chained = service.answer("kapan?", previous=follow_up.topic)  # a follow-up of a follow-up
     assert chained.answered and "Bigo" in chained.topic

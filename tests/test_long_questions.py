@@ -27,7 +27,7 @@ def test_a_pasted_text_is_answered_from_its_most_telling_words(seed_index: Path,
     answer = AnswerService(seed_index).answer(text)
     assert answer.answered and expected in answer.hits[0].text
     assert 0 < len(answer.focus_terms) <= MOST_TELLING_TERMS and len(answer.query_terms) <= MOST_TELLING_TERMS
-    assert searched_line(answer).startswith("the text's most telling words: ")
+    assert searched_line(answer, "en").startswith("the text's most telling words: ")
 
 
 def test_a_short_question_is_searched_whole(seed_index: Path):

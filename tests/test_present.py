@@ -3,20 +3,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.present import CLOSEST_LABEL, answer_to_json, answer_to_text
+from index.messages import say
+from index.present import answer_to_json, answer_to_text
 from index.search import AnswerService
 
 
 def test_a_refusal_with_a_near_paragraph_shows_it_marked(seed_index: Path):
     answer = AnswerService(seed_index).answer("Berapa harga saham Bigo di bursa Hong Kong tahun 2030?")
     assert not answer.answered and answer.hits
-    text = answer_to_text(answer)
-    assert text.startswith("I could not find a paragraph that answers this")
-    assert CLOSEST_LABEL in text and answer.hits[0].best_sentence in text and "Try naming" in text
+    text = answer_to_text(answer)  # an Indonesian question: the words around the excerpt are Indonesian
+    assert text.startswith("Saya tidak menemukan paragraf yang menjawab")
+    assert say("closest_label", "id") in text and answer.hits[0].best_sentence in text and "Coba sebutkan" in text
+    english = answer_to_text(answer, language="en")
+    assert english.startswith("I could not find a paragraph that answers this")
+    assert say("closest_label", "en") in english and answer.hits[0].best_sentence in english and "Try naming" in english
     assert answer_to_json(answer)["hits"] and answer_to_json(answer)["answered"] is False
+
+
+def test_an_english_question_gets_english_words_around_the_excerpts(seed_index: Path):
+    """Issue 14.5: an English reader got an Indonesian interface (here: the refusal and the searched line)."""
+    answer = AnswerService(seed_index).answer("What is the share price of Bigo on the Hong Kong exchange in 2030?")
+    assert answer.language == "en" and not answer.answered
+    text = answer_to_text(answer)
+    assert text.startswith("I could not find") and "\nsearched: " in text and "dicari" not in text
 
 
 def test_a_refusal_with_nothing_matching_shows_no_paragraph(seed_index: Path):
     answer = AnswerService(seed_index).answer("Qwxzvy plorkt?")
     assert not answer.answered and not answer.hits
-    assert CLOSEST_LABEL not in answer_to_text(answer)
+    assert say("closest_label", "id") not in answer_to_text(answer)
+    assert say("closest_label", "en") not in answer_to_text(answer, language="en")

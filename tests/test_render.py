@@ -18,7 +18,7 @@ def answer(*hits: Hit, translations=()) -> Answer:
 def test_corpus_text_is_escaped_and_best_sentence_bold():
     h = hit('Kominfo <b>tegas</b> & "keras". Bigo <script>x</script> diblokir.', "Bigo <script>x</script> diblokir.",
             source="A&B News", title='Judul "x" <y>', url='https://e.example/?a=1&b="2"')
-    [message] = render.render_answer(answer(h))
+    [message] = render.render_answer(answer(h), "id")
     text = parse_telegram_html(message)  # raises if Telegram would refuse it
     assert "<b>Bigo &lt;script&gt;x&lt;/script&gt; diblokir.</b>" in message
     assert 'Kominfo <b>tegas</b> & "keras".' in text
@@ -27,22 +27,25 @@ def test_corpus_text_is_escaped_and_best_sentence_bold():
 
 
 def test_citation_shows_only_what_is_known():
-    assert render.citation_html(hit("t", "t")) == "— doc-1"
-    assert render.citation_html(hit("t", "t", source="Liputan6.com", date="2024-09-17")) == "— <b>Liputan6.com</b> · 2024-09-17"
+    assert render.citation_html(hit("t", "t"), "en") == "— doc-1"
+    assert render.citation_html(hit("t", "t", url="https://e.example/a"), "id") == '— <a href="https://e.example/a">tautan</a>'
+    assert render.citation_html(hit("t", "t", source="Liputan6.com", date="2024-09-17"), "en") == "— <b>Liputan6.com</b> · 2024-09-17"
 
 
 def test_heading_and_translations_are_shown():
     h = hit("Teks paragraf.", "Teks paragraf.", heading="Menkominfo Ancam Blokir")
-    messages = render.render_answer(answer(h, translations=(("blocking", ("blokir", "pemblokiran")),)))
+    messages = render.render_answer(answer(h, translations=(("blocking", ("blokir", "pemblokiran")),)), "en")
     text = parse_telegram_html("\n".join(messages))
     assert "Menkominfo Ancam Blokir" in text
     assert "searched: blokir, pemblokiran ← blocking" in text
+    indonesian = parse_telegram_html("\n".join(render.render_answer(answer(h, translations=(("diblokr", ("diblokir",)),)), "id")))
+    assert "dicari: diblokir ← diblokr" in indonesian and "searched" not in indonesian
 
 
 def test_messages_never_exceed_the_limit_and_long_paragraphs_are_cut():
     long_text = "Kalimat panjang tentang pemblokiran aplikasi 🤖 oleh kementerian. " * 150  # ~9,900 chars with emoji
     hits = [hit(long_text, long_text.split(". ")[0] + ".") for _ in range(3)]
-    messages = render.render_answer(answer(*hits))
+    messages = render.render_answer(answer(*hits), "id")
     assert len(messages) == 3
     for message in messages:
         assert utf16_length(parse_telegram_html(message)) <= 4096
@@ -56,7 +59,8 @@ def test_pack_messages_keeps_blocks_whole():
 
 
 def test_callback_data_round_trip_and_forgeries():
-    keyboard = render.answer_keyboard(12345, 3)
+    keyboard = render.answer_keyboard(12345, 3, "en")
+    assert keyboard.rows[0][0][0] == "More results" and render.answer_keyboard(1, 3, "id").rows[0][0][0] == "Hasil lainnya"
     data = [d for row in keyboard.rows for _, d in row]
     assert [render.parse_callback(d) for d in data] == [("m", 12345, 3), ("f", 12345, 1), ("f", 12345, -1)]
     for forged in (None, "", "m:1", "m:x:1", "f:1:2", "m:1:0", "m:-5:3", "z:1:1", "m:1:3:4", "m:" + "9" * 70 + ":3"):
@@ -66,7 +70,7 @@ def test_callback_data_round_trip_and_forgeries():
 def test_no_answer_without_any_match_lists_sources():
     sources = [{"doc_id": "a", "title": "Bigo <b>", "source": "Liputan6.com", "date": "2024-09-17", "url": ""}]
     unanswered = Answer("q", False, (), (), 0.0)
-    text = parse_telegram_html(render.render_no_answer(unanswered, sources))
+    text = parse_telegram_html(render.render_no_answer(unanswered, sources, "en"))
     assert "won't guess" in text and "• Bigo <b> (Liputan6.com, 2024-09-17)" in text
     assert "Closest I found" not in text
 
@@ -76,7 +80,7 @@ def test_no_answer_shows_the_closest_paragraph_marked_as_maybe_not_answering():
     closest = hit("Kominfo menegur platform streaming. Isinya tentang denda.", "Kominfo menegur platform streaming.",
                   source="Contoh News", title="Teguran")
     unanswered = Answer("q", False, (closest,), (TermGroup(("x",)),), 0.3)
-    text = parse_telegram_html(render.render_no_answer(unanswered, [{"doc_id": "a", "title": "Lain"}]))
+    text = parse_telegram_html(render.render_no_answer(unanswered, [{"doc_id": "a", "title": "Lain"}], "en"))
     assert text.index("won't guess") < text.index("Closest I found — may not answer your question:") < text.index("Kominfo")
     assert "Contoh News" in text and "Try naming" in text and "• Lain" not in text
 
@@ -89,11 +93,11 @@ def test_every_message_fits_whatever_the_length_of_the_fields():
             url="https://e.example/" + "p" * 3000)
     many = tuple(h for _ in range(3))
     words = tuple((f"word{i}", tuple(f"kata{i}-{j}" for j in range(10))) for i in range(200))
-    messages = render.render_answer(answer(*many, translations=words))
+    messages = render.render_answer(answer(*many, translations=words), "en")
     messages.append(render.render_no_answer(answer(h, translations=words), [{"doc_id": long, "title": long, "source": long,
-                                                                            "date": long, "url": long}] * 8))
-    messages += render.render_sources([{"doc_id": long, "title": long, "source": long, "date": long, "url": long}] * 30)
-    messages.append(render.excerpt_html(h, text_limit=3000))
+                                                                            "date": long, "url": long}] * 8, "id"))
+    messages += render.render_sources([{"doc_id": long, "title": long, "source": long, "date": long, "url": long}] * 30, "en")
+    messages.append(render.excerpt_html(h, "en", text_limit=3000))
     for message in messages:
         assert utf16_length(message) <= render.MESSAGE_LIMIT
         parse_telegram_html(message)

@@ -27,6 +27,33 @@ def assert_silent(api: FakeBotAPI, chat_id: int, seconds: float = 0.6) -> None:
 
 def test_commands_are_registered_at_start(api: FakeBotAPI, bot):
     assert [c["command"] for c in api.commands] == ["start", "help", "ask", "sources", "about"]
+    # issue 14.5: the menu in Indonesian for everyone, in English for users whose Telegram language is English
+    assert api.commands_by_language[""][1]["description"] == "Cara bertanya"
+    assert api.commands_by_language["en"][1]["description"] == "How to ask"
+
+
+def test_replies_are_in_the_users_language(api: FakeBotAPI, bot):
+    """Issue 14.5: an English reader read an Indonesian-less English interface only; now an Indonesian user reads
+    Indonesian around the excerpts, an English question or an English-language user gets English."""
+    chat = new_chat()
+    api.send_text(chat, "/start", language_code="id")
+    start = api.wait_for(lambda: api.messages_in(chat))[0]
+    assert "Saya menjawab pertanyaan tentang kebijakan platform" in start.text
+    question = api.send_text(chat, "Kenapa Bigo Live diancam diblokir?", language_code="id")
+    reply = api.wait_reply(question)
+    assert [b["text"] for row in reply.reply_markup["inline_keyboard"] for b in row][0] == "Hasil lainnya"
+    assert "dicari: alasan yang disebut dalam" in reply.text and "searched" not in reply.text
+    refused = api.wait_reply(api.send_text(chat, "Siapa presiden Prancis tahun 2022?", language_code=None))
+    assert refused.text.startswith("Saya tidak menemukan paragraf") and "Coba sebutkan" in refused.text
+    english = api.wait_reply(api.send_text(chat, "why was Bigo threatened with blocking?", language_code="id"))
+    assert "searched: ancam ← threatened" in english.text and "dicari" not in english.text
+    assert [b["text"] for row in english.reply_markup["inline_keyboard"] for b in row][0] == "More results"
+    before = len(api.messages_in(chat))
+    api.send_text(chat, "/help", language_code="en")
+    assert api.wait_for(lambda: api.messages_in(chat)[before:])[0].text.startswith("How to ask")
+    before = len(api.messages_in(chat))
+    api.send_text(chat, "/help", language_code="id")
+    assert api.wait_for(lambda: api.messages_in(chat)[before:])[0].text.startswith("Cara bertanya")
 
 
 def test_private_question_gets_cited_excerpts_with_buttons(api: FakeBotAPI, bot):
