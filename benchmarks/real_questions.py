@@ -4,6 +4,8 @@
 Run:  .venv/bin/python benchmarks/real_questions.py --set idk_mrc [--split valid]
       .venv/bin/python benchmarks/real_questions.py --set squad [--lang id|en] [--limit N]
       add --curve for the answered-rate trade-off at other coverage thresholds
+      add --semantic to re-rank with the embedding model (index/semantic.py; paragraph vectors are cached in
+      --vectors, by default in the system's temporary folder, so only the first run embeds the passages)
 
 Rows: rank-bm25 BM25Okapi over lower-cased \\w+ tokens (the sets' README baseline), then ours through the
 real pipeline (JSONL ingest → SQLite index → AnswerService). Columns: MRR@10, R@1, R@5 on answerable
@@ -30,6 +32,7 @@ from rank_bm25 import BM25Okapi  # noqa: E402
 from benchmarks.facqa import rank_metrics  # noqa: E402
 from index.analysis import AnalyzerSpec  # noqa: E402
 from index.search import AnswerService  # noqa: E402
+from index.semantic import RERANK_WEIGHT, SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402
 
 SHARED = Path(os.environ.get("BENCHMARKS_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"))
@@ -92,6 +95,9 @@ def main() -> None:
     parser.add_argument("--curve", action="store_true", help="answered-rates at other coverage thresholds")
     parser.add_argument("--min-spelling", type=int, default=None, help="spelling tolerance from this many letters")
     parser.add_argument("--stemmer", default=AnalyzerSpec().stemmer, help="the analyzer's stemmer (default: the product's)")
+    parser.add_argument("--semantic", action="store_true", help="re-rank the first candidates with the embedding model")
+    parser.add_argument("--weight", type=float, default=RERANK_WEIGHT, help="the re-ranking weight (with --semantic)")
+    parser.add_argument("--vectors", type=Path, default=Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
     args = parser.parse_args()
 
     passages, questions = load_set(args.set, args.split, args.lang)
@@ -116,7 +122,13 @@ def main() -> None:
         gold_ids = {q.gold for q in answerable}
         build_index([write_jsonl({d: t for d, t in passages.items() if d not in gold_ids}, Path(tmp) / "rm.jsonl")],
                     removed, workers=None, analyzer_spec=spec)
-        options = {} if args.min_spelling is None else {"min_spelling_length": args.min_spelling}
+        options: dict[str, object] = {} if args.min_spelling is None else {"min_spelling_length": args.min_spelling}
+        if args.semantic:
+            options["semantic"] = SemanticReranker(args.vectors, weight=args.weight)
+            embedding = time.perf_counter()
+            options["semantic"].vectors(list(passages.values()), on_progress=lambda done, total: print(
+                f"\rembedding passages: {done}/{total}", end="", file=sys.stderr, flush=True))
+            print(f"passage vectors ready in {time.perf_counter() - embedding:.0f} s", file=sys.stderr)
         service, service_removed = AnswerService(full, **options), AnswerService(removed, **options)
         on_answerable = [service.answer(q.text, 10) for q in answerable]
         on_unanswerable = [service.answer(q.text, 10) for q in unanswerable]
@@ -128,7 +140,8 @@ def main() -> None:
                 return sum(a.answered for a in answers) / max(len(answers), 1)
             return sum(bool(a.hits) and a.coverage >= threshold for a in answers) / max(len(answers), 1)
 
-        print(f"{'ours, ' + spec.name + f' ({time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
+        name = "ours, " + spec.name + (f" + semantic w={args.weight}" if args.semantic else "")
+        print(f"{name + f' ({time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
               f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}")
         if args.curve:
             print("\ncoverage threshold → answered: answerable / unanswerable / gold removed (current rule: min_coverage "

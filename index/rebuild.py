@@ -15,7 +15,7 @@ from .store import BuildError, BuildReport, IndexWriteError, build_index
 PROGRESS_EVERY_SECONDS = 0.5
 
 
-def _build_in_child(sources: list[Path], db_path: Path, connection) -> None:  # type: ignore[no-untyped-def]
+def _build_in_child(sources: list[Path], db_path: Path, vectors_db: Path | None, connection) -> None:  # type: ignore[no-untyped-def]
     import time
 
     last = [0.0]
@@ -26,9 +26,11 @@ def _build_in_child(sources: list[Path], db_path: Path, connection) -> None:  # 
             last[0] = now
             connection.send(("progress", documents, paragraphs))
 
+    built = False
     try:
         report = build_index(sources, db_path, on_document=on_document, on_wait=lambda: connection.send(("waiting",)))
         connection.send(("done", report))
+        built = True
     except IndexWriteError as error:
         connection.send(("write-error", str(error.db_path), error.reason))
     except BuildError as error:
@@ -39,17 +41,26 @@ def _build_in_child(sources: list[Path], db_path: Path, connection) -> None:  # 
         connection.send(("failed", f"{type(error).__name__}: {error}"))
     finally:
         connection.close()
+    if built and vectors_db is not None:
+        # after "done": the new index serves at once; its new paragraphs' vectors follow here, in this
+        # process (~5 paragraphs/s), and questions meanwhile keep BM25's order where vectors are missing
+        from .semantic import SemanticReranker, prepare_vectors
+
+        semantic = SemanticReranker(vectors_db)
+        prepare_vectors(db_path, semantic)
+        semantic.close()
 
 
 def build_in_worker_process(
     sources: list[Path], db_path: Path, on_progress: Callable[[int, int], None] | None = None,
-    on_wait: Callable[[], None] | None = None,
+    on_wait: Callable[[], None] | None = None, vectors_db: Path | None = None,
 ) -> BuildReport:
     """build_index in a fresh process; blocks the calling thread (call it from a worker thread).
+    With `vectors_db`, the child also embeds new paragraphs for semantic re-ranking (index/semantic.py).
     Raises what build_index raises (IndexWriteError, BuildError, CorpusError)."""
     context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_build_in_child, args=(list(sources), Path(db_path), sending), daemon=True)
+    process = context.Process(target=_build_in_child, args=(list(sources), Path(db_path), vectors_db, sending), daemon=True)
     process.start()
     sending.close()
     try:
@@ -78,4 +89,24 @@ def build_in_worker_process(
                 raise BuildError(f"the build failed: {message[1]}")
     finally:
         receiving.close()
-        process.join(timeout=30)
+        if vectors_db is None:
+            process.join(timeout=30)
+        # else the child goes on embedding the new paragraphs; multiprocessing reaps it when it ends
+
+
+def _embed_in_child(db_path: Path, vectors_db: Path) -> None:
+    from .semantic import SemanticReranker, prepare_vectors
+
+    semantic = SemanticReranker(vectors_db)
+    prepare_vectors(db_path, semantic)
+    semantic.close()
+
+
+def embed_in_background_process(db_path: Path, vectors_db: Path):  # type: ignore[no-untyped-def]
+    """Embed the index's paragraphs that the vector cache lacks, in a process of their own, and return it
+    without waiting: the bot answers meanwhile (BM25's order where vectors are missing). It ends with the
+    bot (daemon) or when done."""
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(target=_embed_in_child, args=(Path(db_path), Path(vectors_db)), daemon=True)
+    process.start()
+    return process

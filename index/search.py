@@ -22,6 +22,7 @@ from .chat import write_out_chat
 from .followup import FollowUp, as_follow_up
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
+from .semantic import RERANK_DEPTH, SemanticReranker, semantic_order
 from .spelling import MAX_TERMS_PER_QUESTION, MIN_LENGTH, correctable, corrections
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
 from .handle import IndexHandle, IndexSnapshot
@@ -184,9 +185,10 @@ class AnswerService:
 
     def __init__(
         self, db_path: Path | str, *, min_coverage: float = DEFAULT_MIN_COVERAGE, coordinated: bool = True,
-        min_spelling_length: int = MIN_LENGTH,
+        min_spelling_length: int = MIN_LENGTH, semantic: SemanticReranker | None = None,
     ) -> None:
         self.db_path = Path(db_path)
+        self.semantic = semantic  # re-orders the first candidates by meaning (index/semantic.py); None: BM25 alone
         self.min_coverage = min_coverage
         self.coordinated = coordinated  # rank by BM25 × coverage; False (plain BM25) is for benchmarks
         self.min_spelling_length = min_spelling_length
@@ -313,11 +315,15 @@ class AnswerService:
         why = is_why_question(question) if why is None else why
         # a why-question reads its first REASON_CANDIDATES hits for a stated reason: one ranking serves both
         depth = max(k, REASON_CANDIDATES) if why else k
-        ranked, group_postings = self._rank(
-            reader, groups, max(depth, TYPE_RANK_DEPTH) if answer_kind else depth, params, coordinated=self.coordinated
-        )
+        if answer_kind:
+            depth = max(depth, TYPE_RANK_DEPTH)
+        if self.semantic is not None:
+            depth = max(depth, RERANK_DEPTH)
+        ranked, group_postings = self._rank(reader, groups, depth, params, coordinated=self.coordinated)
         if answer_kind and ranked:
             ranked = prefer_answer_type(ranked, reader, answer_kind, asked)
+        if self.semantic is not None and len(ranked) > 1:
+            ranked = self._by_meaning(ranked, reader, asked)
         candidates, ranked = ranked, ranked[:k]
         weights, idfs = _weights_and_idfs(groups, group_postings, reader.meta.paragraphs)
         top_coverage = 0.0
@@ -359,6 +365,16 @@ class AnswerService:
                 )
             )
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
+
+    def _by_meaning(self, ranked: list[tuple[int, float]], reader: IndexReader, asked: str) -> list[tuple[int, float]]:
+        """The first RERANK_DEPTH hits re-ordered by BM25 and meaning together (index/semantic.py); the
+        scores stay BM25's. Unchanged when the model is not available."""
+        head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+        records = reader.paragraphs([pid for pid, _ in head])
+        cosines = self.semantic.cosines(asked, [records[pid].text for pid, _ in head])
+        if cosines is None:
+            return ranked
+        return [head[i] for i in semantic_order([score for _, score in head], cosines, self.semantic.weight)] + tail
 
     @staticmethod
     def _rank(

@@ -730,6 +730,18 @@ class IndexReader:
             raise self._corrupt(ValueError("postings name paragraphs that are not stored"))
         return records
 
+    def paragraph_texts(self, batch: int = 1000) -> Iterator[list[str]]:
+        """Every paragraph's text, in paragraph order, `batch` at a time (to embed them all)."""
+        for start in range(0, self.meta.paragraphs, batch):
+            try:
+                rows = self.db.execute(
+                    "SELECT text FROM paragraphs WHERE paragraph_id >= ? AND paragraph_id < ? ORDER BY paragraph_id",
+                    (start, start + batch),
+                ).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise self._corrupt(error) from None
+            yield [row[0] for row in rows]
+
     def documents(self) -> list[dict[str, object]]:
         return list(
             self.db.query(

@@ -11,7 +11,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support import REPO, write_corpus  # noqa: E402
 
+from index.semantic import SemanticReranker, prepare_vectors  # noqa: E402
 from index.store import build_index  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_vectors_cache(tmp_path_factory: pytest.TempPathFactory, seed_index: Path):
+    """One paragraph-vector cache (index/semantic.py) for every bot and CLI process the tests start, as one
+    machine's processes share VECTORS_DB, holding the seed articles' vectors from the start: they are
+    embedded once per test run, and a bot's answers do not depend on how far its background embedding got."""
+    previous = os.environ.get("VECTORS_DB")
+    os.environ["VECTORS_DB"] = str(tmp_path_factory.mktemp("vectors") / "vectors.db")
+    reranker = SemanticReranker(os.environ["VECTORS_DB"])
+    assert prepare_vectors(seed_index, reranker) > 0
+    reranker.close()
+    yield Path(os.environ["VECTORS_DB"])
+    if previous is None:
+        os.environ.pop("VECTORS_DB", None)
+    else:
+        os.environ["VECTORS_DB"] = previous
 
 
 @pytest.fixture

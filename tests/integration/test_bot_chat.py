@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 import time
 
@@ -192,6 +193,7 @@ def test_more_results_shows_the_next_hits_of_the_same_search(api: FakeBotAPI, bo
     (page 1 [11, 0, 1], page 2 [3, 4, 5]: paragraph 2 never shown)."""
     from bot.handlers import SEARCH_DEPTH
     from index.search import AnswerService
+    from index.semantic import SemanticReranker
 
     chat = new_chat()
     reply = api.wait_reply(api.send_text(chat, question, user_id=chat))
@@ -200,7 +202,7 @@ def test_more_results_shows_the_next_hits_of_the_same_search(api: FakeBotAPI, bo
     api.push_update({"callback_query": {"id": f"more-{chat}", "from": api.user(chat), "chat_instance": "x",
                                         "message": message, "data": buttons["More results"]}})
     more = api.wait_for(lambda: [m for m in api.messages_in(chat) if m.text.startswith("4. ")])[0]
-    hits = AnswerService(bot.index_db).answer(question, SEARCH_DEPTH).hits
+    hits = AnswerService(bot.index_db, semantic=SemanticReranker(os.environ["VECTORS_DB"])).answer(question, SEARCH_DEPTH).hits
     assert len(hits) > 3
     for hit in hits[:3]:
         assert hit.text[:40] in reply.text

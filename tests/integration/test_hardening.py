@@ -182,7 +182,7 @@ def test_two_builds_to_one_index_the_later_started_wins(tmp_path: Path):
     add_bulk_articles(big, files=1500, seed=3)
     db = tmp_path / "index.db"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "index", "build", "--workers", "1", "--db", str(db)]
+    command = [sys.executable, "-m", "index", "build", "--workers", "1", "--no-semantic", "--db", str(db)]
     slow = subprocess.Popen([*command, str(big)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".index.db.building-*")):  # the slow build holds the lock and is writing

