@@ -12,13 +12,14 @@ COPY index ./index
 COPY bot ./bot
 RUN pip install --no-cache-dir .
 COPY corpus /data/corpus
-# the index is built at image build time, so a new container answers at once
+# the index (and its paragraph vectors, /data/vectors.db) is built at image build time, so a new container answers at once
 RUN python -m index build /data/corpus --db /data/index.db
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     INDEX_DB=/data/index.db \
+    VECTORS_DB=/data/vectors.db \
     FEEDBACK_DB=/data/feedback.db \
     CORPUS_DIR=/data/corpus
 RUN useradd --create-home --uid 10001 bot \

@@ -4,6 +4,8 @@ Run:  .venv/bin/python benchmarks/facqa_retrieval.py [--analyzers snowball-kw,sa
 Rows: the reference (rank-bm25 BM25Okapi on lower-cased \\w+ tokens, as the FacQA README measures it)
 and each analyzer through the real pipeline (JSONL ingest → SQLite index → AnswerService), which ranks
 by BM25 × coverage; the first analyzer also without coverage (plain BM25).
+With --semantic, the default analyzer also gets a row re-ranked by the embedding model (index/semantic.py;
+vectors cached in --vectors, by default in the system's temporary folder).
 Tune on valid only; test is reported for the record.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from benchmarks.facqa import load_facqa, rank_metrics, twin_classes, write_corpu
 from index.analysis import AnalyzerSpec  # noqa: E402
 from index.bm25 import DEFAULT_B, DEFAULT_K1, BM25Params  # noqa: E402
 from index.search import AnswerService  # noqa: E402
+from index.semantic import SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402
 
 
@@ -45,6 +48,8 @@ def main() -> None:
     parser.add_argument("--k1", type=float, default=DEFAULT_K1)
     parser.add_argument("--b", type=float, default=DEFAULT_B)
     parser.add_argument("--splits", default="valid,test")
+    parser.add_argument("--semantic", action="store_true", help="also a row re-ranked by the embedding model")
+    parser.add_argument("--vectors", type=Path, default=Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
     args = parser.parse_args()
 
     passages, questions = load_facqa()
@@ -76,13 +81,18 @@ def main() -> None:
             if report.paragraphs + report.duplicate_paragraphs != len(passages):
                 print(f"  warning: {spec.name} indexed {report.paragraphs} of {len(passages)} paragraphs", file=sys.stderr)
             # answers rank by BM25 × coverage; the first analyzer also gets a plain-BM25 row (the ablation)
-            for coordinated in (True, False) if spec == specs[0] else (True,):
-                service = AnswerService(db, coordinated=coordinated)
+            variants = [(True, None), (False, None)] if spec == specs[0] else [(True, None)]
+            if args.semantic and spec == specs[0]:
+                variants.insert(0, (True, SemanticReranker(args.vectors)))
+                variants[0][1].vectors(list(passages.values()))
+            for coordinated, semantic in variants:
+                service = AnswerService(db, coordinated=coordinated, semantic=semantic)
                 results = {}
                 for split in splits:
                     rankings = [[h.doc_id for h in service.answer(q.question, 10).hits] for q in questions[split]]
                     results[split] = rank_metrics(rankings, gold[split])
                 name = spec.name if coordinated else f"{spec.name}, plain BM25 (no coverage)"
+                name += " + semantic re-ranking" if semantic else ""
                 row(f"{name} k1={args.k1} b={args.b} ({time.perf_counter() - started:.0f}s)", results)
                 service.close()
 

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from index.search import AnswerService  # noqa: E402
+from index.semantic import SemanticReranker, prepare_vectors  # noqa: E402
 from index.store import build_index  # noqa: E402
 
 
@@ -35,10 +36,15 @@ def load_session() -> list[tuple[str, bool, frozenset[tuple[str, int]] | None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show", action="store_true", help="print each question's outcome")
+    parser.add_argument("--no-semantic", action="store_true", help="without semantic re-ranking")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         build_index([ROOT / "corpus"], Path(tmp) / "index.db")
-        service = AnswerService(Path(tmp) / "index.db")
+        semantic = None
+        if not args.no_semantic:  # as the product runs
+            semantic = SemanticReranker(Path(tmp) / "vectors.db")
+            prepare_vectors(Path(tmp) / "index.db", semantic)
+        service = AnswerService(Path(tmp) / "index.db", semantic=semantic)
         previous = None
         counts = {"answerable": 0, "first": 0, "top3": 0, "answered": 0, "unanswerable": 0, "refused": 0,
                   "follow-ups": 0, "follow-ups right": 0}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from html import escape
 
 from index.messages import say
-from index.present import searched_line
+from index.present import gloss_line, searched_line
 from index.search import Answer, Hit
 from index.store import IndexMeta
 
@@ -18,7 +18,7 @@ MESSAGE_LIMIT = 4096
 BUDGET = 3900  # headroom below the limit for the joins between blocks
 # The longest any corpus field is shown: an index built elsewhere may hold a 5,000-character title,
 # which made every reply citing it too long for Telegram. A longer URL is not shown (a cut one is wrong).
-SHOWN_CHARS = {"title": 200, "source": 80, "date": 40, "heading": 300, "doc_id": 100, "searched": 1000}
+SHOWN_CHARS = {"title": 200, "source": 80, "date": 40, "heading": 300, "doc_id": 100, "searched": 1000, "gloss": 600}
 MAX_URL_CHARS = 1000
 EXCERPTS_PER_MESSAGE = 3
 CALLBACK_MORE = "m"
@@ -81,7 +81,9 @@ def citation_html(hit: Hit, language: str) -> str:
 def excerpt_html(hit: Hit, language: str, number: int | None = None, text_limit: int | None = None) -> str:
     heading = f"<i>{escape(shortened(hit.citation.heading, 'heading'))}</i>\n" if hit.citation.heading else ""
     prefix = f"{number}. " if number is not None else ""
-    return f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n{citation_html(hit, language)}"
+    glossed = f"\n<i>{escape(shortened(line, 'gloss'))}</i>" if (line := gloss_line(hit, language)) else ""
+    return (f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n"
+            f"{citation_html(hit, language)}{glossed}")
 
 
 def _fit(block_for_limit, budget: int) -> str:

@@ -24,6 +24,7 @@ _EN: dict[str, str] = {
     "searched_previous": "from your previous question: {words}",
     "searched_focus": "the text's most telling words: {words}",
     "searched_reason": "the reason given in “{source}”",
+    "gloss": "words: {words}",
     "console_greeting": (
         "Ask about platform policy in the news, in English or Indonesian "
         "(e.g. \"Kenapa Bigo Live diancam diblokir?\"). Type quit or press Ctrl-D to leave."
@@ -88,6 +89,7 @@ _ID: dict[str, str] = {
     "searched_previous": "dari pertanyaan Anda sebelumnya: {words}",
     "searched_focus": "kata-kata terpenting dari teks itu: {words}",
     "searched_reason": "alasan yang disebut dalam “{source}”",
+    "gloss": "arti kata: {words}",
     "console_greeting": (
         "Tanyakan soal kebijakan platform dalam berita, dalam bahasa Indonesia atau Inggris "
         "(misalnya \"Kenapa Bigo Live diancam diblokir?\"). Ketik keluar atau tekan Ctrl-D untuk selesai."

@@ -19,6 +19,7 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
         "source": hit.citation.source,
         "date": hit.citation.date,
         "url": hit.citation.url,
+        "gloss": dict(hit.gloss),  # for English questions: the excerpt's key Indonesian words in English
     }
 
 
@@ -54,10 +55,18 @@ def citation_line(hit: Hit) -> str:
     return " · ".join(parts) if parts else hit.doc_id
 
 
-def _hit_text(hit: Hit, number: int | None) -> str:
+def gloss_line(hit: Hit, language: str) -> str:
+    """"words: blokir = block; judi = gambling" for an English reader, or "" when there is no gloss."""
+    if not hit.gloss:
+        return ""
+    return say("gloss", language, words="; ".join(f"{word} = {meaning}" for word, meaning in hit.gloss))
+
+
+def _hit_text(hit: Hit, number: int | None, language: str) -> str:
     heading = f"[{hit.citation.heading}]\n" if hit.citation.heading else ""
     highlighted = hit.text.replace(hit.best_sentence, f"**{hit.best_sentence}**", 1)
-    return f"{f'{number}. ' if number else ''}{heading}{highlighted}\n   — {citation_line(hit)}"
+    glossed = f"\n   {line}" if (line := gloss_line(hit, language)) else ""
+    return f"{f'{number}. ' if number else ''}{heading}{highlighted}\n   — {citation_line(hit)}{glossed}"
 
 
 def answer_to_text(answer: Answer, limit: int = 3, language: str | None = None) -> str:
@@ -66,10 +75,10 @@ def answer_to_text(answer: Answer, limit: int = 3, language: str | None = None) 
     if not answer.answered:
         blocks = [say("no_answer", language)]
         if answer.hits:  # a refusal still shows the nearest paragraph, marked as possibly not the answer
-            blocks.append(f"{say('closest_label', language)}\n{_hit_text(answer.hits[0], None)}")
+            blocks.append(f"{say('closest_label', language)}\n{_hit_text(answer.hits[0], None, language)}")
         blocks.append(say("rephrase_tip", language))
     else:
-        blocks = [_hit_text(hit, number) for number, hit in enumerate(answer.hits[:limit], start=1)]
+        blocks = [_hit_text(hit, number, language) for number, hit in enumerate(answer.hits[:limit], start=1)]
     if searched := searched_line(answer, language):
         blocks.append(say("searched", language, what=searched))
     return "\n\n".join(blocks)

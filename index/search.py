@@ -20,6 +20,7 @@ from .analysis import Analyzer, AnalyzerSpec, get_analyzer, normalize, split_sen
 from .answer_type import asked_type, holds_answer_type
 from .chat import write_out_chat
 from .followup import FollowUp, as_follow_up
+from .gloss import gloss
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .semantic import RERANK_DEPTH, SemanticReranker, semantic_order
@@ -62,6 +63,7 @@ class Hit:
     score: float
     citation: Citation
     matched_terms: tuple[str, ...]
+    gloss: tuple[tuple[str, str], ...] = ()  # for English questions: (Indonesian word, English meaning), index/gloss.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class Answer:
     index_build: str = ""  # build id of the index that answered (buttons check it is still the one serving)
     focus_terms: tuple[str, ...] = ()  # a long text's most telling terms, when only they were searched
     borrowed: tuple[str, ...] = ()  # a follow-up's words taken from the previous question
+    similarity: float | None = None  # cosine of the question and the first hit (index/semantic.py), None without the model
     topic: str = ""  # what was searched: the question, or a follow-up with its borrowed words (pass as `previous`)
 
 
@@ -172,6 +175,14 @@ def _weights_and_idfs(groups: tuple[TermGroup, ...], postings: list[Postings], n
     """The groups' query weights and IDFs, as coverage and best_sentence weigh them."""
     weights = np.array([g.weight for g in groups], dtype=np.float64)
     return weights, np.array([lucene_idf(n_paragraphs, p.doc_freq) for p in postings], dtype=np.float64)
+
+
+def _gloss_for_english(
+    text: str, sentence: str, matched_terms: tuple[str, ...], reader: IndexReader, analyzer: Analyzer
+) -> tuple[tuple[str, str], ...]:
+    """The excerpt's words an English reader needs: the matched ones, then the best sentence's rarest."""
+    rare_first = sorted(set(analyzer.analyze(sentence)), key=lambda t: (reader.doc_freqs([t]).get(t, 0), t))
+    return gloss(text, [*matched_terms, *rare_first], analyzer)
 
 
 def _contains(postings: Postings, paragraph_id: int) -> bool:
@@ -322,8 +333,9 @@ class AnswerService:
         ranked, group_postings = self._rank(reader, groups, depth, params, coordinated=self.coordinated)
         if answer_kind and ranked:
             ranked = prefer_answer_type(ranked, reader, answer_kind, asked)
-        if self.semantic is not None and len(ranked) > 1:
-            ranked = self._by_meaning(ranked, reader, asked)
+        cosines: dict[int, float] = {}
+        if self.semantic is not None and ranked:
+            ranked, cosines = self._by_meaning(ranked, reader, asked)
         candidates, ranked = ranked, ranked[:k]
         weights, idfs = _weights_and_idfs(groups, group_postings, reader.meta.paragraphs)
         top_coverage = 0.0
@@ -331,6 +343,8 @@ class AnswerService:
             matched_mask = np.array([_contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
             top_coverage = coverage(weights, idfs, matched_mask)
         answered = bool(ranked) and top_coverage >= self.min_coverage
+        if ranked and ranked[0][0] in cosines:
+            extra["similarity"] = cosines[ranked[0][0]]
         # Whether there is an answer is decided on the question's own terms (above); a why-question's
         # reason terms only reorder the paragraphs (index/reasons.py).
         search_groups, search_postings, search_weights, search_idfs = groups, group_postings, weights, idfs
@@ -351,30 +365,36 @@ class AnswerService:
         for paragraph_id, score in ranked:
             record = records[paragraph_id]
             matched = [g for g, p in zip(search_groups, search_postings) if _contains(p, paragraph_id)]
+            sentence = best_sentence(record.text, search_groups, search_idfs * search_weights, analyzer, answer_kind, asked)
+            matched_terms = tuple(t for g in matched for t in g.terms if _contains(reader.postings(t), paragraph_id))
             hits.append(
                 Hit(
                     paragraph_id=paragraph_id,
                     doc_id=record.doc_id,
                     position=record.position,
                     text=record.text,
-                    best_sentence=best_sentence(record.text, search_groups, search_idfs * search_weights, analyzer,
-                                                answer_kind, asked),
+                    best_sentence=sentence,
                     score=score,
                     citation=Citation(record.title, record.source, record.date, record.url, record.heading),
-                    matched_terms=tuple(t for g in matched for t in g.terms if _contains(reader.postings(t), paragraph_id)),
+                    matched_terms=matched_terms,
+                    gloss=_gloss_for_english(record.text, sentence, matched_terms, reader, analyzer)
+                    if extra.get("language") == "en" else (),
                 )
             )
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
 
-    def _by_meaning(self, ranked: list[tuple[int, float]], reader: IndexReader, asked: str) -> list[tuple[int, float]]:
-        """The first RERANK_DEPTH hits re-ordered by BM25 and meaning together (index/semantic.py); the
-        scores stay BM25's. Unchanged when the model is not available."""
+    def _by_meaning(
+        self, ranked: list[tuple[int, float]], reader: IndexReader, asked: str
+    ) -> tuple[list[tuple[int, float]], dict[int, float]]:
+        """The first RERANK_DEPTH hits re-ordered by BM25 and meaning together (index/semantic.py), and each
+        one's cosine with the question; the scores stay BM25's. Unchanged when the model is not available."""
         head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
         records = reader.paragraphs([pid for pid, _ in head])
         cosines = self.semantic.cosines(asked, [records[pid].text for pid, _ in head])
         if cosines is None:
-            return ranked
-        return [head[i] for i in semantic_order([score for _, score in head], cosines, self.semantic.weight)] + tail
+            return ranked, {}
+        order = semantic_order([score for _, score in head], cosines, self.semantic.weight)
+        return [head[i] for i in order] + tail, {pid: float(c) for (pid, _), c in zip(head, cosines)}
 
     @staticmethod
     def _rank(

@@ -8,7 +8,8 @@ import pytest
 
 from support import REPO
 
-HIT_FIELDS = {"doc_id", "position", "heading", "text", "best_sentence", "score", "title", "source", "date", "url"}
+HIT_FIELDS = {"doc_id", "position", "heading", "text", "best_sentence", "score", "title", "source", "date", "url",
+              "gloss"}  # gloss: issue 14.6 (English questions; empty otherwise)
 
 
 def run(*args: str, cwd: Path = REPO, stdin: str | None = None) -> subprocess.CompletedProcess:

@@ -74,6 +74,7 @@ def test_english_question_says_what_was_searched(api: FakeBotAPI, bot):
     question = api.send_text(new_chat(), "why was Bigo threatened with blocking?")
     reply = api.wait_reply(question)
     assert "searched: ancam ← threatened; blokir ← blocking" in reply.text
+    assert "\nwords: " in reply.text and "block" in reply.text.split("\nwords: ")[1]  # issue 14.6: the gloss
     assert "Liputan6.com" in reply.text and "2024-09-17" in reply.text
 
 

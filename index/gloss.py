@@ -1,0 +1,74 @@
+"""A gloss for English readers: the English meaning of an excerpt's key Indonesian words (issue 14.6).
+
+The answers quote Indonesian paragraphs; an English reader gets, under each excerpt, what its matched
+words and its best sentence's rarest words mean, from the same sources that translate questions, read
+backwards: the curated glossary and the common-words list first, then FreeDict (CC BY-SA 3.0). An
+Indonesian word is looked up as written, then by its index term (diblokir → blokir), so most forms of
+a word the sources name are glossed. Names and numbers are not glossed.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+from .analysis import Analyzer, normalize, tokenize
+from .crosslingual import load_dictionary, load_glossary
+
+MAX_GLOSSED_WORDS = 8
+MEANINGS_PER_WORD = 2
+
+
+@lru_cache(maxsize=1)
+def reverse_dictionary() -> dict[str, tuple[str, ...]]:
+    """Indonesian word (lower case) → English words, best first: the glossary's and common words' senses
+    before FreeDict's, a sense an entry names first before later ones, then shorter English words."""
+    ranked: dict[str, dict[str, tuple[int, int, int]]] = {}
+
+    def add(indonesian: str, english: str, rank: tuple[int, int, int]) -> None:
+        if " " in indonesian.strip() or not indonesian.strip() or not english.strip():
+            return  # a phrase translates a phrase; a gloss explains single words
+        senses = ranked.setdefault(indonesian.strip().lower(), {})
+        english = english.strip()
+        if english not in senses or rank < senses[english]:
+            senses[english] = rank
+
+    for english, terms in load_glossary().items():
+        if len(terms) == 1 and " " not in english:
+            for position, indonesian in enumerate(terms[0]):
+                add(indonesian, english, (0, position, len(english)))
+    for english, translations in load_dictionary().items():
+        if " " in english or not english.isascii() or english[:1].isupper():
+            continue  # names and phrases are not what an excerpt's word means
+        for position, indonesian in enumerate(translations):
+            add(indonesian, english, (1, position, len(english)))
+    return {word: tuple(sorted(senses, key=senses.__getitem__)) for word, senses in ranked.items()}
+
+
+def gloss(text: str, wanted_terms: Iterable[str], analyzer: Analyzer, limit: int = MAX_GLOSSED_WORDS) -> tuple[tuple[str, str], ...]:
+    """(Indonesian word as written in `text`, English meaning) for the words of `text` whose index term
+    is in `wanted_terms` (in that order of importance), at most `limit`; words without a known meaning
+    are left out."""
+    surface: dict[str, str] = {}
+    for token in tokenize(normalize(text)):
+        term = analyzer.term(token)
+        if term and term not in surface:
+            surface[term] = token
+    by_word = reverse_dictionary()
+    out: list[tuple[str, str]] = []
+    for term in dict.fromkeys(wanted_terms):
+        word = surface.get(term)
+        if word is None or not word.isalpha() or _only_capitalised(word, text):
+            continue  # numbers and names need no gloss
+        # the word as written, else its root (diblokir → blokir): the sources name roots more often than forms
+        meanings = [m for m in by_word.get(word) or by_word.get(term, ()) if m.lower() != word]
+        if meanings:
+            out.append((word, ", ".join(meanings[:MEANINGS_PER_WORD])))
+        if len(out) >= limit:
+            break
+    return tuple(out)
+
+
+def _only_capitalised(word: str, text: str) -> bool:
+    """A name: the text never writes the word in lower case (Kominfo, Bigo)."""
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is None
