@@ -172,7 +172,20 @@ def detect_language(question: str) -> str:
     vote = sum(w in english_words for w in words) - sum(w in indonesian_words for w in words)
     if vote:
         return "en" if vote > 0 else "id"
+    # no function words ("tiktok sued trump?", "bigo diblokir"): content words that only one language
+    # knows vote next; lingua alone took "tiktok sued trump" for Indonesian
+    vote = sum(_word_language(w) for w in words)
+    if vote:
+        return "en" if vote > 0 else "id"
     return lingua_language(text)
+
+
+def _word_language(word: str) -> int:
+    """+1 for a word only English knows (the dictionary, as written or as its lemma), -1 for one only
+    Indonesian knows (a root or a form Sastrawi takes apart), 0 for both, neither, or a name."""
+    english = word in load_dictionary() or word in load_glossary() or _lemmatizer()(word) in load_dictionary()
+    indonesian = is_known_indonesian(word)
+    return int(english) - int(indonesian)
 
 
 _TITLE_CONNECTORS = frozenset({"of", "the", "and", "for", "in", "on", "a", "an", "to", "de", "van", "von", "dan", "di"})
