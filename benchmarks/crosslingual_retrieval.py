@@ -4,7 +4,9 @@ Questions: benchmarks/data/facqa_valid_en.tsv (120 FacQA valid questions transla
 questions in the original Indonesian. Rows, for the same questions: Indonesian originals; English with
 plain BM25 (no translation); English with the cross-lingual query; ablations. Also the time translation
 adds per question and language-identification accuracy (lingua vs. a stop-word vote).
-Run:  .venv/bin/python benchmarks/crosslingual_retrieval.py
+Run:  .venv/bin/python benchmarks/crosslingual_retrieval.py [--semantic]
+--semantic: every row re-ranked by the embedding model as the product does (index/semantic.py; passage
+vectors cached in the system's temporary folder).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from benchmarks.facqa import load_english_dev, load_facqa, rank_metrics, twin_cl
 from index.analysis import load_word_list, normalize, tokenize  # noqa: E402
 from index.crosslingual import Translator, detect_language, lingua_language  # noqa: E402
 from index.search import AnswerService  # noqa: E402
+from index.semantic import SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402
 
 
@@ -36,6 +39,11 @@ ID_STOP = load_word_list("stopwords_id.txt")
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--semantic", action="store_true", help="re-rank with the embedding model, as the product does")
+    args = parser.parse_args()
     passages, questions = load_facqa()
     twins = twin_classes(passages)
     dev = load_english_dev()
@@ -46,7 +54,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "facqa.db"
         build_index([write_corpus_jsonl(passages, Path(tmp) / "facqa.jsonl")], db)
-        service = AnswerService(db)
+        semantic = None
+        if args.semantic:
+            semantic = SemanticReranker(Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
+            semantic.vectors(list(passages.values()))
+        service = AnswerService(db, semantic=semantic)
 
         def evaluate(qs: list[str], translate: bool = True, translator: Translator | None = None) -> dict[str, float]:
             rankings = []

@@ -55,10 +55,11 @@ def gloss(text: str, wanted_terms: Iterable[str], analyzer: Analyzer, limit: int
         if term and term not in surface:
             surface[term] = token
     by_word = reverse_dictionary()
+    written = set(re.findall(r"\w+", text))  # a word the text never writes in lower case is a name (Kominfo, Bigo)
     out: list[tuple[str, str]] = []
     for term in dict.fromkeys(wanted_terms):
         word = surface.get(term)
-        if word is None or not word.isalpha() or _only_capitalised(word, text):
+        if word is None or not word.isalpha() or word not in written:
             continue  # numbers and names need no gloss
         # the word as written, else its root (diblokir → blokir): the sources name roots more often than forms
         meanings = [m for m in by_word.get(word) or by_word.get(term, ()) if m.lower() != word]
@@ -67,8 +68,3 @@ def gloss(text: str, wanted_terms: Iterable[str], analyzer: Analyzer, limit: int
         if len(out) >= limit:
             break
     return tuple(out)
-
-
-def _only_capitalised(word: str, text: str) -> bool:
-    """A name: the text never writes the word in lower case (Kominfo, Bigo)."""
-    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is None

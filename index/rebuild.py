@@ -6,6 +6,7 @@ in its own process it only shares the CPU. Progress and the outcome come back ov
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +16,17 @@ from .store import BuildError, BuildReport, IndexWriteError, build_index
 PROGRESS_EVERY_SECONDS = 0.5
 
 
-def _build_in_child(sources: list[Path], db_path: Path, vectors_db: Path | None, connection) -> None:  # type: ignore[no-untyped-def]
+def _stop_when_orphaned(parent_pid: int) -> Callable[[int, int], None]:
+    """A progress callback that ends this process once the bot that started it is gone (killed): nobody
+    is left to use the vectors soon, and a minutes-long embedding must not outlive it."""
+    def check(done: int, total: int) -> None:
+        if os.getppid() != parent_pid:
+            raise SystemExit(0)
+
+    return check
+
+
+def _build_in_child(sources: list[Path], db_path: Path, vectors_db: Path | None, connection, parent_pid: int) -> None:  # type: ignore[no-untyped-def]
     import time
 
     last = [0.0]
@@ -47,7 +58,7 @@ def _build_in_child(sources: list[Path], db_path: Path, vectors_db: Path | None,
         from .semantic import SemanticReranker, prepare_vectors
 
         semantic = SemanticReranker(vectors_db)
-        prepare_vectors(db_path, semantic)
+        prepare_vectors(db_path, semantic, on_progress=_stop_when_orphaned(parent_pid))
         semantic.close()
 
 
@@ -60,7 +71,7 @@ def build_in_worker_process(
     Raises what build_index raises (IndexWriteError, BuildError, CorpusError)."""
     context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_build_in_child, args=(list(sources), Path(db_path), vectors_db, sending), daemon=True)
+    process = context.Process(target=_build_in_child, args=(list(sources), Path(db_path), vectors_db, sending, os.getpid()), daemon=True)
     process.start()
     sending.close()
     try:
@@ -94,11 +105,11 @@ def build_in_worker_process(
         # else the child goes on embedding the new paragraphs; multiprocessing reaps it when it ends
 
 
-def _embed_in_child(db_path: Path, vectors_db: Path) -> None:
+def _embed_in_child(db_path: Path, vectors_db: Path, parent_pid: int) -> None:
     from .semantic import SemanticReranker, prepare_vectors
 
     semantic = SemanticReranker(vectors_db)
-    prepare_vectors(db_path, semantic)
+    prepare_vectors(db_path, semantic, on_progress=_stop_when_orphaned(parent_pid))
     semantic.close()
 
 
@@ -107,6 +118,6 @@ def embed_in_background_process(db_path: Path, vectors_db: Path):  # type: ignor
     without waiting: the bot answers meanwhile (BM25's order where vectors are missing). It ends with the
     bot (daemon) or when done."""
     context = multiprocessing.get_context("spawn")
-    process = context.Process(target=_embed_in_child, args=(Path(db_path), Path(vectors_db)), daemon=True)
+    process = context.Process(target=_embed_in_child, args=(Path(db_path), Path(vectors_db), os.getpid()), daemon=True)
     process.start()
     return process

