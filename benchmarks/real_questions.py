@@ -145,7 +145,7 @@ def main() -> None:
               f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}")
         if args.curve:
             print("\ncoverage threshold → answered: answerable / unanswerable / gold removed (current rule: min_coverage "
-                  f"{service.min_coverage})")
+                  f"{service.min_coverage}, English questions {service.min_coverage_english})")
             for t in THRESHOLDS:
                 print(f"  {t:4.2f}  {rate(on_answerable, t):6.1%}  {rate(on_unanswerable, t):6.1%}  {rate(on_removed, t):6.1%}")
         service.close()
