@@ -187,7 +187,9 @@ def _gloss_for_english(
     text: str, sentence: str, matched_terms: tuple[str, ...], reader: IndexReader, analyzer: Analyzer
 ) -> tuple[tuple[str, str], ...]:
     """The excerpt's words an English reader needs: the matched ones, then the best sentence's rarest."""
-    rare_first = sorted(set(analyzer.analyze(sentence)), key=lambda t: (reader.doc_freqs([t]).get(t, 0), t))
+    terms = set(analyzer.analyze(sentence))
+    doc_freqs = reader.doc_freqs(terms)
+    rare_first = sorted(terms, key=lambda t: (doc_freqs.get(t, 0), t))
     return gloss(text, [*matched_terms, *rare_first], analyzer)
 
 

