@@ -59,12 +59,15 @@ def main() -> None:
             semantic = SemanticReranker(Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
             semantic.vectors(list(passages.values()))
         service = AnswerService(db, semantic=semantic)
+        with_senses = AnswerService(db, semantic=semantic, sense_choice=True)
 
-        def evaluate(qs: list[str], translate: bool = True, translator: Translator | None = None) -> dict[str, float]:
+        def evaluate(
+            qs: list[str], translate: bool = True, translator: Translator | None = None, by: AnswerService = service
+        ) -> dict[str, float]:
             rankings = []
             for q in qs:
                 if translator is None:
-                    answer = service.answer(q, 10, translate=translate)
+                    answer = by.answer(q, 10, translate=translate)
                 else:
                     plan = translator.plan(q)
                     answer = service.answer_groups(q, plan.groups, 10)
@@ -78,6 +81,8 @@ def main() -> None:
             ("Indonesian originals", evaluate(indonesian)),
             ("English, plain BM25 (no translation)", evaluate(english, translate=False)),
             ("English, cross-lingual (full)", evaluate(english)),
+            ("  with sense choice (index/senses.py)", evaluate(english, by=with_senses)),
+            ("  without phrases", evaluate(english, translator=ablation(use_phrases=False))),
             ("  dictionary only", evaluate(english, translator=ablation(use_glossary=False, use_cognates=False))),
             ("  dictionary + glossary", evaluate(english, translator=ablation(use_cognates=False))),
             ("  dictionary + glossary + cognates", evaluate(english, translator=ablation())),
@@ -85,9 +90,9 @@ def main() -> None:
             ("  glossary + cognates, no dictionary", evaluate(english, translator=ablation(use_dictionary=False))),
         ]
         print(f"{len(dev)} FacQA valid questions, Indonesian originals vs. hand-made English translations")
-        print(f"{'system':42} {'MRR@10':>7} {'R@1':>6} {'R@5':>6}")
+        print(f"{'system':48} {'MRR@10':>7} {'R@1':>6} {'R@5':>6}")
         for name, metrics in rows:
-            print(f"{name:42} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
+            print(f"{name:48} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
 
         for file, split, title in (
             ("facqa_train_en_heldout.tsv", "train", "held-out check: {n} FacQA train questions translated after the method was built"),
@@ -101,10 +106,12 @@ def main() -> None:
                 ("Indonesian originals", [questions[split][i].question for i, _ in rows_en], True),
                 ("English, plain BM25", [q for _, q in rows_en], False),
                 ("English, cross-lingual", [q for _, q in rows_en], True),
+                ("  with sense choice", [q for _, q in rows_en], None),
             ):
-                rankings = [[h.doc_id for h in service.answer(q, 10, translate=translate).hits] for q in qs]
+                by = with_senses if translate is None else service
+                rankings = [[h.doc_id for h in by.answer(q, 10, translate=translate is not False).hits] for q in qs]
                 metrics = rank_metrics(rankings, set_gold)
-                print(f"{name:42} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
+                print(f"{name:48} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
 
         translator = service.translator
         for q in english:  # warm caches (postings lookups) as a running bot would have them

@@ -4,6 +4,8 @@
 Run:  .venv/bin/python benchmarks/real_questions.py --set idk_mrc [--split valid]
       .venv/bin/python benchmarks/real_questions.py --set squad [--lang id|en] [--limit N]
       add --curve for the answered-rate trade-off at other coverage thresholds
+      add --titles (SQuAD) to give each passage its Wikipedia article's title (benchmarks/data/squad_titles.tsv),
+      and --title-weight N for what a title word counts for (index/search.py TITLE_WEIGHT; 0: titles not searched)
       add --semantic to re-rank with the embedding model (index/semantic.py; paragraph vectors are cached in
       --vectors, by default in the system's temporary folder, so only the first run embeds the passages)
 
@@ -31,7 +33,7 @@ from rank_bm25 import BM25Okapi  # noqa: E402
 
 from benchmarks.facqa import rank_metrics  # noqa: E402
 from index.analysis import AnalyzerSpec  # noqa: E402
-from index.search import AnswerService  # noqa: E402
+from index.search import TITLE_WEIGHT, AnswerService  # noqa: E402
 from index.semantic import RERANK_WEIGHT, SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402
 
@@ -68,10 +70,26 @@ def load_set(name: str, split: str, lang: str) -> tuple[dict[str, str], list[Que
     return passages, questions
 
 
-def write_jsonl(passages: dict[str, str], path: Path) -> Path:
+def squad_titles(passage_ids: list[str]) -> dict[str, str]:
+    """Each SQuAD passage's article title (Indonesian), from the article boundaries in squad_titles.tsv."""
+    starts = []
+    for line in (Path(__file__).parent / "data" / "squad_titles.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            first, title, _english = line.split("\t")
+            starts.append((first, title))
+    titles, current = {}, ""
+    boundaries = dict(starts)
+    for passage_id in sorted(passage_ids):
+        current = boundaries.get(passage_id, current)
+        titles[passage_id] = current
+    return titles
+
+
+def write_jsonl(passages: dict[str, str], path: Path, titles: dict[str, str] | None = None) -> Path:
     with path.open("w", encoding="utf-8") as handle:
         for doc_id, text in passages.items():
-            handle.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+            record = {"id": doc_id, "text": text} | ({"title": titles[doc_id]} if titles else {})
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
 
 
@@ -97,6 +115,9 @@ def main() -> None:
     parser.add_argument("--stemmer", default=AnalyzerSpec().stemmer, help="the analyzer's stemmer (default: the product's)")
     parser.add_argument("--semantic", action="store_true", help="re-rank the first candidates with the embedding model")
     parser.add_argument("--weight", type=float, default=RERANK_WEIGHT, help="the re-ranking weight (with --semantic)")
+    parser.add_argument("--sense-choice", action="store_true", help="translations with sense choice (index/senses.py)")
+    parser.add_argument("--titles", action="store_true", help="SQuAD: passages carry their article's title")
+    parser.add_argument("--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for")
     parser.add_argument("--vectors", type=Path, default=Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
     args = parser.parse_args()
 
@@ -118,11 +139,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         full, removed = Path(tmp) / "full.db", Path(tmp) / "removed.db"
         spec = AnalyzerSpec(stemmer=args.stemmer)
-        build_index([write_jsonl(passages, Path(tmp) / "full.jsonl")], full, workers=None, analyzer_spec=spec)
+        titles = squad_titles(list(passages)) if args.titles and args.set == "squad" else None
+        build_index([write_jsonl(passages, Path(tmp) / "full.jsonl", titles)], full, workers=None, analyzer_spec=spec)
         gold_ids = {q.gold for q in answerable}
-        build_index([write_jsonl({d: t for d, t in passages.items() if d not in gold_ids}, Path(tmp) / "rm.jsonl")],
+        build_index([write_jsonl({d: t for d, t in passages.items() if d not in gold_ids}, Path(tmp) / "rm.jsonl", titles)],
                     removed, workers=None, analyzer_spec=spec)
-        options: dict[str, object] = {} if args.min_spelling is None else {"min_spelling_length": args.min_spelling}
+        options: dict[str, object] = {"title_weight": args.title_weight, "sense_choice": args.sense_choice}
+        if args.min_spelling is not None:
+            options["min_spelling_length"] = args.min_spelling
         if args.semantic:
             options["semantic"] = SemanticReranker(args.vectors, weight=args.weight)
             embedding = time.perf_counter()
@@ -141,6 +165,8 @@ def main() -> None:
             return sum(bool(a.hits) and a.coverage >= threshold for a in answers) / max(len(answers), 1)
 
         name = "ours, " + spec.name + (f" + semantic w={args.weight}" if args.semantic else "")
+        name += f" + titles tf={args.title_weight}" if titles else ""
+        name += " + sense choice" if args.sense_choice else ""
         print(f"{name + f' ({time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
               f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}")
         if args.curve:

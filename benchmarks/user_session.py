@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.search import AnswerService  # noqa: E402
+from index.search import TITLE_WEIGHT, AnswerService  # noqa: E402
 from index.semantic import SemanticReranker, prepare_vectors  # noqa: E402
 from index.store import build_index  # noqa: E402
 
@@ -37,6 +37,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show", action="store_true", help="print each question's outcome")
     parser.add_argument("--no-semantic", action="store_true", help="without semantic re-ranking")
+    parser.add_argument("--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for")
+    parser.add_argument("--sense-choice", action="store_true", help="translations with sense choice (index/senses.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         build_index([ROOT / "corpus"], Path(tmp) / "index.db")
@@ -44,7 +46,9 @@ def main() -> None:
         if not args.no_semantic:  # as the product runs
             semantic = SemanticReranker(Path(tmp) / "vectors.db")
             prepare_vectors(Path(tmp) / "index.db", semantic)
-        service = AnswerService(Path(tmp) / "index.db", semantic=semantic)
+        service = AnswerService(
+            Path(tmp) / "index.db", semantic=semantic, title_weight=args.title_weight, sense_choice=args.sense_choice
+        )
         previous = None
         counts = {"answerable": 0, "first": 0, "top3": 0, "answered": 0, "unanswerable": 0, "refused": 0,
                   "follow-ups": 0, "follow-ups right": 0}

@@ -255,9 +255,3 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def first_sentence(text: str) -> str:
-    """split_sentences(text)[0] without splitting the rest."""
-    for end in _sentence_ends(text):
-        if text[:end].strip():
-            return text[:end].strip()
-    return text.strip()

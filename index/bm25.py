@@ -45,11 +45,21 @@ class Postings:
     """Paragraphs a term occurs in (ascending ids) and how often."""
 
     paragraph_ids: np.ndarray  # int32, sorted, unique
-    term_freqs: np.ndarray  # int32, same length
+    term_freqs: np.ndarray  # int32, same length (0 where only `bonus` matched)
+    # Title and heading matches (index/search.py): per posting, what is added to the saturated frequency
+    # part (k1+1)·tf/(tf+norm) — a constant, so the paragraphs under one title keep their order among
+    # themselves. And the document frequency IDF is computed from: the body's, or a headline's words would
+    # turn common. None / -1: plain postings.
+    bonus: np.ndarray | None = None
+    idf_doc_freq: int = -1
 
     @property
     def doc_freq(self) -> int:
         return int(self.paragraph_ids.size)
+
+    @property
+    def weighting_doc_freq(self) -> int:
+        return self.idf_doc_freq if self.idf_doc_freq >= 0 else int(self.paragraph_ids.size)
 
 
 EMPTY_POSTINGS = Postings(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
@@ -89,7 +99,8 @@ def term_scores(
     """BM25 contribution of one (merged) term to each paragraph in its postings, without IDF."""
     tf = postings.term_freqs.astype(np.float64)
     norm = params.k1 * (1.0 - params.b + params.b * lengths[postings.paragraph_ids] / avg_length)
-    return weight * tf * (params.k1 + 1.0) / (tf + norm)
+    saturated = tf * (params.k1 + 1.0) / (tf + norm)
+    return weight * (saturated if postings.bonus is None else saturated + postings.bonus)
 
 
 def score_groups(
@@ -113,7 +124,7 @@ def score_groups(
     scores = np.zeros(candidate_ids.size, dtype=np.float64)
     for postings, weight in present:
         slots = np.searchsorted(candidate_ids, postings.paragraph_ids)
-        idf = lucene_idf(n_paragraphs, postings.doc_freq)
+        idf = lucene_idf(n_paragraphs, postings.weighting_doc_freq)
         scores[slots] += idf * term_scores(postings, weight, lengths, avg_length, params)
     return candidate_ids, scores
 
@@ -124,7 +135,7 @@ def coordinate(
     """Scores times coverage, the plain way: for each paragraph, the IDF × weight of the groups whose
     postings hold it, over the query's total (absent terms count in the total: the question asked for
     them). The reference the serving path's coordinated scores are tested against."""
-    idf_weights = [float(lucene_idf(n_paragraphs, p.doc_freq)) * w for p, w in zip(group_postings, weights)]
+    idf_weights = [float(lucene_idf(n_paragraphs, p.weighting_doc_freq)) * w for p, w in zip(group_postings, weights)]
     total = sum(idf_weights)
     if total <= 0:
         return np.zeros_like(scores)
@@ -170,7 +181,7 @@ def rank_with_accumulator(
     if k <= 0:
         return []
     n_paragraphs = int(norms.size)
-    idfs = [float(lucene_idf(n_paragraphs, p.doc_freq)) for p in group_postings]
+    idfs = [float(lucene_idf(n_paragraphs, p.weighting_doc_freq)) for p in group_postings]
     total_weight = sum(idf * weight for idf, weight in zip(idfs, weights))  # absent groups count too
     touched: list[np.ndarray] = []
     shares: list[float] = []  # each matched group's part of the query's IDF weight, for coverage
@@ -182,8 +193,11 @@ def rank_with_accumulator(
         # contribution = idf·w·tf·(k1+1) / (tf + norm), computed in place to spare temporaries
         denominator = norms[ids]
         denominator += tf
-        tf *= idf * weight * (params.k1 + 1.0)
+        tf *= params.k1 + 1.0
         tf /= denominator
+        if postings.bonus is not None:
+            tf += postings.bonus
+        tf *= idf * weight
         # ids within one term's postings are unique, so fancy-index += adds each contribution once
         accumulator[ids] += tf
         touched.append(ids)

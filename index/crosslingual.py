@@ -235,6 +235,7 @@ class Translator:
         use_glossary: bool = True,
         use_dictionary: bool = True,
         use_cognates: bool = True,
+        use_phrases: bool = True,
         structured: bool = True,
     ) -> None:
         """The use_* and structured switches exist for the ablation in benchmarks/crosslingual_retrieval.py."""
@@ -246,6 +247,7 @@ class Translator:
         self.dictionary = load_dictionary() if use_dictionary else {}
         self.dictionary_lower = {k.lower(): v for k, v in self.dictionary.items() if not k[:1].isupper()}
         self.use_cognates = use_cognates
+        self.use_phrases = use_phrases
         self.synonyms = load_synonyms() if use_dictionary else {}
         self.structured = structured
         self.lemmatize = _lemmatizer()
@@ -349,7 +351,7 @@ class Translator:
     def _phrase_at(self, raw: list[str], i: int) -> tuple[int, list[TermGroup], tuple[str, tuple[str, ...]] | None]:
         """The longest glossary/dictionary phrase starting at raw[i]: (words consumed, groups, translation).
         A content-free phrase ("how many") consumes its words and yields nothing; no phrase consumes 0."""
-        for n in range(min(MAX_PHRASE_WORDS, len(raw) - i), 1, -1):
+        for n in range(min(MAX_PHRASE_WORDS if self.use_phrases else 1, len(raw) - i), 1, -1):
             phrase = " ".join(raw[i : i + n])
             entry = self._lookup(phrase, False)
             if self._content_free(entry):  # "how many", or a phrase that translates to stop words only

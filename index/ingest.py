@@ -21,7 +21,7 @@ from typing import AbstractSet, Hashable, Iterable, Iterator
 
 import yaml
 
-from .analysis import first_sentence, split_sentences
+from .analysis import split_sentences
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -46,8 +46,6 @@ _WORD_RE = re.compile(r"\w+")
 _INNER_SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)]*\s")
 # "Liputan6.com, Jakarta - …": the outlet is named in the dateline.
 _DATELINE_OUTLET_RE = re.compile(r"^([A-Z][\w-]*(?:\.[a-z]{2,})+)\s*,\s*[A-Z]")
-# "JAKARTA - ", "Liputan6.com, Jakarta - ", "Pekanbaru , Kompas - ": place and outlet before a dash.
-_DATELINE_RE = re.compile(r"^[\w.]+(?:\s*,?\s*[A-Z][\w.]*){0,3}\s+[-–—]\s+")
 
 
 class CorpusError(Exception):
@@ -246,16 +244,6 @@ def paragraph_key(text: str) -> str:
     return " ".join(text.casefold().translate(_PUNCTUATION_TO_SPACE).split())
 
 
-def title_from_lead(text: str, max_chars: int = 90) -> str:
-    """A stand-in title for an article that has none: its first sentence without the dateline."""
-    lead = _DATELINE_RE.sub("", text, count=1) if any(dash in text[:80] for dash in (" - ", " – ", " — ")) else text
-    # only the opening of the lead can end up in the title: no need to find sentence ends further on
-    sentence = first_sentence(lead[: max_chars * 3]).rstrip(".")
-    if len(sentence) <= max_chars:
-        return sentence
-    return sentence[:max_chars].rsplit(" ", 1)[0].rstrip(",;:") + " …"
-
-
 class _FrontMatterLoader(yaml.SafeLoader):
     """YAML's safe loader without aliases and with bounded nesting: front matter needs neither."""
 
@@ -334,8 +322,8 @@ def make_document(doc_id: str, fields: dict[str, object], body: str, origin: str
     if not meta["source"]:
         outlet = _DATELINE_OUTLET_RE.match(paragraphs[0].text)
         meta["source"] = outlet.group(1) if outlet else ""
-    if not meta["title"]:
-        meta["title"] = title_from_lead(paragraphs[0].text)
+    # No title is made up here: a given title is searched with the article (index/store.py), an invented one
+    # would only repeat its lead; how an untitled article is cited is decided when it is stored.
     return Document(DocumentMeta(doc_id=doc_id, origin=origin, **meta), paragraphs)
 
 

@@ -24,6 +24,7 @@ from .gloss import gloss
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .semantic import RERANK_DEPTH, SemanticReranker, semantic_order
+from .senses import choose_senses
 from .spelling import MAX_TERMS_PER_QUESTION, MIN_LENGTH, correctable, corrections
 from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
 from .handle import IndexHandle, IndexSnapshot
@@ -47,6 +48,15 @@ MAX_QUESTION_CHARS = 2000  # longer input is cut here: no question needs more, a
 # the index holds (most_telling): no paragraph covers most of a 500-character text, so all of it was refused.
 LONG_QUESTION_WORDS = 40
 MOST_TELLING_TERMS = 8
+# A word of the article's title or of the paragraph's heading (index/store.py keeps them per paragraph) adds
+# TITLE_WEIGHT times what one occurrence adds to a paragraph of average length, times its IDF (the body's):
+# a headline's words find the article's paragraphs and count towards coverage, and being a constant per
+# title it leaves the order of the paragraphs under one title to their own text. SQuAD-ID dev with Wikipedia's
+# article titles and re-ranking (benchmarks/real_questions.py --set squad --titles --title-weight W --semantic):
+# MRR@10 0.855 / 0.856 / 0.857 at W = 0 / 1 / 2, R@1 0.792 / 0.794 / 0.796, gold-removed answered 10.8 / 10.7 /
+# 10.7 %. (Adding W to the term frequency instead let a short paragraph under a matching heading beat the one
+# stating the answer, and counting title matches in the IDF made headline words "common".)
+TITLE_WEIGHT = 1.0
 ANSWER_CACHE_SIZE = 1024  # answers are immutable and small; keyed by build id, older builds' answers age out
 
 
@@ -180,7 +190,7 @@ def states_the_reason_first(
 def _weights_and_idfs(groups: tuple[TermGroup, ...], postings: list[Postings], n_paragraphs: int) -> tuple[np.ndarray, np.ndarray]:
     """The groups' query weights and IDFs, as coverage and best_sentence weigh them."""
     weights = np.array([g.weight for g in groups], dtype=np.float64)
-    return weights, np.array([lucene_idf(n_paragraphs, p.doc_freq) for p in postings], dtype=np.float64)
+    return weights, np.array([lucene_idf(n_paragraphs, p.weighting_doc_freq) for p in postings], dtype=np.float64)
 
 
 def _gloss_for_english(
@@ -191,6 +201,41 @@ def _gloss_for_english(
     doc_freqs = reader.doc_freqs(terms)
     rare_first = sorted(terms, key=lambda t: (doc_freqs.get(t, 0), t))
     return gloss(text, [*matched_terms, *rare_first], analyzer)
+
+
+def _group_postings(reader: IndexReader, terms: tuple[str, ...], title_weight: float) -> Postings:
+    """One query term's postings: its index terms' body postings merged, and the paragraphs whose article title
+    or heading holds one of them with a bonus of `title_weight` (Postings.bonus); the IDF stays the body's."""
+    body = merge_postings([reader.postings(t) for t in terms])
+    if title_weight <= 0:
+        return body
+    fields = merge_postings([reader.field_postings(t) for t in terms])
+    if not fields.doc_freq:
+        return body
+    ids = np.union1d(body.paragraph_ids, fields.paragraph_ids).astype(np.int32)
+    tfs = np.zeros(ids.size, dtype=np.int32)
+    tfs[np.searchsorted(ids, body.paragraph_ids)] = body.term_freqs
+    bonus = np.zeros(ids.size, dtype=np.float64)
+    bonus[np.searchsorted(ids, fields.paragraph_ids)] = title_weight
+    return Postings(ids, tfs, bonus, body.doc_freq)
+
+
+def _coherent_senses(
+    groups: tuple[TermGroup, ...], translations: tuple[tuple[str, tuple[str, ...]], ...], snapshot: IndexSnapshot
+) -> tuple[tuple[TermGroup, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Translated words' senses chosen by co-occurrence (index/senses.py); names and their aliases keep all
+    of theirs. The translations shown ("searched:") lose the dropped senses too."""
+    translated = {word for word, _ in translations}
+    analyzer = snapshot.analyzer
+
+    def choosable(group: TermGroup) -> bool:
+        return group.label in translated and analyzer.term(group.label.lower()) not in group.terms
+
+    chosen, dropped = choose_senses(groups, choosable, snapshot.reader.postings, snapshot.reader.meta.paragraphs)
+    if not dropped:
+        return groups, translations
+    gone = dict(dropped)
+    return chosen, tuple((word, tuple(t for t in terms if t not in gone.get(word, ()))) for word, terms in translations)
 
 
 def _contains(postings: Postings, paragraph_id: int) -> bool:
@@ -205,7 +250,8 @@ class AnswerService:
     def __init__(
         self, db_path: Path | str, *, min_coverage: float = DEFAULT_MIN_COVERAGE,
         min_coverage_english: float = DEFAULT_MIN_COVERAGE_ENGLISH, coordinated: bool = True,
-        min_spelling_length: int = MIN_LENGTH, semantic: SemanticReranker | None = None,
+        min_spelling_length: int = MIN_LENGTH, semantic: SemanticReranker | None = None, title_weight: float = TITLE_WEIGHT,
+        sense_choice: bool = False,
     ) -> None:
         self.db_path = Path(db_path)
         self.semantic = semantic  # re-orders the first candidates by meaning (index/semantic.py); None: BM25 alone
@@ -213,6 +259,9 @@ class AnswerService:
         self.min_coverage_english = min_coverage_english  # for questions detected as English (not mixed ones)
         self.coordinated = coordinated  # rank by BM25 × coverage; False (plain BM25) is for benchmarks
         self.min_spelling_length = min_spelling_length
+        self.title_weight = title_weight  # what a title or heading word counts for in the answer path (0: not searched)
+        # translated words keep only the senses the corpus uses together (index/senses.py): measured, no gain, off
+        self.sense_choice = sense_choice
         self._lock = threading.Lock()
         # repeated questions; keyed by build id, so an answer from an older build is never served
         self._answers: OrderedDict[tuple[str, str, FollowUp | None, int, bool], Answer] = OrderedDict()
@@ -283,13 +332,16 @@ class AnswerService:
             groups, corrected = self._tolerate_spelling(snapshot, plan_query(text, snapshot.analyzer), "id")
             return self._answer_groups(snapshot, question, groups, k, params=params, why=why, translations=corrected, **extra)
         plan = snapshot.translator.plan(text)
-        groups, corrected = self._tolerate_spelling(snapshot, plan.groups, plan.language)
+        groups, translations = plan.groups, plan.translations
+        if self.sense_choice and plan.language != "id":
+            groups, translations = _coherent_senses(groups, translations, snapshot)
+        groups, corrected = self._tolerate_spelling(snapshot, groups, plan.language)
         if len(text.split()) > LONG_QUESTION_WORDS:
             groups = most_telling(groups, snapshot.reader)
             extra["focus_terms"] = tuple(g.label or g.terms[0] for g in groups)
         return self._answer_groups(
             snapshot, question, groups, k, params=params, why=why, language=plan.language,
-            translations=plan.translations + corrected, **extra,
+            translations=translations + corrected, **extra,
         )
 
     def _tolerate_spelling(
@@ -366,8 +418,10 @@ class AnswerService:
             added, sources = reason_terms([frozenset(g.terms) for g in groups], texts, analyzer.analyze)
             if added:
                 search_groups = groups + tuple(TermGroup((t,), 1.0, f"reason: {t}") for t in added)
+                # a reason counts where the paragraph states it, not where only its heading does
                 expanded, search_postings = self._rank(
-                    reader, search_groups, max(k, REASON_CANDIDATES), params, coordinated=self.coordinated
+                    reader, search_groups, max(k, REASON_CANDIDATES), params, coordinated=self.coordinated,
+                    titled_groups=len(groups),
                 )
                 ranked = states_the_reason_first(expanded, group_postings, search_postings[len(groups):])[:k]
                 search_weights, search_idfs = _weights_and_idfs(search_groups, search_postings, reader.meta.paragraphs)
@@ -407,12 +461,17 @@ class AnswerService:
         order = semantic_order([score for _, score in head], cosines, self.semantic.weight)
         return [head[i] for i in order] + tail, {pid: float(c) for (pid, _), c in zip(head, cosines)}
 
-    @staticmethod
     def _rank(
-        reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None, *, coordinated: bool
+        self, reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None, *, coordinated: bool,
+        title_weight: float | None = None, titled_groups: int | None = None,
     ) -> tuple[list[tuple[int, float]], list[Postings]]:
-        """The engine: postings of the query's terms → BM25 (× coverage if coordinated) → best k (paragraph id, score)."""
-        group_postings = [merge_postings([reader.postings(t) for t in g.terms]) for g in groups]
+        """The engine: postings of the query's terms (the first `titled_groups` with their title and heading
+        matches, index/store.py) → BM25 (× coverage if coordinated) → best k (paragraph id, score)."""
+        title_weight = self.title_weight if title_weight is None else title_weight
+        titled_groups = len(groups) if titled_groups is None else titled_groups
+        group_postings = [
+            _group_postings(reader, g.terms, title_weight if i < titled_groups else 0.0) for i, g in enumerate(groups)
+        ]
         weights = [g.weight for g in groups]
         params = params or reader.meta.params
         ranked = rank_with_accumulator(
@@ -430,7 +489,7 @@ class AnswerService:
         if not groups:
             return []
         with self.index.snapshot() as snapshot:
-            return self._rank(snapshot.reader, groups, k, None, coordinated=coordinated)[0]
+            return self._rank(snapshot.reader, groups, k, None, coordinated=coordinated, title_weight=0)[0]
 
     def close(self) -> None:
         self.index.close()

@@ -1,8 +1,9 @@
 """The SQLite index file: the only module that writes SQL.
 
 Tables: `documents`, `paragraphs` (document, position, heading, text, length), `terms` (per term its
-document frequency and postings as int32 blobs), `arrays` (paragraph lengths) and `index_meta`
-(analyzer and version, k1, b, corpus fingerprint, build time, counts).
+document frequency and postings as int32 blobs), `field_terms` (per term the paragraphs whose article
+title or own heading holds it), `arrays` (paragraph lengths) and `index_meta` (analyzer and version,
+k1, b, corpus fingerprint, build time, counts).
 
 A build writes a new file beside the target and renames it over the old one only when complete, so
 a failed or killed build leaves the previous index serving.
@@ -42,7 +43,7 @@ from .ingest import (
     work_units,
 )
 
-SCHEMA_VERSION = 2  # 2: index_meta has build_id
+SCHEMA_VERSION = 3  # 2: index_meta has build_id; 3: field_terms, titles only as given
 DEFAULT_CORPUS = Path("corpus")
 
 
@@ -199,6 +200,43 @@ class _PostingsBuilder:
                 end = start + 4 * count
                 yield name, count, id_bytes[start:end], freq_bytes[start:end]
                 start = end
+
+
+class _FieldTermsBuilder:
+    """Which paragraphs each title or heading term belongs to: an article's given title counts for all its
+    paragraphs, a heading for the paragraphs under it. Titles and headings are few words, so they are analysed
+    here, once per distinct string, while the body text is analysed in the workers."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.paragraphs: dict[str, array] = {}
+        self._analysed: dict[str, frozenset[str]] = {}
+
+    def terms(self, text: str | None) -> frozenset[str]:
+        if not text:
+            return frozenset()
+        found = self._analysed.get(text)
+        if found is None:
+            if len(self._analysed) > 50_000:  # headings repeat within an article, not across a big corpus
+                self._analysed.clear()
+            found = self._analysed[text] = frozenset(self.analyzer.analyze(text))
+        return found
+
+    def add(self, paragraph_id: int, title: str, heading: str | None) -> None:
+        for term in self.terms(title) | self.terms(heading):
+            self.paragraphs.setdefault(term, array("i")).append(paragraph_id)
+
+    def rows(self) -> Iterator[tuple[str, bytes]]:
+        for term, ids in self.paragraphs.items():
+            yield term, ids.tobytes()  # ascending: paragraphs are added in id order
+
+
+def cited_title(given: str, rows: list[tuple], doc_id: str) -> str:
+    """How an article is cited: its given title, else its first heading, else its id (the file name) — never a
+    cut-off first sentence, which repeated the excerpt beside it."""
+    if given:
+        return given
+    return next((row[3] for row in rows if row[3]), doc_id)
 
 
 def group_by_term(terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray]:
@@ -471,6 +509,7 @@ def _write_index(
     db.execute("PRAGMA temp_store = MEMORY")
     _create_schema(db)
     postings = _PostingsBuilder()
+    fields = _FieldTermsBuilder(analyzer)
     seen_paragraphs: set[bytes] = set()
     ids_seen = DuplicateIds()
     problems: list[SourceProblem] = []
@@ -487,6 +526,7 @@ def _write_index(
                 ids_seen.record_all((meta[0], meta[6]) for meta in documents)
                 seen_paragraphs.update(unit.digests)
                 problems.extend(SourceProblem(*payload) for kind, payload in unit.items if kind == "problem")
+                documents = _cited_documents(documents, unit.paragraph_rows, unit.paragraphs_per_document, fields, n_paragraphs)
                 db.conn.executemany(insert_document, documents)
                 db.conn.executemany(insert_paragraph.replace("VALUES (?,", f"VALUES (? + {n_paragraphs},"), unit.paragraph_rows)
                 postings.add_unit(unit, None, unit.lengths)
@@ -521,6 +561,7 @@ def _write_index(
                 if not added:
                     problems.append(SourceProblem(meta[6], "every paragraph duplicates one indexed earlier"))
                     continue
+                [meta] = _cited_documents([meta], added, [len(added)], fields, n_paragraphs)
                 db.conn.execute(insert_document, meta)
                 db.conn.executemany(insert_paragraph, added)
                 n_paragraphs += len(added)
@@ -537,6 +578,7 @@ def _write_index(
                 tuple(problems),
             )
         db.conn.executemany("INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)", postings.postings())
+        db.conn.executemany("INSERT INTO field_terms (term, paragraph_ids) VALUES (?, ?)", fields.rows())
         length_array = np.frombuffer(lengths, dtype=np.int32)
         db.execute("INSERT INTO arrays (name, data) VALUES (?, ?)", ("paragraph_lengths", length_array.tobytes()))
         meta_values = {
@@ -561,6 +603,22 @@ def _write_index(
     return BuildReport(path, n_documents, len(lengths), duplicates, postings.term_count, tuple(problems), 0.0)
 
 
+def _cited_documents(
+    documents: list[tuple], rows: list[tuple], per_document: list[int], fields: _FieldTermsBuilder, first_id: int
+) -> list[tuple]:
+    """The documents' rows as stored (title as cited), recording their title and heading terms for the
+    paragraphs that get ids from `first_id` on. rows: the documents' paragraph rows in order."""
+    cited = []
+    start = 0
+    for meta, count in zip(documents, per_document):
+        own = rows[start : start + count]
+        for offset, row in enumerate(own):
+            fields.add(first_id + start + offset, meta[1], row[3])
+        cited.append((meta[0], cited_title(meta[1], own, meta[0]), *meta[2:]))
+        start += count
+    return cited
+
+
 def _create_schema(db: sqlite_utils.Database) -> None:
     db["documents"].create(
         {"doc_id": str, "title": str, "source": str, "date": str, "url": str, "lang": str, "origin": str}, pk="doc_id"
@@ -571,6 +629,7 @@ def _create_schema(db: sqlite_utils.Database) -> None:
         foreign_keys=[("doc_id", "documents", "doc_id")],
     )
     db["terms"].create({"term": str, "doc_freq": int, "paragraph_ids": bytes, "term_freqs": bytes}, pk="term")
+    db["field_terms"].create({"term": str, "paragraph_ids": bytes}, pk="term")
     db["arrays"].create({"name": str, "data": bytes}, pk="name")
     db["index_meta"].create({"key": str, "value": str}, pk="key")
 
@@ -695,6 +754,23 @@ class IndexReader:
         if row is None:
             return EMPTY_POSTINGS
         return Postings(np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.int32))
+
+    def field_postings(self, term: str) -> Postings:
+        """Paragraphs whose article title or heading holds `term` (term frequency 1 each)."""
+        key = "\x00field\x00" + term  # no analysed term holds a NUL, so the two kinds share one cache
+        found = self._postings_cache.get(key)
+        if found is None:
+            try:
+                row = self.db.execute("SELECT paragraph_ids FROM field_terms WHERE term = ?", (term,)).fetchone()
+            except sqlite3.DatabaseError as error:
+                raise self._corrupt(error) from None
+            if row is None:
+                found = EMPTY_POSTINGS
+            else:
+                ids = np.frombuffer(row[0], dtype=np.int32)
+                found = Postings(ids, np.ones(ids.size, dtype=np.int32))
+            self._postings_cache.put(key, found)
+        return found
 
     def has_term(self, term: str) -> bool:
         return self.postings(term).doc_freq > 0

@@ -87,12 +87,3 @@ def test_fast_analyze_equals_the_reference(text: str):
     analyzer = get_analyzer()
     assert analyzer.analyze(text) == analyzer.analyze_reference(text)
     assert analyzer.analyze(text) == analyzer.analyze_reference(text)  # second time from the memo
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["Kominfo memblokir.", "Dr. Budi datang.", '"Kami siap."', "40.000 akun", " ", "Lalu? Ya!", "Jl. Sudirman No. 5."]), max_size=8))
-def test_first_sentence_is_the_first_of_split_sentences(parts: list[str]):
-    from index.analysis import first_sentence
-
-    text = " ".join(parts)
-    assert first_sentence(text) == (split_sentences(text) or [text.strip()])[0]

@@ -36,7 +36,7 @@ def test_export_opensearch_writes_definition_and_bulk(seed_index: Path, tmp_path
 
     lines = (out / "paragraphs.ndjson").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 * meta.paragraphs
-    actions, documents = [json.loads(l) for l in lines[::2]], [json.loads(l) for l in lines[1::2]]
+    actions, documents = [json.loads(line) for line in lines[::2]], [json.loads(line) for line in lines[1::2]]
     assert all(set(a) == {"index"} and a["index"]["_index"] == "policy-news-paragraphs" for a in actions)
     assert len({a["index"]["_id"] for a in actions}) == meta.paragraphs
     assert all(set(d) == {"doc_id", "position", "heading", "text", "title", "source", "date", "url"} for d in documents)

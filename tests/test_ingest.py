@@ -80,8 +80,8 @@ def test_front_matter_fields_and_fallbacks(tmp_path: Path):
     assert docs["a"].meta.title == "Kominfo Tegur Platform Streaming soal Judi Online"
     assert docs["a"].meta.date == "2024-08-22"
     assert docs["a"].meta.url == "https://contoh.example/kominfo-tegur"
-    # no front matter: title from the lead sentence, outlet from the dateline, nothing invented
-    assert docs["b"].meta.title == "Bigo Live bertemu Menteri Kominfo"
+    # no front matter: outlet from the dateline, nothing invented (no title made of the lead)
+    assert docs["b"].meta.title == ""
     assert docs["b"].meta.source == "Liputan6.com"
     assert docs["b"].meta.url == "" and docs["b"].meta.date == ""
 

@@ -6,7 +6,7 @@ import pytest
 
 from index.analysis import get_analyzer
 from index.search import AnswerService, best_sentence, plan_query
-from index.store import IndexReader
+from index.store import IndexReader, build_index
 
 from test_bm25 import LuceneIdfBM25Okapi, oracle_coverage
 
@@ -84,8 +84,8 @@ def test_bad_questions_give_normal_unanswered_answers(seed_index: Path, question
 
 @pytest.mark.parametrize("coordinated", [True, False])
 def test_service_scores_equal_the_oracle_on_the_indexed_tokens(messy_index: Path, coordinated: bool):
-    """Answers rank by rank-bm25's score × coverage (plain rank-bm25 scores when not coordinated)."""
-    service = AnswerService(messy_index, coordinated=coordinated)
+    """Without titles, answers rank by rank-bm25's score × coverage (plain rank-bm25 scores when not coordinated)."""
+    service = AnswerService(messy_index, coordinated=coordinated, title_weight=0)
     reader = IndexReader(messy_index)
     rows = reader.db.execute("SELECT paragraph_id, heading, text FROM paragraphs ORDER BY paragraph_id").fetchall()
     analyzer = get_analyzer()
@@ -102,6 +102,39 @@ def test_service_scores_equal_the_oracle_on_the_indexed_tokens(messy_index: Path
             assert math.isclose(got.get(pid, 0.0), score, abs_tol=1e-6)
         order = [h.paragraph_id for h in answer.hits]
         assert order == sorted(order, key=lambda pid: (-expected[pid], pid))
+
+
+def bm25f_oracle(bodies: list[list[str]], fields: list[set[str]], query: list[str], weight: float) -> list[float]:
+    """The plain way: a word of the paragraph's title or heading adds `weight` to the saturated frequency part of its
+    BM25 score there (one occurrence in a paragraph of average length adds 1); the IDF is the body's."""
+    n, k1, b = len(bodies), 1.2, 0.75
+    avg = sum(map(len, bodies)) / n
+    scores = [0.0] * n
+    for term in query:
+        df = sum(term in body for body in bodies)
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        for pid, (body, field) in enumerate(zip(bodies, fields)):
+            tf = body.count(term)
+            scores[pid] += idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(body) / avg)) + (weight if term in field else 0.0))
+    return scores
+
+
+@pytest.mark.parametrize("weight", [0.5, 1.0, 2.0])
+def test_title_and_heading_words_score_as_the_bm25f_oracle(messy_index: Path, weight: float):
+    service = AnswerService(messy_index, coordinated=False, title_weight=weight)
+    reader = IndexReader(messy_index)
+    rows = reader.db.execute("SELECT doc_id, heading, text FROM paragraphs ORDER BY paragraph_id").fetchall()
+    analyzer = get_analyzer()
+    title = set(analyzer.analyze("Kominfo Tegur Platform Streaming soal Judi Online"))  # kominfo-tegur's front matter
+    bodies = [analyzer.analyze(text) for _, _, text in rows]
+    fields = [set(analyzer.analyze(heading or "")) | (title if doc_id == "kominfo-tegur" else set()) for doc_id, heading, _ in rows]
+    assert any(f - title for f in fields), "the corpus must have a heading for this test to mean anything"
+    for question in ["kominfo tegur platform streaming", "langkah perusahaan judi", "taman baca kota kota"]:
+        tokens = analyzer.analyze(question)
+        expected = bm25f_oracle(bodies, fields, tokens, weight)
+        got = {h.paragraph_id: h.score for h in service.answer(question, k=len(rows)).hits}
+        for pid, score in enumerate(expected):
+            assert math.isclose(got.get(pid, 0.0), score, abs_tol=1e-6), (question, pid)
 
 
 def test_best_sentence_prefers_the_sentence_with_rare_terms():
@@ -152,3 +185,28 @@ def test_repeated_questions_come_from_the_answer_cache_until_the_index_changes(t
     build_index([messy_corpus], db)
     assert service.refresh()
     assert service.answer("pemblokiran aplikasi judi online") is not first
+
+
+def test_headline_words_find_their_article(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "usia.md").write_text(
+        "---\ntitle: Batas Usia Media Sosial untuk Anak\nsource: Contoh.com\n---\n"
+        "Pemerintah menyiapkan aturan baru: anak di bawah enam belas tahun hanya boleh membuat akun dengan izin orang tua.\n\n"
+        "Platform wajib memverifikasi umur setiap pengguna baru mulai tahun depan.\n",
+        encoding="utf-8",
+    )
+    (corpus / "lain.md").write_text(
+        "---\ntitle: Kominfo Blokir Situs Judi\n---\nKominfo memblokir ribuan situs judi online sepanjang bulan ini.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "index.db"
+    build_index([corpus], db)
+    question = "batas usia media sosial"
+    with_titles, without = AnswerService(db), AnswerService(db, title_weight=0)
+    answer = with_titles.answer(question, k=3)
+    assert answer.answered and {h.doc_id for h in answer.hits} == {"usia"}
+    assert answer.hits[0].citation.title == "Batas Usia Media Sosial untuk Anak"
+    assert not without.answer(question, k=3).hits  # the words are in the headline only
+    # the engine's plain BM25 is the body's: title words are not postings of its paragraphs
+    assert with_titles.rank_tokens(get_analyzer().analyze(question)) == []

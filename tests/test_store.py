@@ -180,3 +180,36 @@ def test_a_repeated_paragraph_under_new_ids_drops_only_that_paragraph(tmp_path: 
     report = build_index([bulk], tmp_path / "x.db")
     assert (report.documents, report.paragraphs, report.duplicate_paragraphs, report.problems) == (5, 6, 4, ())
     assert [d["doc_id"] for d in IndexReader(tmp_path / "x.db").documents()] == [f"a{i}" for i in range(5)]
+
+
+def _field_ids(reader: IndexReader, term: str) -> list[int]:
+    return reader.field_postings(term).paragraph_ids.tolist()
+
+
+def test_titles_and_headings_are_kept_for_the_paragraphs_under_them(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "usia.md").write_text(
+        "---\ntitle: Batas Usia Media Sosial\nsource: Contoh.com\n---\n"
+        "Pemerintah menyiapkan aturan baru untuk anak di bawah enam belas tahun.\n\n"
+        "Kewajiban Platform\n\n"
+        "Platform wajib memverifikasi umur setiap pengguna baru mulai tahun depan.\n",
+        encoding="utf-8",
+    )
+    (corpus / "tanpa-judul.txt").write_text("Kominfo memanggil perwakilan aplikasi itu pada Senin.\n", encoding="utf-8")
+    (corpus / "berjudul-subbab.txt").write_text(
+        "Sanksi Administratif Baru\n\nDenda dikenakan kepada penyelenggara yang lalai melapor.\n", encoding="utf-8"
+    )
+    build_index([corpus], tmp_path / "x.db")
+    reader = IndexReader(tmp_path / "x.db")
+    paragraph_of = {text[:12]: pid for pid, text in reader.db.execute("SELECT paragraph_id, text FROM paragraphs")}
+    article = sorted(pid for key, pid in paragraph_of.items() if key in ("Pemerintah m", "Platform waj"))
+    # the given title's words count for every paragraph of its article; a heading's only under it
+    assert _field_ids(reader, "usia") == article and _field_ids(reader, "sosial") == article
+    assert _field_ids(reader, "wajib") == [paragraph_of["Platform waj"]]
+    assert _field_ids(reader, "kominfo") == [] and _field_ids(reader, "nonexistent") == []
+    # the body's postings are the body's alone: "usia" is in no paragraph's text
+    assert reader.postings("usia").doc_freq == 0
+    # cited as: the given title; else the first heading; else the file name — never a made-up lead
+    titles = {d["doc_id"]: d["title"] for d in reader.documents()}
+    assert titles == {"usia": "Batas Usia Media Sosial", "tanpa-judul": "tanpa-judul", "berjudul-subbab": "Sanksi Administratif Baru"}
