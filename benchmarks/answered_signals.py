@@ -7,6 +7,7 @@ set so that 15, 25 or 35 % of the questions (relative to all asked) are answered
 paragraph, and the table shows the share answered right at that threshold.
 Run:  .venv/bin/python benchmarks/answered_signals.py
 """
+
 from __future__ import annotations
 
 import sys
@@ -61,7 +62,10 @@ def main() -> None:
         build_index([write_corpus_jsonl(passages, Path(tmp) / "facqa.jsonl")], full_db)
         build_index([write_corpus_jsonl(rest, Path(tmp) / "rest.jsonl")], rest_db)
         full, gold_removed = AnswerService(full_db), AnswerService(rest_db)
-        print(f"{'questions':10} {'signal':26} " + " ".join(f"{'right @ ' + format(r, '.0%') + ' false':>17}" for r in FALSE_ANSWER_RATES))
+        print(
+            f"{'questions':10} {'signal':26} "
+            + " ".join(f"{'right @ ' + format(r, '.0%') + ' false':>17}" for r in FALSE_ANSWER_RATES)
+        )
         for language, asked in (
             ("Indonesian", [(q.question, q) for q in questions["valid"]]),
             ("English", [(text, questions["valid"][i]) for i, text in english]),

@@ -8,6 +8,7 @@ more than one sentence (where the choice matters at all). Indonesian valid and t
 answerable questions (Wikipedia paragraphs of several sentences; any of its answers counts).
 Run:  .venv/bin/python benchmarks/best_sentence.py
 """
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,10 @@ def main() -> None:
         db = Path(tmp) / "facqa.db"
         build_index([write_corpus_jsonl(passages, Path(tmp) / "facqa.jsonl")], db)
         service = AnswerService(db)
-        print(f"{'questions':18} {'gold first':>10} {'>1 sentence':>12} {'answer in best sentence':>24} {'in first sentence':>18}")
+        print(
+            f"{'questions':18} {'gold first':>10} {'>1 sentence':>12} "
+            f"{'answer in best sentence':>24} {'in first sentence':>18}"
+        )
         for name, items in sets.items():
             scored = best = first = several = 0
             for text, question in items:
@@ -71,7 +75,10 @@ def main() -> None:
             several += len(sentences) > 1
             best += any(span in squash(hit.best_sentence) for span in spans)
             first += any(span in squash(sentences[0]) for span in spans)
-        print(f"{'IDK-MRC valid':18} {scored:>10} {several / scored:>12.1%} {best / scored:>24.1%} {first / scored:>18.1%}")
+        print(
+            f"{'IDK-MRC valid':18} {scored:>10} {several / scored:>12.1%} "
+            f"{best / scored:>24.1%} {first / scored:>18.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ sends single questions one at a time (time from pushing the update to the reply 
 200 chats at once with 429s and 502s injected, and prints one table.
 Run:  .venv/bin/python benchmarks/bot_latency.py [--questions 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,7 +69,10 @@ def main() -> None:
             bot.stop()
             api.stop()
     print(f"single questions through the local Bot API ({args.questions}, seed corpus, one at a time):")
-    print(f"  update→reply latency  p50 {statistics.median(latencies):6.1f} ms   p95 {percentile(latencies, 0.95):6.1f} ms   max {max(latencies):6.1f} ms")
+    print(
+        f"  update→reply latency  p50 {statistics.median(latencies):6.1f} ms   "
+        f"p95 {percentile(latencies, 0.95):6.1f} ms   max {max(latencies):6.1f} ms"
+    )
     print("burst: 200 chats at once, 3×429 (retry_after 1 s) and 5×502 injected:")
     print(f"  answered exactly once {exactly_once}/200 in {burst_seconds:.1f} s")
 

@@ -6,6 +6,7 @@ Cold: a fresh process, each query once (the postings come from the SQLite file, 
 cache). Warm: the same queries again in the same process (the postings LRU holds what fits in 64 MiB).
 Repeated question: AnswerService.answer for a question asked before (the answer cache).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,13 @@ def main() -> None:
     first = p50(lambda q: service.answer(q, 3), queries)
     again = p50(lambda q: service.answer(q, 3), queries)
     print(f"{args.size} paragraphs, {len(queries)} three-term queries:")
-    print(f"  engine p50: cold postings {cold:.2f} ms, warm postings {warm:.2f} ms "
-          f"(postings cache {cache.bytes / 2**20:.0f} MiB, {cache.hits} hits / {cache.misses} misses)")
-    print(f"  full answer p50 (translation, best sentence, citations): first time {first:.2f} ms, repeated {again:.3f} ms")
+    print(
+        f"  engine p50: cold postings {cold:.2f} ms, warm postings {warm:.2f} ms "
+        f"(postings cache {cache.bytes / 2**20:.0f} MiB, {cache.hits} hits / {cache.misses} misses)"
+    )
+    print(
+        f"  full answer p50 (translation, best sentence, citations): first time {first:.2f} ms, repeated {again:.3f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ benchmarks/data/unanswerable_en.txt (the same unanswerable questions in English)
 the same valid questions over FacQA without their gold paragraphs (should be "I don't know").
 Run:  .venv/bin/python benchmarks/calibrate_answered.py
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,22 +27,34 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
 def read_questions(path: Path) -> list[str]:
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def print_table(title: str, answerable: list, negatives: dict[str, list]) -> None:
     """answerable: (Answer, gold doc ids) pairs; negatives: named lists of Answers that should be "I don't know"."""
     sizes = ", ".join(f"{name}: {len(answers)}" for name, answers in negatives.items())
     print(f"{title}: {len(answerable)} answerable questions; should not be answered — {sizes}")
-    print(f"{'min coverage':>12} {'answered':>9} {'…top-1 right':>13} {'…top-1 wrong':>13} " + " ".join(f"{name:>15}" for name in negatives))
+    print(
+        f"{'min coverage':>12} {'answered':>9} {'…top-1 right':>13} {'…top-1 wrong':>13} "
+        + " ".join(f"{name:>15}" for name in negatives)
+    )
     for threshold in THRESHOLDS:
         answered = [(a, gold) for a, gold in answerable if a.hits and a.coverage >= threshold]
         right = sum(a.hits[0].doc_id in gold for a, gold in answered)
-        false_rates = [sum(bool(a.hits) and a.coverage >= threshold for a in answers) / len(answers) for answers in negatives.values()]
+        false_rates = [
+            sum(bool(a.hits) and a.coverage >= threshold for a in answers) / len(answers)
+            for answers in negatives.values()
+        ]
         mark = "  ← default" if abs(threshold - DEFAULT_MIN_COVERAGE) < 1e-9 else ""
         print(
             f"{threshold:>12.2f} {len(answered) / len(answerable):>9.1%} {right / len(answerable):>13.1%} "
-            f"{(len(answered) - right) / len(answerable):>13.1%} " + " ".join(f"{rate:>15.1%}" for rate in false_rates) + mark
+            f"{(len(answered) - right) / len(answerable):>13.1%} "
+            + " ".join(f"{rate:>15.1%}" for rate in false_rates)
+            + mark
         )
     print("unanswerable questions answered at the default threshold (FacQA, corpus/):")
     for a in negatives["unans. FacQA"] + negatives["unans. corpus/"]:
@@ -65,7 +78,11 @@ def main() -> None:
         facqa, seed, gold_removed = AnswerService(facqa_db), AnswerService(seed_db), AnswerService(rest_db)
         for title, asked, unanswerable_questions in (
             ("Indonesian, FacQA valid", [(q.question, q) for q in questions["valid"]], unanswerable),
-            ("English, FacQA valid translated", [(text, questions["valid"][i]) for i, text in english], unanswerable_en),
+            (
+                "English, FacQA valid translated",
+                [(text, questions["valid"][i]) for i, text in english],
+                unanswerable_en,
+            ),
         ):
             print_table(
                 title,

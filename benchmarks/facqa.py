@@ -3,6 +3,7 @@
 corpus = every distinct passage of train/valid/test joined by single spaces; queries = one split's
 questions; the gold paragraph of a question is its own passage. Shared by the benchmark scripts.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,7 +13,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-FACQA_DIR = Path(os.environ.get("FACQA_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "facqa"))
+FACQA_DIR = Path(
+    os.environ.get("FACQA_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks" / "facqa")
+)
 SPLITS = ("train", "valid", "test")
 
 
@@ -63,7 +66,9 @@ def load_english_valid() -> list[tuple[int, str]]:
     return load_english_dev("facqa_valid_en.tsv") + load_english_dev("facqa_valid_en_2.tsv")
 
 
-def without_gold(passages: dict[str, str], questions: list[FacqaQuestion], twins: dict[str, frozenset[str]]) -> dict[str, str]:
+def without_gold(
+    passages: dict[str, str], questions: list[FacqaQuestion], twins: dict[str, frozenset[str]]
+) -> dict[str, str]:
     """The corpus less the gold paragraphs (and their twins) of `questions`: the same questions over it
     should get "I don't know" (an upper bound: another paragraph of the same story may still answer)."""
     gold = {doc_id for q in questions for doc_id in twins[q.gold_doc_id]}

@@ -1,6 +1,7 @@
 """Retrieval quality on FacQA: MRR@10, R@1, R@5 on valid and test, for the project's analyzers.
 
-Run:  .venv/bin/python benchmarks/facqa_retrieval.py [--analyzers snowball-kw,sastrawi,snowball,none] [--k1 1.5 --b 0.75]
+Run:  .venv/bin/python benchmarks/facqa_retrieval.py [--analyzers snowball-kw,sastrawi,snowball,none]
+          [--k1 1.5 --b 0.75]
 Rows: the reference (rank-bm25 BM25Okapi on lower-cased \\w+ tokens, as the FacQA README measures it)
 and each analyzer through the real pipeline (JSONL ingest → SQLite index → AnswerService), which ranks
 by BM25 × coverage; the first analyzer also without coverage (plain BM25).
@@ -8,6 +9,7 @@ With --semantic, the default analyzer also gets a row re-ranked by the embedding
 vectors cached in --vectors, by default in the system's temporary folder).
 Tune on valid only; test is reported for the record.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +45,11 @@ def reference_rankings(passages: dict[str, str], questions) -> list[list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--analyzers", default="snowball-kw,sastrawi,snowball,none", help="stemmers to compare; the first is the default analyzer")
+    parser.add_argument(
+        "--analyzers",
+        default="snowball-kw,sastrawi,snowball,none",
+        help="stemmers to compare; the first is the default analyzer",
+    )
     parser.add_argument("--no-stopwords", action="store_true", help="also rows without stop words")
     parser.add_argument("--k1", type=float, default=DEFAULT_K1)
     parser.add_argument("--b", type=float, default=DEFAULT_B)
@@ -60,7 +66,10 @@ def main() -> None:
     print("-" * len(header))
 
     def row(name: str, results: dict[str, dict[str, float]]) -> None:
-        print(f"{name:60} " + " ".join(f"{results[s][m]:>14.3f}" for s in splits for m in ("MRR@10", "R@1", "R@5")), flush=True)
+        print(
+            f"{name:60} " + " ".join(f"{results[s][m]:>14.3f}" for s in splits for m in ("MRR@10", "R@1", "R@5")),
+            flush=True,
+        )
 
     twins = twin_classes(passages)
     strict = {s: [frozenset([q.gold_doc_id]) for q in questions[s]] for s in splits}
@@ -79,7 +88,9 @@ def main() -> None:
             started = time.perf_counter()
             report = build_index([corpus], db, analyzer_spec=spec, params=BM25Params(args.k1, args.b))
             if report.paragraphs + report.duplicate_paragraphs != len(passages):
-                print(f"  warning: {spec.name} indexed {report.paragraphs} of {len(passages)} paragraphs", file=sys.stderr)
+                print(
+                    f"  warning: {spec.name} indexed {report.paragraphs} of {len(passages)} paragraphs", file=sys.stderr
+                )
             # answers rank by BM25 × coverage; the first analyzer also gets a plain-BM25 row (the ablation)
             variants = [(True, None), (False, None)] if spec == specs[0] else [(True, None)]
             if args.semantic and spec == specs[0]:

@@ -15,6 +15,7 @@ questions; the share "answered" of answerable questions, of the unanswerable one
 passages, and of the answerable ones asked over the corpus without their gold passages (which should
 be refused). Tune on IDK-MRC train/valid and SQuAD's published part only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -112,12 +113,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="at most this many questions of each kind (0: all)")
     parser.add_argument("--curve", action="store_true", help="answered-rates at other coverage thresholds")
     parser.add_argument("--min-spelling", type=int, default=None, help="spelling tolerance from this many letters")
-    parser.add_argument("--stemmer", default=AnalyzerSpec().stemmer, help="the analyzer's stemmer (default: the product's)")
+    parser.add_argument(
+        "--stemmer", default=AnalyzerSpec().stemmer, help="the analyzer's stemmer (default: the product's)"
+    )
     parser.add_argument("--semantic", action="store_true", help="re-rank the first candidates with the embedding model")
     parser.add_argument("--weight", type=float, default=RERANK_WEIGHT, help="the re-ranking weight (with --semantic)")
     parser.add_argument("--sense-choice", action="store_true", help="translations with sense choice (index/senses.py)")
     parser.add_argument("--titles", action="store_true", help="SQuAD: passages carry their article's title")
-    parser.add_argument("--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for")
+    parser.add_argument(
+        "--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for"
+    )
     parser.add_argument("--vectors", type=Path, default=Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
     args = parser.parse_args()
 
@@ -127,7 +132,10 @@ def main() -> None:
     if args.limit:
         answerable, unanswerable = answerable[: args.limit], unanswerable[: args.limit]
     label = f"{args.set} {args.split if args.set == 'idk_mrc' else 'dev ' + args.lang}"
-    print(f"{label}: {len(passages)} passages, {len(answerable)} answerable and {len(unanswerable)} unanswerable questions")
+    print(
+        f"{label}: {len(passages)} passages, {len(answerable)} answerable and "
+        f"{len(unanswerable)} unanswerable questions"
+    )
     header = f"{'system':44} {'MRR@10':>7} {'R@1':>6} {'R@5':>6} {'ans.':>6} {'unans.':>7} {'gold-rm':>8}"
     print(header + "\n" + "-" * len(header))
     gold = [frozenset([q.gold]) for q in answerable]
@@ -142,16 +150,24 @@ def main() -> None:
         titles = squad_titles(list(passages)) if args.titles and args.set == "squad" else None
         build_index([write_jsonl(passages, Path(tmp) / "full.jsonl", titles)], full, workers=None, analyzer_spec=spec)
         gold_ids = {q.gold for q in answerable}
-        build_index([write_jsonl({d: t for d, t in passages.items() if d not in gold_ids}, Path(tmp) / "rm.jsonl", titles)],
-                    removed, workers=None, analyzer_spec=spec)
+        build_index(
+            [write_jsonl({d: t for d, t in passages.items() if d not in gold_ids}, Path(tmp) / "rm.jsonl", titles)],
+            removed,
+            workers=None,
+            analyzer_spec=spec,
+        )
         options: dict[str, object] = {"title_weight": args.title_weight, "sense_choice": args.sense_choice}
         if args.min_spelling is not None:
             options["min_spelling_length"] = args.min_spelling
         if args.semantic:
             options["semantic"] = SemanticReranker(args.vectors, weight=args.weight)
             embedding = time.perf_counter()
-            options["semantic"].vectors(list(passages.values()), on_progress=lambda done, total: print(
-                f"\rembedding passages: {done}/{total}", end="", file=sys.stderr, flush=True))
+            options["semantic"].vectors(
+                list(passages.values()),
+                on_progress=lambda done, total: print(
+                    f"\rembedding passages: {done}/{total}", end="", file=sys.stderr, flush=True
+                ),
+            )
             print(f"passage vectors ready in {time.perf_counter() - embedding:.0f} s", file=sys.stderr)
         service, service_removed = AnswerService(full, **options), AnswerService(removed, **options)
         on_answerable = [service.answer(q.text, 10) for q in answerable]
@@ -167,13 +183,20 @@ def main() -> None:
         name = "ours, " + spec.name + (f" + semantic w={args.weight}" if args.semantic else "")
         name += f" + titles tf={args.title_weight}" if titles else ""
         name += " + sense choice" if args.sense_choice else ""
-        print(f"{name + f' ({time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
-              f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}")
+        print(
+            f"{name + f' ({time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
+            f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}"
+        )
         if args.curve:
-            print("\ncoverage threshold → answered: answerable / unanswerable / gold removed (current rule: min_coverage "
-                  f"{service.min_coverage}, English questions {service.min_coverage_english})")
+            print(
+                "\ncoverage threshold → answered: answerable / unanswerable / gold removed (current rule: min_coverage "
+                f"{service.min_coverage}, English questions {service.min_coverage_english})"
+            )
             for t in THRESHOLDS:
-                print(f"  {t:4.2f}  {rate(on_answerable, t):6.1%}  {rate(on_unanswerable, t):6.1%}  {rate(on_removed, t):6.1%}")
+                print(
+                    f"  {t:4.2f}  {rate(on_answerable, t):6.1%}  "
+                    f"{rate(on_unanswerable, t):6.1%}  {rate(on_removed, t):6.1%}"
+                )
         service.close()
         service_removed.close()
 

@@ -4,6 +4,7 @@ into several index terms, on benchmarks/data/families_id.tsv.
 Run:  .venv/bin/python benchmarks/stem_families.py [--show]
 A family is whole when every form analyses to the same single term; each split family is listed with --show.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@ paragraph (first / in the top 3), unanswerable ones refused, follow-ups answered
 Run:  .venv/bin/python benchmarks/user_session.py [--show]
 Questions: benchmarks/data/user_session_dev.tsv (written for development; not a held-out measure).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,11 @@ def load_session() -> list[tuple[str, bool, frozenset[tuple[str, int]] | None]]:
             continue
         question, gold = line.split("\t")
         follow_up = question.startswith("> ")
-        acceptable = None if gold.strip() == "-" else frozenset(
-            (part.split(":")[0], int(part.split(":")[1])) for part in gold.split(","))
+        acceptable = (
+            None
+            if gold.strip() == "-"
+            else frozenset((part.split(":")[0], int(part.split(":")[1])) for part in gold.split(","))
+        )
         rows.append((question.removeprefix("> "), follow_up, acceptable))
     return rows
 
@@ -37,7 +41,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--show", action="store_true", help="print each question's outcome")
     parser.add_argument("--no-semantic", action="store_true", help="without semantic re-ranking")
-    parser.add_argument("--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for")
+    parser.add_argument(
+        "--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for"
+    )
     parser.add_argument("--sense-choice", action="store_true", help="translations with sense choice (index/senses.py)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,8 +56,16 @@ def main() -> None:
             Path(tmp) / "index.db", semantic=semantic, title_weight=args.title_weight, sense_choice=args.sense_choice
         )
         previous = None
-        counts = {"answerable": 0, "first": 0, "top3": 0, "answered": 0, "unanswerable": 0, "refused": 0,
-                  "follow-ups": 0, "follow-ups right": 0}
+        counts = {
+            "answerable": 0,
+            "first": 0,
+            "top3": 0,
+            "answered": 0,
+            "unanswerable": 0,
+            "refused": 0,
+            "follow-ups": 0,
+            "follow-ups right": 0,
+        }
         for question, follow_up, acceptable in load_session():
             answer = service.answer(question, 3, previous=previous if follow_up else None)
             previous = answer.topic
@@ -70,13 +84,17 @@ def main() -> None:
                 if follow_up:
                     counts["follow-ups"] += 1
                     counts["follow-ups right"] += top3
-                outcome = "first" if first else "top 3" if top3 else ("answered, wrong" if answer.answered else "REFUSED")
+                outcome = (
+                    "first" if first else "top 3" if top3 else ("answered, wrong" if answer.answered else "REFUSED")
+                )
             if args.show:
                 print(f"{outcome:16} {'> ' if follow_up else ''}{question}  {found}")
         n, u = counts["answerable"], counts["unanswerable"]
-        print(f"answerable {n}: right first {counts['first'] / n:.0%}, right in top 3 {counts['top3'] / n:.0%}, "
-              f"answered {counts['answered'] / n:.0%}; unanswerable {u}: refused {counts['refused'] / u:.0%}; "
-              f"follow-ups right {counts['follow-ups right']}/{counts['follow-ups']}")
+        print(
+            f"answerable {n}: right first {counts['first'] / n:.0%}, right in top 3 {counts['top3'] / n:.0%}, "
+            f"answered {counts['answered'] / n:.0%}; unanswerable {u}: refused {counts['refused'] / u:.0%}; "
+            f"follow-ups right {counts['follow-ups right']}/{counts['follow-ups']}"
+        )
 
 
 if __name__ == "__main__":

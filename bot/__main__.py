@@ -2,6 +2,7 @@
 
 Either way the index is built from CORPUS_DIR first if it is missing or older than the corpus.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,9 @@ def open_service(settings: Settings, wait_for_vectors: bool = False) -> AnswerSe
         if wait_for_vectors:  # the console: its first answers are ranked as all later ones
             embedded = prepare_vectors(settings.index_db, semantic, on_progress=_log_embedding)
             if embedded:
-                log.info("embedded %d paragraphs for semantic re-ranking (cached in %s)", embedded, settings.vectors_path)
+                log.info(
+                    "embedded %d paragraphs for semantic re-ranking (cached in %s)", embedded, settings.vectors_path
+                )
         elif _has_unembedded(settings, semantic):
             # the bot answers at once; paragraphs not embedded yet (a new corpus) are embedded in the background
             embed_in_background_process(settings.index_db, settings.vectors_path)
@@ -42,7 +45,9 @@ def _has_unembedded(settings: Settings, semantic: SemanticReranker) -> bool:
     try:
         return bool(unembedded_paragraphs(settings.index_db, semantic))
     except Exception as error:  # noqa: BLE001 - an unreadable vector cache turns re-ranking off, it does not stop the bot
-        log.warning("semantic re-ranking may be off: the vector cache %s is not usable (%s)", settings.vectors_path, error)
+        log.warning(
+            "semantic re-ranking may be off: the vector cache %s is not usable (%s)", settings.vectors_path, error
+        )
         return False
 
 
@@ -99,9 +104,15 @@ def main() -> int:
         run(settings, service)
     except InvalidToken:
         server = settings.telegram_api_base_url or "api.telegram.org"
-        print(f"error: the Bot API server ({server}) rejected TELEGRAM_BOT_TOKEN: check the token"
-              + (", and that TELEGRAM_API_BASE_URL is the server that token belongs to" if settings.telegram_api_base_url else ""),
-              file=sys.stderr)
+        print(
+            f"error: the Bot API server ({server}) rejected TELEGRAM_BOT_TOKEN: check the token"
+            + (
+                ", and that TELEGRAM_API_BASE_URL is the server that token belongs to"
+                if settings.telegram_api_base_url
+                else ""
+            ),
+            file=sys.stderr,
+        )
         return 2
     return 0
 

@@ -5,6 +5,7 @@ gets a polite refusal from handlers.on_admin_refused. A reindex builds a new ind
 process (index/rebuild.py) and renames it over the old one, so the bot keeps answering from the old index meanwhile and
 a failed build changes nothing. One reindex runs at a time.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,7 +55,9 @@ def save_new_file(directory: Path, name: str, data: bytes) -> Path:
     for counter in range(1, 1000):
         path = directory / (name if counter == 1 else f"{stem}-{counter}{suffix}")
         try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), UPLOAD_FILE_MODE)
+            descriptor = os.open(
+                path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), UPLOAD_FILE_MODE
+            )
         except FileExistsError:
             continue
         try:
@@ -130,7 +133,9 @@ async def _edit(message: Message, text: str) -> None:
 def describe_failure(error: Exception) -> list[str]:
     """What an admin is told when a reindex fails: what went wrong, and that nothing was lost."""
     if isinstance(error, IndexWriteError):
-        lines = [f"❌ Reindex failed: I cannot write the index file {escape(str(error.db_path))} ({escape(error.reason)})."]
+        lines = [
+            f"❌ Reindex failed: I cannot write the index file {escape(str(error.db_path))} ({escape(error.reason)})."
+        ]
     elif isinstance(error, CorpusError):
         lines = [f"❌ Reindex failed: {escape(str(error))}."]
     else:
@@ -146,11 +151,17 @@ async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     lock = _lock(context)
     if lock.locked():
-        await send_reliably(lambda: message.reply_text(
-            "A reindex is already running; I'll keep answering from the current index until it finishes.", do_quote=True))
+        await send_reliably(
+            lambda: message.reply_text(
+                "A reindex is already running; I'll keep answering from the current index until it finishes.",
+                do_quote=True,
+            )
+        )
         return
     async with lock:
-        progress = await send_reliably(lambda: message.reply_text(f"⏳ Reindexing {escape(str(settings.corpus_dir))}…", do_quote=True))
+        progress = await send_reliably(
+            lambda: message.reply_text(f"⏳ Reindexing {escape(str(settings.corpus_dir))}…", do_quote=True)
+        )
         loop = asyncio.get_running_loop()
 
         def on_progress(documents: int, paragraphs: int) -> None:  # runs in the waiting thread
@@ -164,7 +175,11 @@ async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.info("reindex started by admin %s", update.effective_user.id if update.effective_user else "?")
         try:
             report = await asyncio.to_thread(
-                build_in_worker_process, [settings.corpus_dir], settings.index_db, on_progress, on_wait,
+                build_in_worker_process,
+                [settings.corpus_dir],
+                settings.index_db,
+                on_progress,
+                on_wait,
                 settings.vectors_path if context.bot_data["service"].semantic is not None else None,
             )
         except (BuildError, CorpusError, OSError) as error:
@@ -190,25 +205,38 @@ async def on_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = safe_file_name(document.file_name)
     suffix = Path(name).suffix.lower()
     if suffix not in DIRECTORY_SUFFIXES:
-        await send_reliably(lambda: message.reply_text(
-            f"I can only add .txt, .md or .html articles, not {escape(suffix or 'files without an extension')}.", do_quote=True))
+        await send_reliably(
+            lambda: message.reply_text(
+                f"I can only add .txt, .md or .html articles, not {escape(suffix or 'files without an extension')}.",
+                do_quote=True,
+            )
+        )
         return
     if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-        await send_reliably(lambda: message.reply_text(
-            f"That file is {document.file_size / 2**20:.1f} MB; the limit is 2 MB.", do_quote=True))
+        await send_reliably(
+            lambda: message.reply_text(
+                f"That file is {document.file_size / 2**20:.1f} MB; the limit is 2 MB.", do_quote=True
+            )
+        )
         return
     try:
         data = await download_document(context.bot, document.file_id)
     except UnsafeFilePath as error:
         log.warning("upload refused: the Bot API server gave %s as the file path", error)
-        await send_reliably(lambda: message.reply_text(
-            "I could not fetch that file: the Bot API server gave a file path I will not read. Nothing was added.",
-            do_quote=True))
+        await send_reliably(
+            lambda: message.reply_text(
+                "I could not fetch that file: the Bot API server gave a file path I will not read. Nothing was added.",
+                do_quote=True,
+            )
+        )
         return
     except httpx.HTTPError as error:
         log.warning("upload download failed: %s", type(error).__name__)
-        await send_reliably(lambda: message.reply_text(
-            "I could not download that file from Telegram. Please send it again in a moment.", do_quote=True))
+        await send_reliably(
+            lambda: message.reply_text(
+                "I could not download that file from Telegram. Please send it again in a moment.", do_quote=True
+            )
+        )
         return
     if len(data) > MAX_UPLOAD_BYTES:
         await send_reliably(lambda: message.reply_text("That file is over the 2 MB limit.", do_quote=True))
@@ -218,12 +246,16 @@ async def on_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         target = save_new_file(settings.corpus_dir, name, data)
     except OSError as error:
         log.warning("upload not saved: %s", error.strerror or error)
-        refusal = (f"I could not save the file into the corpus folder {escape(str(settings.corpus_dir))} "
-                   f"({escape(error.strerror or type(error).__name__)}). Nothing was added.")
+        refusal = (
+            f"I could not save the file into the corpus folder {escape(str(settings.corpus_dir))} "
+            f"({escape(error.strerror or type(error).__name__)}). Nothing was added."
+        )
         await send_reliably(lambda: message.reply_text(refusal, do_quote=True))
         return
     log.info("admin upload saved as %s (%d bytes)", target.name, len(data))
-    note = f"Saved as {escape(target.name)}" + (f" (a file named {escape(name)} already existed, so I did not overwrite it)" if target.name != name else "")
+    note = f"Saved as {escape(target.name)}" + (
+        f" (a file named {escape(name)} already existed, so I did not overwrite it)" if target.name != name else ""
+    )
     await send_reliably(lambda: message.reply_text(note + ".", do_quote=True))
     await run_reindex(update, context)
 

@@ -1,4 +1,5 @@
 """build_application: the PTB Application with its handlers, defaults and services."""
+
 from __future__ import annotations
 
 import logging
@@ -60,8 +61,11 @@ def build_application(settings: Settings, service: AnswerService) -> Application
         settings.telegram_bot_token,
         **{name: url for name, url in server.items() if settings.telegram_api_base_url},
         # answers still arrive if the user deleted the question meanwhile
-        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True),
-                          allow_sending_without_reply=True),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            allow_sending_without_reply=True,
+        ),
         rate_limiter=AIORateLimiter(max_retries=5),
         request=HTTPXRequest(connection_pool_size=256, read_timeout=30, write_timeout=30),
         get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=40),
@@ -75,8 +79,12 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     application.add_handler(CommandHandler("stats", admin.on_stats, filters=admins))
     application.add_handler(CommandHandler(["reindex", "stats"], handlers.on_admin_refused))
     private = filters.ChatType.PRIVATE
-    application.add_handler(MessageHandler(filters.Document.ALL & private & admins & filters.UpdateType.MESSAGE, admin.on_upload))
-    application.add_handler(MessageHandler(filters.Document.ALL & private & filters.UpdateType.MESSAGE, handlers.on_admin_refused))
+    application.add_handler(
+        MessageHandler(filters.Document.ALL & private & admins & filters.UpdateType.MESSAGE, admin.on_upload)
+    )
+    application.add_handler(
+        MessageHandler(filters.Document.ALL & private & filters.UpdateType.MESSAGE, handlers.on_admin_refused)
+    )
     application.add_handler(CommandHandler("start", handlers.on_start))
     application.add_handler(CommandHandler("help", handlers.on_help))
     application.add_handler(CommandHandler("ask", handlers.on_ask))

@@ -1,4 +1,5 @@
 """Settings from the environment (and an optional .env file), read once at start-up."""
+
 from __future__ import annotations
 
 import os

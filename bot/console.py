@@ -1,4 +1,5 @@
 """Console chat: questions on stdin, one per line, answers as plain text on stdout, until EOF or "quit"."""
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,11 @@ def locale_language(environ: dict[str, str] | os._Environ[str] = os.environ) -> 
 
 
 def run_console(
-    service: AnswerService, stdin: TextIO, stdout: TextIO, interactive: bool = False, user_language: str | None = None,
+    service: AnswerService,
+    stdin: TextIO,
+    stdout: TextIO,
+    interactive: bool = False,
+    user_language: str | None = None,
 ) -> int:
     """Answer each line; the words around the excerpts in English for English questions or an English
     locale, in Indonesian otherwise. Returns how many questions were answered."""

@@ -3,6 +3,7 @@
 The only module in bot/ that writes SQL. Question text is stored here (for "More results" and for
 admins' statistics), never written to the logs.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,16 @@ class FeedbackStore:
         self.db.execute("PRAGMA journal_mode = WAL")
         if "questions" not in self.db.table_names():
             self.db["questions"].create(
-                {"question_id": int, "asked_at": float, "chat_type": str, "language": str, "answered": int,
-                 "top_doc_id": str, "index_build": str, "question": str},
+                {
+                    "question_id": int,
+                    "asked_at": float,
+                    "chat_type": str,
+                    "language": str,
+                    "answered": int,
+                    "top_doc_id": str,
+                    "index_build": str,
+                    "question": str,
+                },
                 pk="question_id",
             )
         elif "index_build" not in self.db["questions"].columns_dict:
@@ -52,10 +61,13 @@ class FeedbackStore:
                 foreign_keys=[("question_id", "questions", "question_id")],
             )
 
-    def log_question(self, question: str, *, chat_type: str, language: str, answered: bool, top_doc_id: str | None, index_build: str) -> int:
+    def log_question(
+        self, question: str, *, chat_type: str, language: str, answered: bool, top_doc_id: str | None, index_build: str
+    ) -> int:
         with self._lock, self.db.conn:
             cursor = self.db.execute(
-                "INSERT INTO questions (asked_at, chat_type, language, answered, top_doc_id, index_build, question) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO questions (asked_at, chat_type, language, answered, top_doc_id, index_build, question) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (time.time(), chat_type, language, int(answered), top_doc_id, index_build, question),
             )
             return int(cursor.lastrowid)
@@ -63,7 +75,8 @@ class FeedbackStore:
     def question(self, question_id: int) -> LoggedQuestion | None:
         with self._lock:
             row = self.db.execute(
-                "SELECT question_id, question, language, answered, index_build FROM questions WHERE question_id = ?", (question_id,)
+                "SELECT question_id, question, language, answered, index_build FROM questions WHERE question_id = ?",
+                (question_id,),
             ).fetchone()
         return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), row[4] or "") if row else None
 

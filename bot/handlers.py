@@ -4,6 +4,7 @@ Searching runs in a worker thread (asyncio.to_thread) so the event loop keeps se
 Nothing about ranking or citing lives here: handlers decide *whether* to answer (private chat,
 mention, reply, /ask), call the service, and send what bot/render.py made of the Answer.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,7 +46,9 @@ BACKOFF_MAX_SECONDS = 5.0
 
 
 def _markup(keyboard: render.Keyboard) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard.rows])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard.rows]
+    )
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:
@@ -57,7 +60,9 @@ def _retry_after_seconds(error: RetryAfter) -> float:
 
 
 async def send_reliably(
-    send: Callable[[], Awaitable[T]], *, patience: float = SEND_PATIENCE_SECONDS,
+    send: Callable[[], Awaitable[T]],
+    *,
+    patience: float = SEND_PATIENCE_SECONDS,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
     """Retry a Bot API call on 429 (as long as told) and on 5xx/network errors (backing off up to
@@ -107,7 +112,9 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         top_doc_id=answer.hits[0].doc_id if answer.answered else None,
         index_build=answer.index_build,
     )
-    log.info("question %d: language=%s answered=%s hits=%d", question_id, answer.language, answer.answered, len(answer.hits))
+    log.info(
+        "question %d: language=%s answered=%s hits=%d", question_id, answer.language, answer.answered, len(answer.hits)
+    )
     language = user_language(update, answer.language)
     if not answer.answered:
         sources = await asyncio.to_thread(service.documents)
@@ -124,7 +131,9 @@ async def send_pages(message: Message, answer: Answer, question_id: int, start: 
     keyboard = _markup(render.answer_keyboard(question_id, next_start, language))
     for index, text in enumerate(texts):
         markup = keyboard if index == len(texts) - 1 else None
-        await send_reliably(lambda text=text, markup=markup: message.reply_text(text, reply_markup=markup, do_quote=True))
+        await send_reliably(
+            lambda text=text, markup=markup: message.reply_text(text, reply_markup=markup, do_quote=True)
+        )
 
 
 def _addressed_question(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -135,7 +144,11 @@ def _addressed_question(message: Message, bot_username: str, bot_id: int) -> str
         entity.type == MessageEntity.MENTION and message.parse_entity(entity).lower() == mention
         for entity in message.entities or ()
     )
-    replied = bool(message.reply_to_message and message.reply_to_message.from_user and message.reply_to_message.from_user.id == bot_id)
+    replied = bool(
+        message.reply_to_message
+        and message.reply_to_message.from_user
+        and message.reply_to_message.from_user.id == bot_id
+    )
     if not (mentioned or replied):
         return None
     if mentioned:
@@ -269,7 +282,9 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             id=f"{hit.paragraph_id}",
             title=render.inline_title(hit),
             description=hit.best_sentence[:200],
-            input_message_content=InputTextMessageContent(render.excerpt_html(hit, language, text_limit=3000), parse_mode=ParseMode.HTML),
+            input_message_content=InputTextMessageContent(
+                render.excerpt_html(hit, language, text_limit=3000), parse_mode=ParseMode.HTML
+            ),
         )
         for hit in answer.hits
     ]

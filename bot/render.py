@@ -4,6 +4,7 @@ Everything from the corpus or the user goes through html.escape. Messages stay u
 4096-character limit (counted in UTF-16 code units, as Telegram counts), splitting between excerpts
 and shortening a single excerpt that would not fit on its own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ MAX_URL_CHARS = 1000
 EXCERPTS_PER_MESSAGE = 3
 CALLBACK_MORE = "m"
 CALLBACK_VOTE = "f"
+
 
 @dataclass(frozen=True, slots=True)
 class Keyboard:
@@ -70,11 +72,11 @@ def citation_html(hit: Hit, language: str) -> str:
     if c.title:
         parts.append(f"“{escape(shortened(c.title, 'title'))}”")
     if c.date:
-        parts.append(escape(shortened(c.date, 'date')))
+        parts.append(escape(shortened(c.date, "date")))
     if url := shown_url(c.url):
         parts.append(f'<a href="{escape(url, quote=True)}">{say("link", language)}</a>')
     if not parts:
-        parts.append(escape(shortened(hit.doc_id, 'doc_id')))
+        parts.append(escape(shortened(hit.doc_id, "doc_id")))
     return "— " + " · ".join(parts)
 
 
@@ -82,8 +84,10 @@ def excerpt_html(hit: Hit, language: str, number: int | None = None, text_limit:
     heading = f"<i>{escape(shortened(hit.citation.heading, 'heading'))}</i>\n" if hit.citation.heading else ""
     prefix = f"{number}. " if number is not None else ""
     glossed = f"\n<i>{escape(shortened(line, 'gloss'))}</i>" if (line := gloss_line(hit, language)) else ""
-    return (f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n"
-            f"{citation_html(hit, language)}{glossed}")
+    return (
+        f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n"
+        f"{citation_html(hit, language)}{glossed}"
+    )
 
 
 def _fit(block_for_limit, budget: int) -> str:
@@ -170,8 +174,16 @@ def render_sources(sources: list[dict[str, object]], language: str) -> list[str]
 
 def render_about(meta: IndexMeta, language: str) -> str:
     return say(
-        "about_html", language, documents=meta.documents, paragraphs=meta.paragraphs, terms=meta.terms,
-        built_at=escape(meta.built_at), analyzer=escape(meta.analyzer), version=meta.analyzer_version, k1=meta.k1, b=meta.b,
+        "about_html",
+        language,
+        documents=meta.documents,
+        paragraphs=meta.paragraphs,
+        terms=meta.terms,
+        built_at=escape(meta.built_at),
+        analyzer=escape(meta.analyzer),
+        version=meta.analyzer_version,
+        k1=meta.k1,
+        b=meta.b,
     )
 
 
@@ -194,7 +206,11 @@ def parse_callback(data: str | None) -> tuple[str, int, int] | None:
         question_id, value = int(parts[1]), int(parts[2])
     except ValueError:
         return None
-    if not 0 < question_id < 2**63 or (parts[0] == CALLBACK_VOTE and value not in (1, -1)) or (parts[0] == CALLBACK_MORE and not 0 < value <= 100):
+    if (
+        not 0 < question_id < 2**63
+        or (parts[0] == CALLBACK_VOTE and value not in (1, -1))
+        or (parts[0] == CALLBACK_MORE and not 0 < value <= 100)
+    ):
         return None
     return parts[0], question_id, value
 

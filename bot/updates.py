@@ -7,6 +7,7 @@ update is parsed on its own; one that fails is dropped from the batch and its id
 next call, so the updates after it are answered. The webhook server (bot/webhook.py) uses the same
 `parse_update`.
 """
+
 from __future__ import annotations
 
 import logging

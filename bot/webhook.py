@@ -5,6 +5,7 @@ update it cannot parse, which Telegram then redelivers forever. Here a request w
 secret gets 403 at once, a body over MAX_BODY_BYTES gets 413, and an update the library cannot read
 is skipped with 200 (logged once, without content) like any other.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -73,9 +74,19 @@ class WebhookHandler(tornado.web.RequestHandler):
 
 async def serve_webhook(application: Application, settings: Settings) -> None:
     """Run the bot on webhooks until SIGTERM or SIGINT."""
-    routes = [(rf"/{settings.webhook_path}/?", WebhookHandler, {"bot_application": application, "secret": settings.webhook_secret})]
-    server = HTTPServer(tornado.web.Application(routes, log_function=lambda handler: None),
-                        max_body_size=MAX_BODY_BYTES, idle_connection_timeout=60, body_timeout=30)
+    routes = [
+        (
+            rf"/{settings.webhook_path}/?",
+            WebhookHandler,
+            {"bot_application": application, "secret": settings.webhook_secret},
+        )
+    ]
+    server = HTTPServer(
+        tornado.web.Application(routes, log_function=lambda handler: None),
+        max_body_size=MAX_BODY_BYTES,
+        idle_connection_timeout=60,
+        body_timeout=30,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGTERM, signal.SIGINT):

@@ -2,6 +2,7 @@
 
 Errors end with exit code 2 and one line on stderr; results go to stdout.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,9 @@ def _progress_callback():
 def _embedding_progress():
     if not sys.stderr.isatty():
         return None
-    return lambda done, total: print(f"\rembedding paragraphs: {done}/{total}", end="" if done < total else "\n",
-                                     file=sys.stderr, flush=True)
+    return lambda done, total: print(
+        f"\rembedding paragraphs: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True
+    )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -52,7 +54,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     on_document, close_bar = _progress_callback()
     try:
         report = build_index(
-            sources, Path(args.db), params=BM25Params(args.k1, args.b), on_document=on_document, workers=args.workers,
+            sources,
+            Path(args.db),
+            params=BM25Params(args.k1, args.b),
+            on_document=on_document,
+            workers=args.workers,
             on_wait=lambda: print(f"waiting for another build of {args.db} to finish…", file=sys.stderr, flush=True),
         )
     except (CorpusError, BuildError, ValueError) as error:
@@ -140,9 +146,14 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
     build.add_argument("--k1", type=float, default=DEFAULT_K1, help="BM25 k1 (default: %(default)s)")
     build.add_argument("--b", type=float, default=DEFAULT_B, help="BM25 b (default: %(default)s)")
-    build.add_argument("--workers", type=int, default=None, help="processes for reading and analysis (default: by input size)")
-    build.add_argument("--no-semantic", action="store_true",
-                       help="do not embed paragraphs for semantic re-ranking (also: SEMANTIC_RERANK=off)")
+    build.add_argument(
+        "--workers", type=int, default=None, help="processes for reading and analysis (default: by input size)"
+    )
+    build.add_argument(
+        "--no-semantic",
+        action="store_true",
+        help="do not embed paragraphs for semantic re-ranking (also: SEMANTIC_RERANK=off)",
+    )
     build.set_defaults(func=cmd_build)
 
     search = commands.add_parser("search", help="answer a question (or a file of questions)")

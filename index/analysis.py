@@ -4,6 +4,7 @@ The same analyzer turns paragraphs into index terms and questions into query ter
 does to one it does to the other. Its name and version are stored in the index; changing what
 `analyze` returns for any input means bumping ANALYZER_VERSION.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\
 
 # Top-level domains we accept in "name.tld" tokens; a closed list, so that a missing space after a
 # full stop ("AS.Platform") is not taken for a domain.
-_TLDS = (
-    "com|id|info|net|org|co|go|ac|or|sch|web|my|io|tv|me|app|news|gov|edu|biz|sg|uk|us|cn|ly|gg|xyz|online|site"
-)
+_TLDS = "com|id|info|net|org|co|go|ac|or|sch|web|my|io|tv|me|app|news|gov|edu|biz|sg|uk|us|cn|ly|gg|xyz|online|site"
 _TOKEN_RE = re.compile(
     rf"""
     (?P<url>https?://[^\s<>"'()]+)
@@ -166,8 +165,10 @@ class Analyzer:
         self.name = spec.name
         self.version = ANALYZER_VERSION
         self.stopwords = (
-            (load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt")) - load_word_list("stopwords_kept_id.txt")
-            if spec.stopwords else frozenset()
+            (load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt"))
+            - load_word_list("stopwords_kept_id.txt")
+            if spec.stopwords
+            else frozenset()
         )
         self._stem = lru_cache(maxsize=200_000)(_make_stemmer(spec.stemmer))
         self._chunk_terms: dict[str, tuple[str, ...]] = {}
@@ -223,7 +224,9 @@ def get_analyzer(spec: AnalyzerSpec = AnalyzerSpec()) -> Analyzer:
 
 # Abbreviations after which a full stop does not end a sentence (titles, "Jl.", "No.").
 _ABBREVIATIONS = frozenset(
-    "dr drs dra prof ir h hj jl no st tn ny sdr kol let jend brigjen mayjen letjen irjen kombes kapt ltd inc vs bpk".split()
+    (
+        "dr drs dra prof ir h hj jl no st tn ny sdr kol let jend brigjen mayjen letjen irjen kombes kapt ltd inc vs bpk"
+    ).split()
 )
 _SENTENCE_BREAK_RE = re.compile(r"""(?<=[.!?…])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
 
@@ -253,5 +256,3 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
-
-

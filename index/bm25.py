@@ -16,6 +16,7 @@ BM25 lets a paragraph repeating two rare words of a long question beat the one h
 FacQA valid the factor lifts MRR@10 from 0.840 to 0.849 (benchmarks/facqa_retrieval.py). Coverage is at
 most 1, so a coordinated score never exceeds the BM25 score the oracle checks.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -130,7 +131,11 @@ def score_groups(
 
 
 def coordinate(
-    paragraph_ids: np.ndarray, scores: np.ndarray, group_postings: Sequence[Postings], weights: Sequence[float], n_paragraphs: int
+    paragraph_ids: np.ndarray,
+    scores: np.ndarray,
+    group_postings: Sequence[Postings],
+    weights: Sequence[float],
+    n_paragraphs: int,
 ) -> np.ndarray:
     """Scores times coverage, the plain way: for each paragraph, the IDF × weight of the groups whose
     postings hold it, over the query's total (absent terms count in the total: the question asked for
@@ -232,7 +237,12 @@ def rank_with_accumulator(
 
 
 def _coordinated_top_k(
-    candidates: np.ndarray, values: np.ndarray, kept: np.ndarray, offsets: np.ndarray, shares: Sequence[float], k: int,
+    candidates: np.ndarray,
+    values: np.ndarray,
+    kept: np.ndarray,
+    offsets: np.ndarray,
+    shares: Sequence[float],
+    k: int,
     scratch: np.ndarray,
 ) -> list[tuple[int, float]]:
     """Best k of the kept entries' paragraphs by BM25 × coverage. Group g's entries are

@@ -4,6 +4,7 @@ udah, krn, utk…) written out, from data/chat_id.tsv, before the question is pl
 Only questions go through this: news text is written Indonesian, so the index needs no such step. A
 particle left in counted as a content word the index lacks ("karena apa sih?" refused).
 """
+
 from __future__ import annotations
 
 import re

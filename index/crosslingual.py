@@ -8,6 +8,7 @@ correspondences (cognates: -tion→-si, -graphy→-grafi, c→k, …). Only tran
 form is in the index vocabulary are kept, so the same data serves any corpus. Names, numbers,
 handles and URLs pass through untranslated.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,12 +32,42 @@ _ORDINAL_RE = re.compile(r"(\d{1,4})(?:st|nd|rd|th)", re.IGNORECASE)
 
 # Regular English→Indonesian spelling correspondences, longest suffix first.
 _COGNATE_SUFFIXES = (
-    ("ization", "isasi"), ("isation", "isasi"), ("graphy", "grafi"), ("logy", "logi"), ("ical", "is"),
-    ("ics", "ika"), ("tion", "si"), ("sion", "si"), ("ssion", "si"), ("ence", "ensi"), ("ance", "ansi"),
-    ("ency", "ensi"), ("ancy", "ansi"), ("ity", "itas"), ("ty", "tas"), ("ism", "isme"), ("ist", "is"),
-    ("cratic", "krasi"), ("ential", "en"), ("ent", "en"), ("istic", "istik"), ("ist", "istik"),
-    ("ive", "if"), ("ian", "ia"), ("an", "a"), ("ic", "ik"), ("ary", "er"), ("ory", "ori"), ("ure", "ur"), ("ment", "men"), ("y", "i"),
-    ("er", "er"), ("or", "or"), ("al", "al"), ("e", ""), ("", ""),
+    ("ization", "isasi"),
+    ("isation", "isasi"),
+    ("graphy", "grafi"),
+    ("logy", "logi"),
+    ("ical", "is"),
+    ("ics", "ika"),
+    ("tion", "si"),
+    ("sion", "si"),
+    ("ssion", "si"),
+    ("ence", "ensi"),
+    ("ance", "ansi"),
+    ("ency", "ensi"),
+    ("ancy", "ansi"),
+    ("ity", "itas"),
+    ("ty", "tas"),
+    ("ism", "isme"),
+    ("ist", "is"),
+    ("cratic", "krasi"),
+    ("ential", "en"),
+    ("ent", "en"),
+    ("istic", "istik"),
+    ("ist", "istik"),
+    ("ive", "if"),
+    ("ian", "ia"),
+    ("an", "a"),
+    ("ic", "ik"),
+    ("ary", "er"),
+    ("ory", "ori"),
+    ("ure", "ur"),
+    ("ment", "men"),
+    ("y", "i"),
+    ("er", "er"),
+    ("or", "or"),
+    ("al", "al"),
+    ("e", ""),
+    ("", ""),
 )
 _COGNATE_LETTERS = (("ph", "f"), ("th", "t"), ("qu", "kw"), ("x", "ks"), ("ck", "k"), ("sch", "sk"), ("ch", "k"))
 
@@ -100,20 +131,39 @@ def parse_glossary(*sources: list[str]) -> dict[str, tuple[tuple[str, ...], ...]
         for line in lines:
             english, indonesian = (part.strip() for part in line.split("\t", 1))
             if english not in glossary:
-                glossary[english] = () if indonesian == "-" else tuple(
-                    tuple(a.strip() for a in part.split(",") if a.strip()) for part in indonesian.split(";")
+                glossary[english] = (
+                    ()
+                    if indonesian == "-"
+                    else tuple(tuple(a.strip() for a in part.split(",") if a.strip()) for part in indonesian.split(";"))
                 )
     return glossary
 
 
 @lru_cache(maxsize=1)
 def load_synonyms() -> dict[str, tuple[str, ...]]:
-    return {word: tuple(syns.split("|")) for word, syns in (line.split("\t", 1) for line in _read_data("wordnet_synonyms_en.tsv"))}
+    return {
+        word: tuple(syns.split("|"))
+        for word, syns in (line.split("\t", 1) for line in _read_data("wordnet_synonyms_en.tsv"))
+    }
 
 
 def roman_numeral(number: int) -> str:
     """10 → x: Indonesian news numbers events in Roman numerals (SEA Games XXII)."""
-    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    numerals = (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    )
     out = ""
     for value, letters in numerals:
         while number >= value:
@@ -133,7 +183,9 @@ def is_known_indonesian(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def load_dictionary() -> dict[str, tuple[str, ...]]:
-    return {head: tuple(ts.split("|")) for head, ts in (line.split("\t", 1) for line in _read_data("freedict_en_id.tsv"))}
+    return {
+        head: tuple(ts.split("|")) for head, ts in (line.split("\t", 1) for line in _read_data("freedict_en_id.tsv"))
+    }
 
 
 @lru_cache(maxsize=1)
@@ -147,7 +199,11 @@ def _lemmatizer() -> Callable[[str], str]:
 def _language_detector():
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.INDONESIAN).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.INDONESIAN)
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 @lru_cache(maxsize=1)
@@ -194,6 +250,7 @@ _TITLE_CONNECTORS = frozenset({"of", "the", "and", "for", "in", "on", "a", "an",
 def without_title_runs(tokens: list[str]) -> list[str]:
     """The tokens less capitalised runs after the first word and the small words joining them
     ("Apa isi buku The Art of War?" → Apa isi buku)."""
+
     def capitalised(token: str) -> bool:
         return token[:1].isupper()
 
@@ -289,7 +346,11 @@ class Translator:
         lower = word.lower()
         keys = [word] if is_name else []
         if not (is_name and word.isupper() and len(word) > 1):
-            keys += [lower, self.lemmatize(lower)] if " " not in lower else [lower, " ".join(self.lemmatize(w) for w in lower.split())]
+            keys += (
+                [lower, self.lemmatize(lower)]
+                if " " not in lower
+                else [lower, " ".join(self.lemmatize(w) for w in lower.split())]
+            )
         for key in keys:
             entry = self.glossary.get(key) if key == word else self.glossary_lower.get(key)
             if entry is not None:
@@ -362,7 +423,9 @@ class Translator:
                 return n, [TermGroup(tuple(g), 1.0, phrase) for g in phrase_groups], (phrase, terms)
         return 0, [], None
 
-    def _english_token(self, token: str, is_name: bool) -> tuple[list[TermGroup], tuple[str, tuple[str, ...]] | None, str]:
+    def _english_token(
+        self, token: str, is_name: bool
+    ) -> tuple[list[TermGroup], tuple[str, tuple[str, ...]] | None, str]:
         """Query terms for one token of an English (or mixed) question, the translation to show, and
         what it was: "name", "translated", "indonesian" or "unknown"."""
         lower = token.lower()
@@ -392,7 +455,11 @@ class Translator:
                 return [TermGroup(merged, 1.0, token)], ((token, extra) if extra else None), "name"
             merged = list(dict.fromkeys(own + [t for g in word_groups for t in g]))
             extra = tuple(t for t in merged if t not in own)
-            return ([TermGroup(tuple(merged), 1.0, token)] if merged else []), ((token, extra) if extra else None), "name"
+            return (
+                ([TermGroup(tuple(merged), 1.0, token)] if merged else []),
+                ((token, extra) if extra else None),
+                "name",
+            )
         if word_groups:
             terms = tuple(t for g in word_groups for t in g)
             shown = None if set(terms) == {self.analyzer.term(lower)} else (token, terms)  # not "ancam ← ancam"
@@ -434,7 +501,11 @@ class Translator:
             i += 1
             if token.lower() in self.english_stopwords and not token.isupper():
                 continue
-            is_name = (token[:1].isupper() and i > 1) or (token.isupper() and len(token) > 1) or not _LATIN_WORD_RE.fullmatch(token.lower())
+            is_name = (
+                (token[:1].isupper() and i > 1)
+                or (token.isupper() and len(token) > 1)
+                or not _LATIN_WORD_RE.fullmatch(token.lower())
+            )
             token_groups, translation, kind = self._english_token(token, is_name)
             groups += token_groups
             kinds.add(kind)
@@ -455,5 +526,9 @@ def _merge_duplicates(groups: list[TermGroup]) -> tuple[TermGroup, ...]:
         if not group.terms:
             continue
         previous = merged.get(group.terms)
-        merged[group.terms] = TermGroup(group.terms, (previous.weight if previous else 0.0) + group.weight, previous.label if previous else group.label)
+        merged[group.terms] = TermGroup(
+            group.terms,
+            (previous.weight if previous else 0.0) + group.weight,
+            previous.label if previous else group.label,
+        )
     return tuple(merged.values())

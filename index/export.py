@@ -5,6 +5,7 @@ keyword marker, BM25 with our k1 and b) and mappings (text and heading analysed,
 keywords). `paragraphs.ndjson` is the bulk body: an action line and a document line per paragraph.
 docs/scaling.md says when to move and what differs.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ ANALYZER_NAME = "policy_news_indonesian"
 
 
 def hybrid_overrides(reader: IndexReader) -> list[str]:
-    """"word => stem" for each word of the indexed paragraphs that the hybrid stemmer stems differently
+    """ "word => stem" for each word of the indexed paragraphs that the hybrid stemmer stems differently
     from Snowball with protected roots (OpenSearch's chain: override, keyword marker, Snowball)."""
     hybrid = get_analyzer(AnalyzerSpec(stemmer="hybrid"))
     snowball_kw = get_analyzer(AnalyzerSpec(stemmer="snowball-kw"))
@@ -47,7 +48,10 @@ def index_definition(reader: IndexReader) -> dict[str, Any]:
         filters["policy_news_dictionary_stems"] = {"type": "stemmer_override", "rules": hybrid_overrides(reader)}
         chain.append("policy_news_dictionary_stems")
     if spec.stemmer in ("snowball-kw", "hybrid"):
-        filters["policy_news_protected_roots"] = {"type": "keyword_marker", "keywords": sorted(load_word_list("protected_roots_id.txt"))}
+        filters["policy_news_protected_roots"] = {
+            "type": "keyword_marker",
+            "keywords": sorted(load_word_list("protected_roots_id.txt")),
+        }
         chain.append("policy_news_protected_roots")
     if spec.stemmer != "none":
         # Lucene's IndonesianStemFilter implements Tala's algorithm, as Snowball's Indonesian does
@@ -61,7 +65,13 @@ def index_definition(reader: IndexReader) -> dict[str, Any]:
                 "similarity": {"policy_news_bm25": {"type": "BM25", "k1": meta.k1, "b": meta.b}},
             },
             "analysis": {
-                "char_filter": {"policy_news_zero_width": {"type": "pattern_replace", "pattern": "[\\u00ad\\u200b-\\u200f\\u2060-\\u2063\\ufeff]", "replacement": ""}},
+                "char_filter": {
+                    "policy_news_zero_width": {
+                        "type": "pattern_replace",
+                        "pattern": "[\\u00ad\\u200b-\\u200f\\u2060-\\u2063\\ufeff]",
+                        "replacement": "",
+                    }
+                },
                 "filter": filters,
                 "analyzer": {
                     ANALYZER_NAME: {
@@ -79,7 +89,11 @@ def index_definition(reader: IndexReader) -> dict[str, Any]:
                 "heading": text_field,
                 "doc_id": {"type": "keyword"},
                 "position": {"type": "integer"},
-                "title": {"type": "text", "analyzer": ANALYZER_NAME, "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
+                "title": {
+                    "type": "text",
+                    "analyzer": ANALYZER_NAME,
+                    "fields": {"raw": {"type": "keyword", "ignore_above": 512}},
+                },
                 "source": {"type": "keyword"},
                 "date": {"type": "date", "format": "strict_date_optional_time", "ignore_malformed": True},
                 "url": {"type": "keyword", "index": False},
@@ -100,7 +114,9 @@ def export_opensearch(db_path: Path, out_dir: Path, batch: int = 5000) -> tuple[
     reader = IndexReader(db_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     definition_path = out_dir / "index.json"
-    definition_path.write_text(json.dumps(index_definition(reader), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    definition_path.write_text(
+        json.dumps(index_definition(reader), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     bulk_path = out_dir / "paragraphs.ndjson"
     count = 0
     with bulk_path.open("w", encoding="utf-8") as handle:
@@ -109,9 +125,19 @@ def export_opensearch(db_path: Path, out_dir: Path, batch: int = 5000) -> tuple[
             for paragraph_id in sorted(records):
                 r = records[paragraph_id]
                 action = {"index": {"_index": INDEX_NAME, "_id": f"{r.doc_id}:{r.position}"}}
-                document = {"doc_id": r.doc_id, "position": r.position, "heading": r.heading, "text": r.text,
-                            "title": r.title, "source": r.source, "date": r.date or None, "url": r.url}
-                handle.write(json.dumps(action, ensure_ascii=False) + "\n" + json.dumps(document, ensure_ascii=False) + "\n")
+                document = {
+                    "doc_id": r.doc_id,
+                    "position": r.position,
+                    "heading": r.heading,
+                    "text": r.text,
+                    "title": r.title,
+                    "source": r.source,
+                    "date": r.date or None,
+                    "url": r.url,
+                }
+                handle.write(
+                    json.dumps(action, ensure_ascii=False) + "\n" + json.dumps(document, ensure_ascii=False) + "\n"
+                )
                 count += 1
     reader.close()
     return definition_path, bulk_path, count

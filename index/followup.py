@@ -7,6 +7,7 @@ A follow-up is short and either only question words ("why?", "kapan?") or a foll
 words (and its question word, if it has none); a name in the follow-up replaces the previous question's
 names ("kalau TikTok?" after "Kenapa Bigo Live diancam diblokir?" searches TikTok diancam diblokir).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,12 +23,49 @@ FOLLOW_UP_SECONDS = 600.0
 MAX_FOLLOW_UP_WORDS = 8
 MAX_OWN_WORDS = 2
 _WORD_RE = re.compile(r"[@\w][\w.'’-]*")
-_MARKERS = ("bagaimana dengan", "gimana dengan", "what about", "how about", "what of", "kalau", "terus", "lalu",
-            "sedangkan", "dan", "and", "also", "then", "juga")
-QUESTION_WORDS = frozenset({
-    "why", "when", "where", "who", "whom", "whose", "which", "what", "how", "kenapa", "mengapa", "kapan", "siapa",
-    "siapakah", "dimana", "mana", "bagaimana", "berapa", "berapakah", "apa", "apakah", "kapankah", "mengapakah",
-})
+_MARKERS = (
+    "bagaimana dengan",
+    "gimana dengan",
+    "what about",
+    "how about",
+    "what of",
+    "kalau",
+    "terus",
+    "lalu",
+    "sedangkan",
+    "dan",
+    "and",
+    "also",
+    "then",
+    "juga",
+)
+QUESTION_WORDS = frozenset(
+    {
+        "why",
+        "when",
+        "where",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "what",
+        "how",
+        "kenapa",
+        "mengapa",
+        "kapan",
+        "siapa",
+        "siapakah",
+        "dimana",
+        "mana",
+        "bagaimana",
+        "berapa",
+        "berapakah",
+        "apa",
+        "apakah",
+        "kapankah",
+        "mengapakah",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +104,7 @@ def as_follow_up(question: str, previous: str | None) -> FollowUp | None:
     previous_words = _words(write_out_chat(previous))
     names_given = any(_is_name(w) for w in own)
     borrowed = [w for w in previous_words if w.lower() not in function_words and not (names_given and _is_name(w))]
-    rest = lowered[len(marker):].split() if marker else lowered.split()  # "what about": a marker, not a "what"
+    rest = lowered[len(marker) :].split() if marker else lowered.split()  # "what about": a marker, not a "what"
     if not any(w in QUESTION_WORDS for w in rest):
         borrowed = [w for w in previous_words if w.lower() in QUESTION_WORDS][:1] + borrowed
     borrowed = list(dict.fromkeys(borrowed))

@@ -6,6 +6,7 @@ backwards: the curated glossary and the common-words list first, then FreeDict (
 Indonesian word is looked up as written, then by its index term (diblokir → blokir), so most forms of
 a word the sources name are glossed. Names and numbers are not glossed.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,9 @@ def reverse_dictionary() -> dict[str, tuple[str, ...]]:
     return {word: tuple(sorted(senses, key=senses.__getitem__)) for word, senses in ranked.items()}
 
 
-def gloss(text: str, wanted_terms: Iterable[str], analyzer: Analyzer, limit: int = MAX_GLOSSED_WORDS) -> tuple[tuple[str, str], ...]:
+def gloss(
+    text: str, wanted_terms: Iterable[str], analyzer: Analyzer, limit: int = MAX_GLOSSED_WORDS
+) -> tuple[tuple[str, str], ...]:
     """(Indonesian word as written in `text`, English meaning) for the words of `text` whose index term
     is in `wanted_terms` (in that order of importance), at most `limit`; words without a known meaning
     are left out."""

@@ -5,6 +5,7 @@ done. A rebuilt file is opened by the next snapshot; the replaced reader is clos
 question holding it has finished. Closing a shared SQLite connection while another thread still read
 postings through it crashed the bot (SIGSEGV), so nothing else may close a reader.
 """
+
 from __future__ import annotations
 
 import logging

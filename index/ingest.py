@@ -4,6 +4,7 @@ Sources are directories (recursively .txt, .md, .html/.htm) and .jsonl bulk file
 edge (`read_sources`); turning a body of text into clean paragraphs (`paragraphs_from_text`) is pure.
 A bad file or line never stops the build: it becomes a `SourceProblem` naming where and why.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -209,7 +210,9 @@ def paragraphs_from_text(body: str, rules: BoilerplateRules | None = None) -> tu
         text = clean_line(body)
         if len(text) > MAX_FURNITURE_CHARS:
             pieces = dict.fromkeys(split_long(text))
-            return tuple(Paragraph(position=i, heading=None, text=t, key=paragraph_key(t)) for i, t in enumerate(pieces))
+            return tuple(
+                Paragraph(position=i, heading=None, text=t, key=paragraph_key(t)) for i, t in enumerate(pieces)
+            )
     rules = rules or default_rules()
     lines = [clean_line(line) for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     units = [piece for unit in _join_units(_strip_boilerplate(lines, rules)) for piece in split_long(unit)]
@@ -232,7 +235,9 @@ def paragraphs_from_text(body: str, rules: BoilerplateRules | None = None) -> tu
     if not paragraphs and units:
         # A text made only of short lines (a headline-only record) is still content, not furniture.
         kept = [u for u in units if len(_WORD_RE.findall(u)) >= 3]
-        return tuple(Paragraph(position=i, heading=None, text=u, key=paragraph_key(u)) for i, u in enumerate(dict.fromkeys(kept)))
+        return tuple(
+            Paragraph(position=i, heading=None, text=u, key=paragraph_key(u)) for i, u in enumerate(dict.fromkeys(kept))
+        )
     return tuple(paragraphs)
 
 
@@ -350,8 +355,10 @@ def _link_problem(link: Path, root: Path) -> str:
     except (RuntimeError, OSError):
         return "symbolic link loop, skipped"
     where = "inside" if target.is_relative_to(root.resolve()) else "outside"
-    return f"symbolic link to {'a folder' if target.is_dir() else 'a file'} {where} the corpus folder, not followed " \
-           "(links are never followed: copy the file in instead)"
+    return (
+        f"symbolic link to {'a folder' if target.is_dir() else 'a file'} {where} the corpus folder, not followed "
+        "(links are never followed: copy the file in instead)"
+    )
 
 
 def _walk_directory(root: Path) -> Iterator[SourceFile]:

@@ -5,6 +5,7 @@ the keys and placeholders match) and no handler carries its own strings. Keys en
 Telegram HTML (only bot/ sends them); the rest are plain text. The excerpts themselves are quoted as
 written: the articles are Indonesian.
 """
+
 from __future__ import annotations
 
 import string
@@ -16,8 +17,8 @@ _EN: dict[str, str] = {
     # answers and refusals (console, CLI, bot)
     "no_answer": "I could not find a paragraph that answers this, so I won't guess.",
     "rephrase_tip": (
-        "Try naming the platform, the institution or the event (e.g. \"Bigo Live blokir\" or \"TikTok data "
-        "pengguna\"), or ask in Indonesian."
+        'Try naming the platform, the institution or the event (e.g. "Bigo Live blokir" or "TikTok data '
+        'pengguna"), or ask in Indonesian.'
     ),
     "closest_label": "Closest I found — may not answer your question:",
     "searched": "searched: {what}",
@@ -27,7 +28,7 @@ _EN: dict[str, str] = {
     "gloss": "words: {words}",
     "console_greeting": (
         "Ask about platform policy in the news, in English or Indonesian "
-        "(e.g. \"Kenapa Bigo Live diancam diblokir?\"). Type quit or press Ctrl-D to leave."
+        '(e.g. "Kenapa Bigo Live diancam diblokir?"). Type quit or press Ctrl-D to leave.'
     ),
     # bot
     "start_html": (
@@ -65,7 +66,9 @@ _EN: dict[str, str] = {
     "more_results": "More results",
     "button_stale": "This button is no longer valid. Please ask again.",
     "thanks": "Thanks for the feedback!",
-    "reindexed_since": "The articles were re-indexed since this answer, so these buttons are out of date. Please ask again.",
+    "reindexed_since": (
+        "The articles were re-indexed since this answer, so these buttons are out of date. Please ask again."
+    ),
     "no_more": "No more results.",
     "inline_prompt": "Type a question about platform policy…",
     "inline_none": "No cited answer found — try other words",
@@ -81,8 +84,8 @@ _EN: dict[str, str] = {
 _ID: dict[str, str] = {
     "no_answer": "Saya tidak menemukan paragraf yang menjawab pertanyaan ini, jadi saya tidak akan menebak.",
     "rephrase_tip": (
-        "Coba sebutkan platformnya, lembaganya, atau peristiwanya (misalnya \"Bigo Live blokir\" atau \"TikTok data "
-        "pengguna\")."
+        'Coba sebutkan platformnya, lembaganya, atau peristiwanya (misalnya "Bigo Live blokir" atau "TikTok data '
+        'pengguna").'
     ),
     "closest_label": "Paling dekat yang saya temukan — mungkin tidak menjawab pertanyaan Anda:",
     "searched": "dicari: {what}",
@@ -92,7 +95,7 @@ _ID: dict[str, str] = {
     "gloss": "arti kata: {words}",
     "console_greeting": (
         "Tanyakan soal kebijakan platform dalam berita, dalam bahasa Indonesia atau Inggris "
-        "(misalnya \"Kenapa Bigo Live diancam diblokir?\"). Ketik keluar atau tekan Ctrl-D untuk selesai."
+        '(misalnya "Kenapa Bigo Live diancam diblokir?"). Ketik keluar atau tekan Ctrl-D untuk selesai.'
     ),
     "start_html": (
         "Saya menjawab pertanyaan tentang kebijakan platform dalam berita Indonesia — pemblokiran, moderasi konten, "
@@ -106,7 +109,8 @@ _ID: dict[str, str] = {
         "<b>Cara bertanya</b>\n"
         "Kirim pertanyaan sebagai pesan (di grup: sebut saya, balas pesan saya, atau /ask <i>pertanyaan</i>).\n"
         "Sebutkan platform, lembaga, atau peristiwanya: <i>Bigo Live blokir</i>, <i>TikTok data pengguna</i>.\n\n"
-        "/sources — artikel yang saya telusuri\n/about — ukuran indeks dan waktu pembuatannya\n/ask — bertanya di grup\n\n"
+        "/sources — artikel yang saya telusuri\n/about — ukuran indeks dan waktu pembuatannya\n"
+        "/ask — bertanya di grup\n\n"
         "Setiap jawaban mengutip hingga tiga paragraf, kalimat terbaiknya dicetak tebal, dengan media, judul, tanggal, "
         "dan tautan. 👍/👎 memberi tahu kami apakah jawaban itu membantu. Inline: ketik @username saya dan pertanyaan "
         "di obrolan mana pun."
@@ -124,13 +128,16 @@ _ID: dict[str, str] = {
         "<b>Tentang indeks ini</b>\n"
         "{documents} artikel, {paragraphs} paragraf, {terms} istilah\n"
         "dibuat {built_at} dengan {analyzer} v{version}, BM25 k1={k1} b={b}\n"
-        "Pertanyaan berbahasa Inggris diterjemahkan menjadi kata kunci bahasa Indonesia (FreeDict, CC BY-SA 3.0; WordNet)."
+        "Pertanyaan berbahasa Inggris diterjemahkan menjadi kata kunci bahasa Indonesia "
+        "(FreeDict, CC BY-SA 3.0; WordNet)."
     ),
     "link": "tautan",
     "more_results": "Hasil lainnya",
     "button_stale": "Tombol ini sudah tidak berlaku. Silakan bertanya lagi.",
     "thanks": "Terima kasih atas masukannya!",
-    "reindexed_since": "Artikel sudah diindeks ulang sejak jawaban ini, jadi tombol ini sudah kedaluwarsa. Silakan bertanya lagi.",
+    "reindexed_since": (
+        "Artikel sudah diindeks ulang sejak jawaban ini, jadi tombol ini sudah kedaluwarsa. Silakan bertanya lagi."
+    ),
     "no_more": "Tidak ada hasil lain.",
     "inline_prompt": "Ketik pertanyaan tentang kebijakan platform…",
     "inline_none": "Tidak ada jawaban berkutipan — coba kata lain",

@@ -1,4 +1,5 @@
 """Answer → JSON (the CLI's contract) and → plain text (CLI without --json, console chat)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -56,7 +57,7 @@ def citation_line(hit: Hit) -> str:
 
 
 def gloss_line(hit: Hit, language: str) -> str:
-    """"words: blokir = block; judi = gambling" for an English reader, or "" when there is no gloss."""
+    """ "words: blokir = block; judi = gambling" for an English reader, or "" when there is no gloss."""
     if not hit.gloss:
         return ""
     return say("gloss", language, words="; ".join(f"{word} = {meaning}" for word, meaning in hit.gloss))

@@ -11,6 +11,7 @@ terms: paragraphs about the event *and* its reason rise. Nothing else changes: w
 is answered is decided on the question's own terms, and a why-question with no such clause is
 answered exactly as before. Pure functions; the answer service does the searching.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,15 +21,28 @@ from .analysis import normalize, split_sentences
 
 # How questions ask for a reason, in Indonesian and English (whole words, after lower-casing).
 _WHY_RE = re.compile(
-    r"\b(?:kenapa|mengapa|why|how come|apa (?:sebab|alasan|penyebab)(?:nya)?|alasan apa|what (?:is|was|were) the reasons?"
+    r"\b(?:kenapa|mengapa|why|how come|apa (?:sebab|alasan|penyebab)(?:nya)?|alasan apa"
+    r"|what (?:is|was|were) the reasons?"
     r"|for what reason|what caused|apa yang menyebabkan)\b"
 )
 # Connectives that introduce a cause. "setelah"/"usai"/"menyusul" (after, following) are temporal but, after
 # an event clause in news, name its trigger ("menjadi sorotan setelah ditemukan …"). Purpose ("untuk")
 # and condition ("apabila … maka") are not reasons and are left out.
 CAUSAL_CONNECTIVES = (
-    "karena", "karenanya", "sebab", "disebabkan", "dikarenakan", "akibat", "lantaran", "gara-gara", "terkait",
-    "setelah", "usai", "menyusul", "imbas", "atas dugaan",
+    "karena",
+    "karenanya",
+    "sebab",
+    "disebabkan",
+    "dikarenakan",
+    "akibat",
+    "lantaran",
+    "gara-gara",
+    "terkait",
+    "setelah",
+    "usai",
+    "menyusul",
+    "imbas",
+    "atas dugaan",
 )
 _CONNECTIVE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in CAUSAL_CONNECTIVES) + r")(?!\w)")
 _CLAUSE_END_RE = re.compile(r"[.;!?]|,\s")
@@ -45,7 +59,7 @@ def reason_clauses(text: str) -> Iterable[tuple[str, str]]:
     for sentence in split_sentences(text) or [text]:
         lowered = normalize(sentence)
         for match in _CONNECTIVE_RE.finditer(lowered):
-            rest = lowered[match.end():]
+            rest = lowered[match.end() :]
             end = _CLAUSE_END_RE.search(rest)
             reason = rest[: end.start()] if end else rest
             if reason.strip():

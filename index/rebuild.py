@@ -3,6 +3,7 @@
 A build in a thread of the bot competed for the GIL with 20 questions a second and starved for 20 s;
 in its own process it only shares the CPU. Progress and the outcome come back over a pipe.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -19,6 +20,7 @@ PROGRESS_EVERY_SECONDS = 0.5
 def _stop_when_orphaned(parent_pid: int) -> Callable[[int, int], None]:
     """A progress callback that ends this process once the bot that started it is gone (killed): nobody
     is left to use the vectors soon, and a minutes-long embedding must not outlive it."""
+
     def check(done: int, total: int) -> None:
         if os.getppid() != parent_pid:
             raise SystemExit(0)
@@ -59,15 +61,20 @@ def _build_in_child(sources: list[Path], db_path: Path, vectors_db: Path | None,
 
 
 def build_in_worker_process(
-    sources: list[Path], db_path: Path, on_progress: Callable[[int, int], None] | None = None,
-    on_wait: Callable[[], None] | None = None, vectors_db: Path | None = None,
+    sources: list[Path],
+    db_path: Path,
+    on_progress: Callable[[int, int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+    vectors_db: Path | None = None,
 ) -> BuildReport:
     """build_index in a fresh process; blocks the calling thread (call it from a worker thread).
     With `vectors_db`, the child also embeds new paragraphs for semantic re-ranking (index/semantic.py).
     Raises what build_index raises (IndexWriteError, BuildError, CorpusError)."""
     context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_build_in_child, args=(list(sources), Path(db_path), vectors_db, sending, os.getpid()), daemon=True)
+    process = context.Process(
+        target=_build_in_child, args=(list(sources), Path(db_path), vectors_db, sending, os.getpid()), daemon=True
+    )
     process.start()
     sending.close()
     try:

@@ -5,6 +5,7 @@ The CLI, the console chat and the Telegram bot all call `AnswerService.answer` a
 weight (IDF) the best paragraph covers: a paragraph that shares only one common word with a longer
 question is not an answer.
 """
+
 from __future__ import annotations
 
 import logging
@@ -96,7 +97,9 @@ class Answer:
     index_build: str = ""  # build id of the index that answered (buttons check it is still the one serving)
     focus_terms: tuple[str, ...] = ()  # a long text's most telling terms, when only they were searched
     borrowed: tuple[str, ...] = ()  # a follow-up's words taken from the previous question
-    similarity: float | None = None  # cosine of the question and the first hit (index/semantic.py), None without the model
+    similarity: float | None = (
+        None  # cosine of the question and the first hit (index/semantic.py), None without the model
+    )
     topic: str = ""  # what was searched: the question, or a follow-up with its borrowed words (pass as `previous`)
 
 
@@ -129,7 +132,9 @@ def candidate_stem(analyzer: Analyzer) -> Callable[[str], str | None]:
     return analyzer.term
 
 
-def most_telling(groups: tuple[TermGroup, ...], reader: IndexReader, limit: int = MOST_TELLING_TERMS) -> tuple[TermGroup, ...]:
+def most_telling(
+    groups: tuple[TermGroup, ...], reader: IndexReader, limit: int = MOST_TELLING_TERMS
+) -> tuple[TermGroup, ...]:
     """The `limit` groups the index holds that tell most: names first (a capitalised word that is not
     the text's first), then by weight × IDF; in question order."""
     doc_freqs = reader.doc_freqs({t for g in groups for t in g.terms})
@@ -158,8 +163,12 @@ ANSWER_TYPE_BONUS = 5.0  # a sentence holding an answer of the asked type counts
 
 
 def best_sentence(
-    text: str, groups: tuple[TermGroup, ...], group_idfs: np.ndarray, analyzer: Analyzer,
-    answer_kind: str | None = None, question: str = "",
+    text: str,
+    groups: tuple[TermGroup, ...],
+    group_idfs: np.ndarray,
+    analyzer: Analyzer,
+    answer_kind: str | None = None,
+    question: str = "",
 ) -> str:
     """The sentence carrying most of the query's IDF weight — more if it holds an answer of the asked
     type (a date for "kapan", a number for "berapa", a name for "siapa"/"di mana"); the first on a tie."""
@@ -184,10 +193,14 @@ def states_the_reason_first(
         any(_contains(p, pid) for p in reason_postings) and any(_contains(p, pid) for p in question_postings)
         for pid, _ in ranked
     ]
-    return [hit for hit, yes in zip(ranked, states_reason) if yes] + [hit for hit, yes in zip(ranked, states_reason) if not yes]
+    return [hit for hit, yes in zip(ranked, states_reason) if yes] + [
+        hit for hit, yes in zip(ranked, states_reason) if not yes
+    ]
 
 
-def _weights_and_idfs(groups: tuple[TermGroup, ...], postings: list[Postings], n_paragraphs: int) -> tuple[np.ndarray, np.ndarray]:
+def _weights_and_idfs(
+    groups: tuple[TermGroup, ...], postings: list[Postings], n_paragraphs: int
+) -> tuple[np.ndarray, np.ndarray]:
     """The groups' query weights and IDFs, as coverage and best_sentence weigh them."""
     weights = np.array([g.weight for g in groups], dtype=np.float64)
     return weights, np.array([lucene_idf(n_paragraphs, p.weighting_doc_freq) for p in postings], dtype=np.float64)
@@ -248,9 +261,15 @@ class AnswerService:
     (index/handle.py) from start to end; a rebuilt file is picked up by the next question."""
 
     def __init__(
-        self, db_path: Path | str, *, min_coverage: float = DEFAULT_MIN_COVERAGE,
-        min_coverage_english: float = DEFAULT_MIN_COVERAGE_ENGLISH, coordinated: bool = True,
-        min_spelling_length: int = MIN_LENGTH, semantic: SemanticReranker | None = None, title_weight: float = TITLE_WEIGHT,
+        self,
+        db_path: Path | str,
+        *,
+        min_coverage: float = DEFAULT_MIN_COVERAGE,
+        min_coverage_english: float = DEFAULT_MIN_COVERAGE_ENGLISH,
+        coordinated: bool = True,
+        min_spelling_length: int = MIN_LENGTH,
+        semantic: SemanticReranker | None = None,
+        title_weight: float = TITLE_WEIGHT,
         sense_choice: bool = False,
     ) -> None:
         self.db_path = Path(db_path)
@@ -295,7 +314,12 @@ class AnswerService:
             return snapshot.reader.documents()
 
     def answer(
-        self, question: str, k: int = 3, *, params: BM25Params | None = None, translate: bool = True,
+        self,
+        question: str,
+        k: int = 3,
+        *,
+        params: BM25Params | None = None,
+        translate: bool = True,
         previous: str | None = None,
     ) -> Answer:
         """Answer a question in Indonesian, English or a mix; `translate=False` searches it as Indonesian only.
@@ -318,7 +342,12 @@ class AnswerService:
         return answer
 
     def _answer(
-        self, snapshot: IndexSnapshot, question: str, k: int, params: BM25Params | None, translate: bool,
+        self,
+        snapshot: IndexSnapshot,
+        question: str,
+        k: int,
+        params: BM25Params | None,
+        translate: bool,
         follow_up: FollowUp | None = None,
     ) -> Answer:
         # chat particles and spellings written out first (sih, gimana, yg…): the Answer keeps the question as asked
@@ -330,7 +359,9 @@ class AnswerService:
             extra["borrowed"] = follow_up.borrowed
         if not translate:
             groups, corrected = self._tolerate_spelling(snapshot, plan_query(text, snapshot.analyzer), "id")
-            return self._answer_groups(snapshot, question, groups, k, params=params, why=why, translations=corrected, **extra)
+            return self._answer_groups(
+                snapshot, question, groups, k, params=params, why=why, translations=corrected, **extra
+            )
         plan = snapshot.translator.plan(text)
         groups, translations = plan.groups, plan.translations
         if self.sense_choice and plan.language != "id":
@@ -340,8 +371,15 @@ class AnswerService:
             groups = most_telling(groups, snapshot.reader)
             extra["focus_terms"] = tuple(g.label or g.terms[0] for g in groups)
         return self._answer_groups(
-            snapshot, question, groups, k, params=params, why=why, language=plan.language,
-            translations=translations + corrected, **extra,
+            snapshot,
+            question,
+            groups,
+            k,
+            params=params,
+            why=why,
+            language=plan.language,
+            translations=translations + corrected,
+            **extra,
         )
 
     def _tolerate_spelling(
@@ -360,8 +398,13 @@ class AnswerService:
             term = group.terms[0] if len(group.terms) == 1 else ""
             if eligible and correctable(term, self.min_spelling_length) and not reader.has_term(term):
                 tried += 1
-                found = corrections(term, reader.doc_freqs, surface=normalize(group.label), stem=candidate_stem(snapshot.analyzer),
-                                    min_length=self.min_spelling_length)
+                found = corrections(
+                    term,
+                    reader.doc_freqs,
+                    surface=normalize(group.label),
+                    stem=candidate_stem(snapshot.analyzer),
+                    min_length=self.min_spelling_length,
+                )
                 if found:
                     group = TermGroup(group.terms + found, group.weight, group.label)
                     corrected.append((group.label or group.terms[0], found))
@@ -369,15 +412,29 @@ class AnswerService:
         return tuple(out), tuple(corrected)
 
     def answer_groups(
-        self, question: str, groups: tuple[TermGroup, ...], k: int = 3, *, params: BM25Params | None = None, **extra: object
+        self,
+        question: str,
+        groups: tuple[TermGroup, ...],
+        k: int = 3,
+        *,
+        params: BM25Params | None = None,
+        **extra: object,
     ) -> Answer:
         """An Answer for query groups planned elsewhere (benchmarks compare planners this way)."""
         with self.index.snapshot() as snapshot:
             return self._answer_groups(snapshot, question, groups, k, params=params, **extra)
 
     def _answer_groups(
-        self, snapshot: IndexSnapshot, question: str, groups: tuple[TermGroup, ...], k: int = 3, *,
-        params: BM25Params | None = None, why: bool | None = None, asked: str | None = None, **extra: object
+        self,
+        snapshot: IndexSnapshot,
+        question: str,
+        groups: tuple[TermGroup, ...],
+        k: int = 3,
+        *,
+        params: BM25Params | None = None,
+        why: bool | None = None,
+        asked: str | None = None,
+        **extra: object,
     ) -> Answer:
         reader, analyzer = snapshot.reader, snapshot.analyzer
         asked = question if asked is None else asked  # the question as searched (chat written out, follow-up)
@@ -420,10 +477,14 @@ class AnswerService:
                 search_groups = groups + tuple(TermGroup((t,), 1.0, f"reason: {t}") for t in added)
                 # a reason counts where the paragraph states it, not where only its heading does
                 expanded, search_postings = self._rank(
-                    reader, search_groups, max(k, REASON_CANDIDATES), params, coordinated=self.coordinated,
+                    reader,
+                    search_groups,
+                    max(k, REASON_CANDIDATES),
+                    params,
+                    coordinated=self.coordinated,
                     titled_groups=len(groups),
                 )
-                ranked = states_the_reason_first(expanded, group_postings, search_postings[len(groups):])[:k]
+                ranked = states_the_reason_first(expanded, group_postings, search_postings[len(groups) :])[:k]
                 search_weights, search_idfs = _weights_and_idfs(search_groups, search_postings, reader.meta.paragraphs)
                 extra = {**extra, "reason_terms": tuple(added), "reason_sources": tuple(sources)}
         records = reader.paragraphs([pid for pid, _ in ranked])
@@ -431,7 +492,9 @@ class AnswerService:
         for paragraph_id, score in ranked:
             record = records[paragraph_id]
             matched = [g for g, p in zip(search_groups, search_postings) if _contains(p, paragraph_id)]
-            sentence = best_sentence(record.text, search_groups, search_idfs * search_weights, analyzer, answer_kind, asked)
+            sentence = best_sentence(
+                record.text, search_groups, search_idfs * search_weights, analyzer, answer_kind, asked
+            )
             matched_terms = tuple(t for g in matched for t in g.terms if _contains(reader.postings(t), paragraph_id))
             hits.append(
                 Hit(
@@ -462,8 +525,15 @@ class AnswerService:
         return [head[i] for i in order] + tail, {pid: float(c) for (pid, _), c in zip(head, cosines)}
 
     def _rank(
-        self, reader: IndexReader, groups: tuple[TermGroup, ...], k: int, params: BM25Params | None, *, coordinated: bool,
-        title_weight: float | None = None, titled_groups: int | None = None,
+        self,
+        reader: IndexReader,
+        groups: tuple[TermGroup, ...],
+        k: int,
+        params: BM25Params | None,
+        *,
+        coordinated: bool,
+        title_weight: float | None = None,
+        titled_groups: int | None = None,
     ) -> tuple[list[tuple[int, float]], list[Postings]]:
         """The engine: postings of the query's terms (the first `titled_groups` with their title and heading
         matches, index/store.py) → BM25 (× coverage if coordinated) → best k (paragraph id, score)."""

@@ -12,6 +12,7 @@ call at a time) and a cache of paragraph vectors in its own SQLite file, keyed b
 model and the paragraph's text, so a rebuild re-embeds only paragraphs it has not seen. A missing
 model, an unreadable cache or a failing call never stops an answer: the order stays BM25's.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -86,11 +87,15 @@ class Embedder:
 
     def queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._loaded().query([t[:MAX_EMBED_CHARS] for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+            return np.asarray(self._loaded().query([t[:MAX_EMBED_CHARS] for t in texts]), dtype=np.float32).reshape(
+                len(texts), -1
+            )
 
     def passages(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return np.asarray(self._loaded().passage([t[:MAX_EMBED_CHARS] for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+            return np.asarray(self._loaded().passage([t[:MAX_EMBED_CHARS] for t in texts]), dtype=np.float32).reshape(
+                len(texts), -1
+            )
 
 
 class VectorCache:
@@ -106,7 +111,9 @@ class VectorCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS vectors (digest BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (digest BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID"
+            )
             self._db = db
         return self._db
 
@@ -145,7 +152,10 @@ class SemanticReranker:
         self._failed = False  # after one failure, stop trying (and logging) until restarted
 
     def vectors(
-        self, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None, max_missing: int | None = None,
+        self,
+        texts: Sequence[str],
+        on_progress: Callable[[int, int], None] | None = None,
+        max_missing: int | None = None,
     ) -> np.ndarray | None:
         """One vector per text: from the cache, or embedded now (and cached); None if more than
         `max_missing` texts would have to be embedded."""
@@ -204,9 +214,13 @@ def make_reranker(enabled: bool, vectors_path: Path | str) -> SemanticReranker |
     return SemanticReranker(vectors_path)
 
 
-def semantic_from_env(index_db: Path | str, environ: dict[str, str] | os._Environ[str] = os.environ) -> SemanticReranker | None:
+def semantic_from_env(
+    index_db: Path | str, environ: dict[str, str] | os._Environ[str] = os.environ
+) -> SemanticReranker | None:
     """The reranker as the environment configures it (the CLI): SEMANTIC_RERANK and VECTORS_DB."""
-    return make_reranker(switched_on(environ.get("SEMANTIC_RERANK")), environ.get("VECTORS_DB") or default_vectors_path(index_db))
+    return make_reranker(
+        switched_on(environ.get("SEMANTIC_RERANK")), environ.get("VECTORS_DB") or default_vectors_path(index_db)
+    )
 
 
 def unembedded_paragraphs(index_db: Path | str, reranker: SemanticReranker) -> list[str]:
@@ -224,7 +238,9 @@ def unembedded_paragraphs(index_db: Path | str, reranker: SemanticReranker) -> l
 
 
 def prepare_vectors(
-    index_db: Path | str, reranker: SemanticReranker, on_progress: Callable[[int, int], None] | None = None,
+    index_db: Path | str,
+    reranker: SemanticReranker,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Embed every paragraph of the index that the cache lacks (so that questions do not wait for it);
     returns how many were embedded. Failures are logged, not raised: the index is built, and questions

@@ -10,6 +10,7 @@ hutan, novel → nobel); from 7 characters with the first letter kept, those wer
 (padjadjaran → padjajaran, arafura → arafuru, filipino → filipina). Pure functions; the answer service
 supplies the lookup of which candidates exist.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Iterable
@@ -37,8 +38,12 @@ def correctable(term: str, min_length: int | None = None) -> bool:
 
 
 def corrections(
-    term: str, doc_freqs: Callable[[Iterable[str]], dict[str, int]], *, surface: str = "",
-    stem: Callable[[str], str | None] | None = None, min_length: int | None = None,
+    term: str,
+    doc_freqs: Callable[[Iterable[str]], dict[str, int]],
+    *,
+    surface: str = "",
+    stem: Callable[[str], str | None] | None = None,
+    min_length: int | None = None,
 ) -> tuple[str, ...]:
     """Index terms one edit from an unknown `term` with its first letter, most frequent first (ties
     alphabetically); () for terms that are not `correctable`. `doc_freqs` maps candidate terms to their

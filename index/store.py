@@ -8,6 +8,7 @@ k1, b, corpus fingerprint, build time, counts).
 A build writes a new file beside the target and renames it over the old one only when complete, so
 a failed or killed build leaves the previous index serving.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -163,7 +164,9 @@ class _PostingsBuilder:
         """Record the paragraphs of a unit marked in `kept` (None: all of them; duplicates are not
         kept); they get the next ids."""
         term_ids = self.term_ids
-        new = np.fromiter((term_ids.setdefault(t, len(term_ids)) for t in unit.new_terms), dtype=np.int32, count=len(unit.new_terms))
+        new = np.fromiter(
+            (term_ids.setdefault(t, len(term_ids)) for t in unit.new_terms), dtype=np.int32, count=len(unit.new_terms)
+        )
         mapping = self._worker_mappings.get(unit.worker)
         mapping = new if mapping is None else np.concatenate((mapping, new))
         self._worker_mappings[unit.worker] = mapping
@@ -173,7 +176,11 @@ class _PostingsBuilder:
             pair_terms, pair_freqs = unit.pair_terms, unit.pair_freqs
         else:
             keep_pairs = np.repeat(kept, per_paragraph)
-            pair_terms, pair_freqs, per_paragraph = unit.pair_terms[keep_pairs], unit.pair_freqs[keep_pairs], per_paragraph[kept]
+            pair_terms, pair_freqs, per_paragraph = (
+                unit.pair_terms[keep_pairs],
+                unit.pair_freqs[keep_pairs],
+                per_paragraph[kept],
+            )
         new_ids = np.arange(first_id, first_id + per_paragraph.size, dtype=np.int32)
         self._terms.append(mapping[pair_terms])
         self._paragraphs.append(np.repeat(new_ids, per_paragraph))
@@ -183,8 +190,10 @@ class _PostingsBuilder:
     def postings(self) -> Iterator[tuple[str, int, bytes, bytes]]:
         """(term, document frequency, paragraph ids, term frequencies) per term, the last two as int32
         bytes with paragraph ids ascending."""
-        terms, paragraphs, freqs = (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-                                    for parts in (self._terms, self._paragraphs, self._freqs))
+        terms, paragraphs, freqs = (
+            np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+            for parts in (self._terms, self._paragraphs, self._freqs)
+        )
         self._terms = self._paragraphs = self._freqs = []
         paragraphs, freqs = group_by_term(terms, paragraphs, freqs, len(self.term_ids))
         counts = np.bincount(terms, minlength=len(self.term_ids)).tolist()
@@ -239,7 +248,9 @@ def cited_title(given: str, rows: list[tuple], doc_id: str) -> str:
     return next((row[3] for row in rows if row[3]), doc_id)
 
 
-def group_by_term(terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray]:
+def group_by_term(
+    terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, n_terms: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Paragraph ids and term frequencies of (term, paragraph, tf) triples reordered by term, then
     paragraph id (each (term, paragraph) pair occurs once). When the three fit in 63 bits they are
     packed into one int64 and sorted by value, three times faster than a stable argsort of the terms;
@@ -262,7 +273,9 @@ def group_by_term(terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, 
     return packed.astype(np.int32), sorted_freqs
 
 
-def group_by_term_reference(terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def group_by_term_reference(
+    terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     order = np.lexsort((paragraphs, terms))
     return paragraphs[order].astype(np.int32), freqs[order].astype(np.int32)
 
@@ -330,7 +343,14 @@ def build_index(
             os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, INDEX_FILE_MODE))
             os.chmod(tmp_path, INDEX_FILE_MODE)  # whatever the umask
             report = _write_index(
-                sources, tmp_path, analyzer, params, fingerprint, on_document, clock, workers or default_workers(sources)
+                sources,
+                tmp_path,
+                analyzer,
+                params,
+                fingerprint,
+                on_document,
+                clock,
+                workers or default_workers(sources),
             )
             os.replace(tmp_path, db_path)  # atomic on POSIX: readers see the old file or the new one
         except (OSError, sqlite3.OperationalError) as error:
@@ -451,7 +471,9 @@ def _analyze_unit(unit: tuple) -> AnalyzedUnit:
     lengths = np.fromiter((len(numbers) // 4 for numbers in numbered), dtype=np.int32, count=len(numbered))
     n_terms = max(len(vocabulary.terms), 1)
     paragraph_of_token = np.repeat(np.arange(len(numbered), dtype=np.int64), lengths)
-    keys, counts = np.unique(paragraph_of_token * n_terms + np.frombuffer(b"".join(numbered), dtype=np.int32), return_counts=True)
+    keys, counts = np.unique(
+        paragraph_of_token * n_terms + np.frombuffer(b"".join(numbered), dtype=np.int32), return_counts=True
+    )
     return AnalyzedUnit(
         items,
         per_document,
@@ -514,8 +536,12 @@ def _write_index(
     ids_seen = DuplicateIds()
     problems: list[SourceProblem] = []
     n_documents = n_paragraphs = duplicates = 0
-    insert_document = "INSERT INTO documents (doc_id, title, source, date, url, lang, origin) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    insert_paragraph = "INSERT INTO paragraphs (paragraph_id, doc_id, position, heading, text, length) VALUES (?, ?, ?, ?, ?, ?)"
+    insert_document = (
+        "INSERT INTO documents (doc_id, title, source, date, url, lang, origin) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    insert_paragraph = (
+        "INSERT INTO paragraphs (paragraph_id, doc_id, position, heading, text, length) VALUES (?, ?, ?, ?, ?, ?)"
+    )
 
     with db.conn:
         for unit in analyzed_units(sources, analyzer.spec, workers):
@@ -526,9 +552,13 @@ def _write_index(
                 ids_seen.record_all((meta[0], meta[6]) for meta in documents)
                 seen_paragraphs.update(unit.digests)
                 problems.extend(SourceProblem(*payload) for kind, payload in unit.items if kind == "problem")
-                documents = _cited_documents(documents, unit.paragraph_rows, unit.paragraphs_per_document, fields, n_paragraphs)
+                documents = _cited_documents(
+                    documents, unit.paragraph_rows, unit.paragraphs_per_document, fields, n_paragraphs
+                )
                 db.conn.executemany(insert_document, documents)
-                db.conn.executemany(insert_paragraph.replace("VALUES (?,", f"VALUES (? + {n_paragraphs},"), unit.paragraph_rows)
+                db.conn.executemany(
+                    insert_paragraph.replace("VALUES (?,", f"VALUES (? + {n_paragraphs},"), unit.paragraph_rows
+                )
                 postings.add_unit(unit, None, unit.lengths)
                 n_documents += len(documents)
                 n_paragraphs += len(unit.paragraph_rows)
@@ -577,7 +607,9 @@ def _write_index(
                 "no paragraphs to index" + (f" ({len(problems)} source problem(s): {listed})" if problems else ""),
                 tuple(problems),
             )
-        db.conn.executemany("INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)", postings.postings())
+        db.conn.executemany(
+            "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)", postings.postings()
+        )
         db.conn.executemany("INSERT INTO field_terms (term, paragraph_ids) VALUES (?, ?)", fields.rows())
         length_array = np.frombuffer(lengths, dtype=np.int32)
         db.execute("INSERT INTO arrays (name, data) VALUES (?, ?)", ("paragraph_lengths", length_array.tobytes()))
@@ -705,7 +737,8 @@ class IndexReader:
             values = {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM index_meta")}
         except sqlite3.OperationalError:
             raise IndexCorruptError(
-                f"{self.path} has no index_meta table: not an index of this program; rebuild it with: {rebuild_hint(self.path)}"
+                f"{self.path} has no index_meta table: not an index of this program; "
+                f"rebuild it with: {rebuild_hint(self.path)}"
             ) from None
         if values.get("schema_version") != SCHEMA_VERSION or values.get("analyzer_version") != ANALYZER_VERSION:
             raise IndexVersionError(
@@ -719,7 +752,9 @@ class IndexReader:
             meta.analyzer_spec  # noqa: B018 - validates the analyzer name
             get_analyzer(meta.analyzer_spec)
         except (TypeError, ValueError) as error:
-            raise IndexVersionError(f"{self.path}: unknown index metadata ({error}); rebuild it with: {rebuild_hint(self.path)}") from None
+            raise IndexVersionError(
+                f"{self.path}: unknown index metadata ({error}); rebuild it with: {rebuild_hint(self.path)}"
+            ) from None
         return meta
 
     def postings(self, term: str) -> Postings:
@@ -784,7 +819,9 @@ class IndexReader:
             for start in range(0, len(terms), 500):
                 chunk = terms[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                found.update(self.db.execute(f"SELECT term, doc_freq FROM terms WHERE term IN ({marks})", chunk).fetchall())
+                found.update(
+                    self.db.execute(f"SELECT term, doc_freq FROM terms WHERE term IN ({marks})", chunk).fetchall()
+                )
         except sqlite3.DatabaseError as error:
             raise self._corrupt(error) from None
         return found
@@ -822,7 +859,8 @@ class IndexReader:
         return list(
             self.db.query(
                 "SELECT d.doc_id, d.title, d.source, d.date, d.url, d.lang, count(p.paragraph_id) AS paragraphs "
-                "FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.doc_id GROUP BY d.doc_id ORDER BY d.date DESC, d.doc_id"
+                "FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.doc_id "
+                "GROUP BY d.doc_id ORDER BY d.date DESC, d.doc_id"
             )
         )
 

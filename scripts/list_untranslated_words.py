@@ -7,6 +7,7 @@ glossary, common-words, FreeDict or WordNet-synonym translation. Spelling corres
 are left out on purpose: they only count when the index holds the result.
 Run:  pip install wordfreq && python scripts/list_untranslated_words.py [N]   (default 5000)
 """
+
 from __future__ import annotations
 
 import sys

@@ -16,6 +16,7 @@ The dictd files need care (each point below is a trap in the data):
 - one index line per part of speech: translations of all entries of a headword are merged.
 Which translations are usable is decided later, at query time, against the index vocabulary.
 """
+
 from __future__ import annotations
 
 import gzip

@@ -6,6 +6,7 @@ pesawat→sawat. Lucene's answer is a keyword marker: listed words are left as t
 root word of the Sastrawi dictionary (kata-dasar.txt, PySastrawi, MIT licence) that Snowball would
 change. Run:  pip install PySastrawi PyStemmer && python scripts/regenerate_protected_roots.py
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -18,7 +19,9 @@ OUT = Path(__file__).resolve().parent.parent / "index" / "data" / "protected_roo
 
 
 def main() -> None:
-    roots = resources.files("Sastrawi").joinpath("Stemmer", "data", "kata-dasar.txt").read_text(encoding="utf-8").split()
+    roots = (
+        resources.files("Sastrawi").joinpath("Stemmer", "data", "kata-dasar.txt").read_text(encoding="utf-8").split()
+    )
     snowball = Stemmer.Stemmer("indonesian")
     protected = sorted({w.lower() for w in roots if w.isalpha() and snowball.stemWord(w.lower()) != w.lower()})
     header = (

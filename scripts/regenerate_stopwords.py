@@ -3,6 +3,7 @@
 stopwords-iso's Indonesian list is Fadillah Z. Tala's list (2003), the one Lucene's
 IndonesianAnalyzer also ships. Run:  pip install stopwordsiso && python scripts/regenerate_stopwords.py
 """
+
 from __future__ import annotations
 
 import json

@@ -7,6 +7,7 @@ For every single-word WordNet lemma with no entry in the glossary or dictionary,
 four synonyms from its two most frequent senses that do have one, so that "announce" can be
 translated through "declare". Only synonyms that can be translated are kept, which keeps the file small.
 """
+
 from __future__ import annotations
 
 import sys

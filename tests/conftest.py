@@ -1,4 +1,5 @@
 """Shared fixtures: a small messy corpus written to tmp_path and an index built from it."""
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ offsets, HTTP 400 "can't parse entities" for HTML Telegram would reject, 400 for
 characters, and on demand 429 with retry_after, 502, or slow responses. Tests push updates and
 read back what the bot sent. Used by tests/integration and benchmarks/bot_latency.py.
 """
+
 from __future__ import annotations
 
 import html
@@ -18,10 +19,36 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote
 
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+}
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
 _ENTITY_RE = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-JSON_FIELDS = {"reply_markup", "reply_parameters", "commands", "results", "link_preview_options", "allowed_updates", "entities", "button"}
+JSON_FIELDS = {
+    "reply_markup",
+    "reply_parameters",
+    "commands",
+    "results",
+    "link_preview_options",
+    "allowed_updates",
+    "entities",
+    "button",
+}
 MAX_TEXT = 4096
 
 
@@ -38,17 +65,17 @@ def parse_telegram_html(text: str) -> str:
         plain.append(_check_text(text[position : match.start()], position))
         closing, name = match.group(1) == "/", match.group(2).lower()
         if name not in ALLOWED_TAGS:
-            raise HtmlError(f"Unsupported start tag \"{name}\" at byte offset {match.start()}")
+            raise HtmlError(f'Unsupported start tag "{name}" at byte offset {match.start()}')
         if closing:
             if not stack or stack[-1] != name:
-                raise HtmlError(f"Can't find end tag corresponding to start tag \"{stack[-1] if stack else name}\"")
+                raise HtmlError(f'Can\'t find end tag corresponding to start tag "{stack[-1] if stack else name}"')
             stack.pop()
         else:
             stack.append(name)
         position = match.end()
     plain.append(_check_text(text[position:], position))
     if stack:
-        raise HtmlError(f"Can't find end tag corresponding to start tag \"{stack[-1]}\"")
+        raise HtmlError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
     return html.unescape("".join(plain))
 
 
@@ -85,10 +112,19 @@ class SentMessage:
 
 
 class FakeBotAPI:
-    def __init__(self, token: str = "123456:TEST-token", username: str = "policy_news_bot", bot_id: int = 777000) -> None:
+    def __init__(
+        self, token: str = "123456:TEST-token", username: str = "policy_news_bot", bot_id: int = 777000
+    ) -> None:
         self.token = token
-        self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "Policy News", "username": username,
-                         "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
+        self.bot_user = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Policy News",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
         self._condition = threading.Condition()
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
@@ -184,17 +220,36 @@ class FakeBotAPI:
             return {"id": chat_id, "type": "private", "first_name": "Ana"}
         return {"id": chat_id, "type": chat_type, "title": "Policy watchers"}
 
-    def message(self, chat_id: int, text: str | None = None, *, user_id: int | None = None, chat_type: str = "private",
-                reply_to: dict | None = None, language_code: str | None = "en", **extra: Any) -> dict:
-        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self.chat(chat_id, chat_type),
-                   "from": self.user(user_id or abs(chat_id), language_code=language_code)}
+    def message(
+        self,
+        chat_id: int,
+        text: str | None = None,
+        *,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        reply_to: dict | None = None,
+        language_code: str | None = "en",
+        **extra: Any,
+    ) -> dict:
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, chat_type),
+            "from": self.user(user_id or abs(chat_id), language_code=language_code),
+        }
         if text is not None:
             message["text"] = text
             commands = [m for m in re.finditer(r"(?<!\S)/\w+(?:@\w+)?", text) if m.start() == 0]
             mentions = list(re.finditer(r"@\w+", text))
-            entities = [{"type": "bot_command", "offset": utf16_length(text[: m.start()]), "length": utf16_length(m.group())} for m in commands]
-            entities += [{"type": "mention", "offset": utf16_length(text[: m.start()]), "length": utf16_length(m.group())}
-                         for m in mentions if not any(c.start() <= m.start() < c.end() for c in commands)]
+            entities = [
+                {"type": "bot_command", "offset": utf16_length(text[: m.start()]), "length": utf16_length(m.group())}
+                for m in commands
+            ]
+            entities += [
+                {"type": "mention", "offset": utf16_length(text[: m.start()]), "length": utf16_length(m.group())}
+                for m in mentions
+                if not any(c.start() <= m.start() < c.end() for c in commands)
+            ]
             if entities:
                 message["entities"] = entities
         if reply_to is not None:
@@ -209,8 +264,13 @@ class FakeBotAPI:
         return message
 
     def bot_message(self, chat_id: int, text: str, chat_type: str = "private") -> dict:
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self.chat(chat_id, chat_type),
-                "from": self.bot_user, "text": text}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, chat_type),
+            "from": self.bot_user,
+            "text": text,
+        }
 
     def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
         deadline = time.monotonic() + timeout
@@ -241,7 +301,7 @@ class FakeBotAPI:
     def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, bytes, str]:
         path = unquote(path)  # httpx percent-encodes the ':' of the token in file URLs
         if path.startswith("/file/bot"):
-            token, _, file_path = path[len("/file/bot"):].partition("/")
+            token, _, file_path = path[len("/file/bot") :].partition("/")
             if token != self.token or file_path not in self.files:
                 return 404, b"Not Found", "text/plain"
             return 200, self.files[file_path], "application/octet-stream"
@@ -264,7 +324,11 @@ class FakeBotAPI:
                 self.rejected.append((method, fault.status, "injected"))
                 self._condition.notify_all()
             if fault.status == 429:
-                return self._error(429, f"Too Many Requests: retry after {fault.retry_after or 1}", {"retry_after": fault.retry_after or 1})
+                return self._error(
+                    429,
+                    f"Too Many Requests: retry after {fault.retry_after or 1}",
+                    {"retry_after": fault.retry_after or 1},
+                )
             return self._error(fault.status, "Bad Gateway" if fault.status == 502 else "Injected error")
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
@@ -351,13 +415,25 @@ class FakeBotAPI:
         chat_id = int(params["chat_id"])
         reply = params.get("reply_parameters") or {}
         reply_to = reply.get("message_id") or params.get("reply_to_message_id")
-        message = SentMessage("sendMessage", chat_id, next(self._message_ids), text, raw,
-                              int(reply_to) if reply_to else None, params.get("reply_markup"))
+        message = SentMessage(
+            "sendMessage",
+            chat_id,
+            next(self._message_ids),
+            text,
+            raw,
+            int(reply_to) if reply_to else None,
+            params.get("reply_markup"),
+        )
         with self._condition:
             self.sent.append(message)
             self._condition.notify_all()
-        result = {"message_id": message.message_id, "date": int(time.time()), "chat": self.chat(chat_id, "private" if chat_id > 0 else "supergroup"),
-                  "from": self.bot_user, "text": text}
+        result = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": self.chat(chat_id, "private" if chat_id > 0 else "supergroup"),
+            "from": self.bot_user,
+            "text": text,
+        }
         if message.reply_markup:
             result["reply_markup"] = message.reply_markup
         return result
@@ -376,11 +452,19 @@ class FakeBotAPI:
                 raise _ApiError(400, "Bad Request: message to edit not found")
             if original.html == raw and original.reply_markup == params.get("reply_markup"):
                 raise _ApiError(400, "Bad Request: message is not modified")
-            edit = SentMessage("editMessageText", chat_id, message_id, text, raw, original.reply_to, params.get("reply_markup"))
+            edit = SentMessage(
+                "editMessageText", chat_id, message_id, text, raw, original.reply_to, params.get("reply_markup")
+            )
             self.edits.append(edit)
             original.html, original.text, original.reply_markup = raw, text, params.get("reply_markup")
             self._condition.notify_all()
-        return {"message_id": message_id, "date": int(time.time()), "chat": self.chat(chat_id), "from": self.bot_user, "text": text}
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": self.bot_user,
+            "text": text,
+        }
 
     def _m_answerCallbackQuery(self, params: dict) -> bool:
         with self._condition:
@@ -402,8 +486,12 @@ class FakeBotAPI:
         file_id = params.get("file_id", "")
         if file_id not in self.files:
             raise _ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]),
-                "file_path": self.file_paths.get(file_id, file_id)}
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[file_id]),
+            "file_path": self.file_paths.get(file_id, file_id),
+        }
 
 
 class _ApiError(Exception):

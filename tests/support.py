@@ -1,4 +1,5 @@
 """Shared test data and paths (imported by test modules; conftest.py only holds fixtures)."""
+
 from __future__ import annotations
 
 import sys
@@ -18,19 +19,22 @@ url: https://contoh.example/kominfo-tegur
 lang: id
 ---
 Bagikan:
-Contoh.com, Jakarta - Kementerian Komunikasi dan Informatika mengirim surat teguran kepada platform streaming StreamKita karena ditemukan ribuan akun yang menayangkan judi online.
+Contoh.com, Jakarta - Kementerian Komunikasi dan Informatika mengirim surat teguran kepada platform streaming \
+StreamKita karena ditemukan ribuan akun yang menayangkan judi online.
 Baca Juga
 Harga Cabai Naik Jelang Lebaran di Pasar Induk
 Timnas Menang Tipis atas Vietnam di Laga Kedua
 Advertisement
-Menteri mengatakan pemblokiran aplikasi bisa dilakukan apabila perusahaan tidak menghapus konten tersebut dalam tujuh hari.
+Menteri mengatakan pemblokiran aplikasi bisa dilakukan apabila perusahaan tidak menghapus konten tersebut \
+dalam tujuh hari.
 Scroll to continue with content
 Langkah Perusahaan
 StreamKita menyatakan telah menghapus 40.000 konten dan menutup akun @streamkita_bantuan yang disalahgunakan.
 Perusahaan juga membuka layanan pengaduan 24/7 di laman StreamKita.info untuk pengguna.
 Baca juga: Lima Aplikasi Diblokir Sepanjang Tahun Ini
 Share this article
-Menteri mengatakan pemblokiran aplikasi bisa dilakukan apabila perusahaan tidak menghapus konten tersebut dalam tujuh hari.
+Menteri mengatakan pemblokiran aplikasi bisa dilakukan apabila perusahaan tidak menghapus konten tersebut \
+dalam tujuh hari.
 """
 
 # Blank-line style with prose hard-wrapped over several lines, no front matter.
@@ -56,15 +60,17 @@ def write_corpus(root: Path) -> Path:
     return corpus
 
 
-
-
 def billion_laughs(depth: int) -> str:
     """YAML front matter whose aliases expand to 10**depth copies of "lol" (402 bytes at depth 8)."""
     lines = ['a0: &a0 "lol"']
     for level in range(1, depth + 1):
         lines.append(f"a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * 10) + "]")
     lines.append(f"title: *a{depth}")
-    return "---\n" + "\n".join(lines) + "\n---\nIsi artikel yang cukup panjang untuk menjadi paragraf yang diindeks oleh mesin ini.\n"
+    return (
+        "---\n"
+        + "\n".join(lines)
+        + "\n---\nIsi artikel yang cukup panjang untuk menjadi paragraf yang diindeks oleh mesin ini.\n"
+    )
 
 
 def write_hostile_corpus(corpus: Path) -> dict[str, str]:
@@ -77,7 +83,12 @@ def write_hostile_corpus(corpus: Path) -> dict[str, str]:
     corpus.mkdir(parents=True, exist_ok=True)
     for article in (REPO / "corpus").iterdir():
         shutil.copy(article, corpus / article.name)
-    nested = "---\ntitle: " + "[" * 500 + "]" * 500 + "\n---\nIsi artikel yang cukup panjang untuk diindeks oleh mesin pencari ini.\n"
+    nested = (
+        "---\ntitle: "
+        + "[" * 500
+        + "]" * 500
+        + "\n---\nIsi artikel yang cukup panjang untuk diindeks oleh mesin pencari ini.\n"
+    )
     (corpus / "nested.md").write_text(nested, encoding="utf-8")
     (corpus / "laughs8.md").write_text(billion_laughs(8), encoding="utf-8")
     (corpus / "laughs9.md").write_text(billion_laughs(9), encoding="utf-8")
@@ -94,7 +105,14 @@ def write_hostile_corpus(corpus: Path) -> dict[str, str]:
     os.symlink("/etc", corpus / "etc-folder")
     os.mkfifo(corpus / "pipe.txt")
     return {
-        "nested.md": "nested", "laughs8.md": "alias", "laughs9.md": "alias", "../bulk.jsonl:2": "surrogate",
-        "passwd.txt": "outside", "dangling.txt": "dangling", "loop-a.txt": "loop", "loop-b.txt": "loop",
-        "etc-folder": "folder", "pipe.txt": "not a regular file",
+        "nested.md": "nested",
+        "laughs8.md": "alias",
+        "laughs9.md": "alias",
+        "../bulk.jsonl:2": "surrogate",
+        "passwd.txt": "outside",
+        "dangling.txt": "dangling",
+        "loop-a.txt": "loop",
+        "loop-b.txt": "loop",
+        "etc-folder": "folder",
+        "pipe.txt": "not a regular file",
     }

@@ -5,7 +5,9 @@ from index.analysis import AnalyzerSpec, get_analyzer, normalize, split_sentence
 
 
 def test_tokens_keep_numbers_handles_domains_whole():
-    tokens = tokenize(normalize("Menghapus 40.000 konten, layanan 24/7 lewat @TikTok_Coms di TikTokus.info (17/9/2024)"))
+    tokens = tokenize(
+        normalize("Menghapus 40.000 konten, layanan 24/7 lewat @TikTok_Coms di TikTokus.info (17/9/2024)")
+    )
     assert "40.000" in tokens
     assert "24/7" in tokens
     assert "tiktok_coms" in tokens
@@ -23,7 +25,11 @@ def test_missing_space_after_full_stop_is_not_a_domain():
 
 
 def test_url_becomes_its_host():
-    assert tokenize(normalize("lihat https://www.Liputan6.com/tekno/read/123 sekarang")) == ["lihat", "liputan6.com", "sekarang"]
+    assert tokenize(normalize("lihat https://www.Liputan6.com/tekno/read/123 sekarang")) == [
+        "lihat",
+        "liputan6.com",
+        "sekarang",
+    ]
 
 
 def test_normalize_removes_invisible_characters_and_folds_width():
@@ -47,9 +53,13 @@ def test_protected_roots_stop_snowball_overstemming():
 def test_derivational_families_meet_in_one_term():
     """Issue 13.4: Snowball read pemilik as pe-m+ilik (pilik) beside dimiliki → milik; menutup → utup."""
     default = get_analyzer()
-    for family in ("pemilik dimiliki kepemilikan memiliki milik", "menutup ditutup penutupan tutup",
-                   "mengelola dikelola pengelolaan kelola", "pengguna menggunakan digunakan penggunaan",
-                   "melaporkan dilaporkan laporan pelaporan"):
+    for family in (
+        "pemilik dimiliki kepemilikan memiliki milik",
+        "menutup ditutup penutupan tutup",
+        "mengelola dikelola pengelolaan kelola",
+        "pengguna menggunakan digunakan penggunaan",
+        "melaporkan dilaporkan laporan pelaporan",
+    ):
         assert len(set(default.analyze(family))) == 1, (family, default.analyze(family))
     snowball_kw = get_analyzer(AnalyzerSpec(stemmer="snowball-kw"))
     assert len(set(snowball_kw.analyze("pemilik dimiliki"))) == 2  # what the hybrid fixes

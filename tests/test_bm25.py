@@ -1,4 +1,5 @@
 """Scores against the oracle: rank-bm25's BM25Okapi with Lucene's IDF."""
+
 import math
 
 import numpy as np
@@ -68,10 +69,17 @@ def test_top_k_is_the_oracle_ranking(corpus, query, k):
     postings = postings_of(corpus)
     lengths = np.array([len(d) for d in corpus], dtype=np.float64)
     distinct = list(dict.fromkeys(query))
-    ids, scores = score_groups([postings.get(t, merge_postings([])) for t in distinct], [query.count(t) for t in distinct], lengths, BM25Params())
+    ids, scores = score_groups(
+        [postings.get(t, merge_postings([])) for t in distinct],
+        [query.count(t) for t in distinct],
+        lengths,
+        BM25Params(),
+    )
     expected = sorted((i for i in range(len(corpus)) if i in set(ids.tolist())), key=lambda i: (-oracle[i], i))[:k]
     got = top_k(ids, scores, k)
-    assert [pid for pid, _ in got] == expected or np.allclose([s for _, s in got], [oracle[i] for i in expected], atol=1e-9)
+    assert [pid for pid, _ in got] == expected or np.allclose(
+        [s for _, s in got], [oracle[i] for i in expected], atol=1e-9
+    )
 
 
 def test_synonym_set_is_one_term_by_hand():
@@ -124,7 +132,11 @@ def test_term_in_every_paragraph_still_scores_positive():
 
 @settings(max_examples=500, deadline=None)
 @given(
-    corpus=corpora, query=queries, k=st.integers(1, 12), k1=st.floats(0.01, 3.0), b=st.floats(0.0, 1.0),
+    corpus=corpora,
+    query=queries,
+    k=st.integers(1, 12),
+    k1=st.floats(0.01, 3.0),
+    b=st.floats(0.0, 1.0),
     coordinated=st.booleans(),
 )
 def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus, query, k, k1, b, coordinated):
@@ -169,7 +181,14 @@ def test_serving_path_equals_the_reference_for_synonym_sets(corpus, sets):
     lengths = np.array([len(d) for d in corpus], dtype=np.float64)
     ids, scores = score_groups(groups, [1.0] * len(groups), lengths, BM25Params())
     reference = dict(zip(ids.tolist(), scores.tolist()))
-    got = rank_with_accumulator(groups, [1.0] * len(groups), length_norms(lengths, lengths.mean(), BM25Params()), BM25Params(), 50, np.zeros(len(corpus)))
+    got = rank_with_accumulator(
+        groups,
+        [1.0] * len(groups),
+        length_norms(lengths, lengths.mean(), BM25Params()),
+        BM25Params(),
+        50,
+        np.zeros(len(corpus)),
+    )
     assert {pid for pid, _ in got} == set(reference)
     for pid, score in got:
         assert abs(score - reference[pid]) < 1e-9
@@ -201,7 +220,15 @@ def test_coordinated_serving_path_looks_further_when_coverage_reorders_the_best_
     ids, plain = score_groups(groups, weights, lengths, params)
     assert int(ids[np.argmax(plain)]) != 10
     expected = top_k(ids, coordinate(ids, plain, groups, weights, len(corpus)), 3)
-    got = rank_with_accumulator(groups, weights, length_norms(lengths, lengths.mean(), params), params, 3, np.zeros(len(corpus)), coordinated=True)
+    got = rank_with_accumulator(
+        groups,
+        weights,
+        length_norms(lengths, lengths.mean(), params),
+        params,
+        3,
+        np.zeros(len(corpus)),
+        coordinated=True,
+    )
     assert got[0][0] == 10
     assert [pid for pid, _ in got] == [pid for pid, _ in expected]
     np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], rtol=1e-12)

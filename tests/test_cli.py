@@ -1,4 +1,5 @@
 """The CLI contract, run as a real subprocess: python -m index build|search|stats."""
+
 import json
 import subprocess
 import sys
@@ -8,12 +9,25 @@ import pytest
 
 from support import REPO
 
-HIT_FIELDS = {"doc_id", "position", "heading", "text", "best_sentence", "score", "title", "source", "date", "url",
-              "gloss"}  # gloss: issue 14.6 (English questions; empty otherwise)
+HIT_FIELDS = {
+    "doc_id",
+    "position",
+    "heading",
+    "text",
+    "best_sentence",
+    "score",
+    "title",
+    "source",
+    "date",
+    "url",
+    "gloss",
+}  # gloss: issue 14.6 (English questions; empty otherwise)
 
 
 def run(*args: str, cwd: Path = REPO, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "index", *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "index", *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +42,9 @@ def cli_index(tmp_path_factory) -> Path:
 def test_build_summary_and_problems_on_stderr(tmp_path: Path, messy_corpus: Path):
     (messy_corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary")
     bulk = tmp_path / "bulk.jsonl"
-    bulk.write_text('{"id": "j1", "text": "Kominfo memblokir situs judi online hari ini."}\nnot json\n', encoding="utf-8")
+    bulk.write_text(
+        '{"id": "j1", "text": "Kominfo memblokir situs judi online hari ini."}\nnot json\n', encoding="utf-8"
+    )
     result = run("build", str(messy_corpus), str(bulk), "--db", str(tmp_path / "i.db"))
     assert result.returncode == 0
     summary = result.stdout.strip().splitlines()
@@ -47,8 +63,13 @@ def test_search_json_contract(cli_index: Path):
     assert answer["query"] == "Kenapa Bigo Live diancam diblokir?" and answer["answered"] is True
     assert len(answer["hits"]) == 3
     # first: the accounts showing gambling and pornography, or the minister's threat to block the app
-    assert any(reason in answer["hits"][0]["text"] for reason in
-               ("ratusan akun yang menayangkan konten judi online dan pornografi", "pemblokiran aplikasi Bigo Live"))
+    assert any(
+        reason in answer["hits"][0]["text"]
+        for reason in (
+            "ratusan akun yang menayangkan konten judi online dan pornografi",
+            "pemblokiran aplikasi Bigo Live",
+        )
+    )
     for hit in answer["hits"]:
         assert set(hit) == HIT_FIELDS
         assert isinstance(hit["position"], int) and isinstance(hit["score"], float)
@@ -59,7 +80,12 @@ def test_search_json_contract(cli_index: Path):
 
 
 def test_search_queries_file_gives_json_lines_in_order(cli_index: Path, tmp_path: Path):
-    questions = ["Apakah TikTok membagikan data pengguna ke pemerintah China?", "", "🤔", "Kenapa Bigo Live diancam diblokir?"]
+    questions = [
+        "Apakah TikTok membagikan data pengguna ke pemerintah China?",
+        "",
+        "🤔",
+        "Kenapa Bigo Live diancam diblokir?",
+    ]
     path = tmp_path / "q.txt"
     path.write_text("\n".join(questions) + "\n", encoding="utf-8")
     result = run("search", "--db", str(cli_index), "--json", "--queries", str(path))
@@ -78,7 +104,11 @@ def test_search_plain_text_cites(cli_index: Path):
 def test_stats(cli_index: Path):
     result = run("stats", "--db", str(cli_index))
     assert result.returncode == 0
-    assert "indonesian-hybrid v3" in result.stdout and "paragraphs:   36" in result.stdout and "k1=1.2 b=0.75" in result.stdout
+    assert (
+        "indonesian-hybrid v3" in result.stdout
+        and "paragraphs:   36" in result.stdout
+        and "k1=1.2 b=0.75" in result.stdout
+    )
 
 
 def test_missing_index_is_one_line_and_exit_2(tmp_path: Path):
@@ -107,5 +137,10 @@ def test_search_json_for_an_english_question_shows_what_was_searched(cli_index: 
     answer = json.loads(result.stdout)
     assert answer["language"] == "en" and answer["answered"] is True
     assert answer["translations"]["blocking"] == ["blokir"] and answer["translations"]["threatened"] == ["ancam"]
-    assert any(reason in answer["hits"][0]["text"] for reason in
-               ("ratusan akun yang menayangkan konten judi online dan pornografi", "pemblokiran aplikasi Bigo Live"))
+    assert any(
+        reason in answer["hits"][0]["text"]
+        for reason in (
+            "ratusan akun yang menayangkan konten judi online dan pornografi",
+            "pemblokiran aplikasi Bigo Live",
+        )
+    )

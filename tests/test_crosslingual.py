@@ -1,4 +1,5 @@
 """English → Indonesian query planning, on a fixed vocabulary (no index needed)."""
+
 import time
 from pathlib import Path
 
@@ -9,10 +10,52 @@ from index.crosslingual import Translator, cognate_candidates, detect_language, 
 from index.search import AnswerService, plan_query
 
 VOCABULARY = {
-    "blokir", "ancam", "bigo", "live", "judi", "online", "pornografi", "moderasi", "konten", "universitas",
-    "tiktok", "bagi", "data", "guna", "perintah", "china", "tiongkok", "as", "larang", "angkat", "udara",
-    "lin", "surat", "tegur", "ingat", "x", "10", "sea", "games", "presiden", "akun", "hapus", "investasi",
-    "tim", "kementerian", "menteri", "denda", "baik", "ganti", "selamat", "cakup", "limbah", "sampah", "bbm", "tindak", "mundur",
+    "blokir",
+    "ancam",
+    "bigo",
+    "live",
+    "judi",
+    "online",
+    "pornografi",
+    "moderasi",
+    "konten",
+    "universitas",
+    "tiktok",
+    "bagi",
+    "data",
+    "guna",
+    "perintah",
+    "china",
+    "tiongkok",
+    "as",
+    "larang",
+    "angkat",
+    "udara",
+    "lin",
+    "surat",
+    "tegur",
+    "ingat",
+    "x",
+    "10",
+    "sea",
+    "games",
+    "presiden",
+    "akun",
+    "hapus",
+    "investasi",
+    "tim",
+    "kementerian",
+    "menteri",
+    "denda",
+    "baik",
+    "ganti",
+    "selamat",
+    "cakup",
+    "limbah",
+    "sampah",
+    "bbm",
+    "tindak",
+    "mundur",
 }
 
 
@@ -73,10 +116,15 @@ def test_capitalised_country_brings_its_translations(translator: Translator):
 
 def test_indonesian_questions_are_planned_exactly_as_before(translator: Translator):
     analyzer = get_analyzer()
-    for question in ["Kenapa Bigo Live diancam diblokir?", "Apakah TikTok membagikan data pengguna ke pemerintah China?"]:
+    for question in [
+        "Kenapa Bigo Live diancam diblokir?",
+        "Apakah TikTok membagikan data pengguna ke pemerintah China?",
+    ]:
         plan = translator.plan(question)
         assert plan.language == "id" and plan.translations == ()
-        assert [(g.terms, g.weight) for g in plan.groups] == [(g.terms, g.weight) for g in plan_query(question, analyzer)]
+        assert [(g.terms, g.weight) for g in plan.groups] == [
+            (g.terms, g.weight) for g in plan_query(question, analyzer)
+        ]
 
 
 def test_mixed_question_translates_only_the_english_words(translator: Translator):
@@ -138,7 +186,10 @@ def test_english_bigo_question_cites_with_translations(seed_index: Path):
     assert ("blocking", ("blokir",)) in answer.translations
     assert any("pemblokiran aplikasi Bigo Live" in h.text for h in answer.hits)
     top = answer.hits[0].text
-    assert "ratusan akun yang menayangkan konten judi online dan pornografi" in top or "pemblokiran aplikasi Bigo Live" in top
+    assert (
+        "ratusan akun yang menayangkan konten judi online dan pornografi" in top
+        or "pemblokiran aplikasi Bigo Live" in top
+    )
     assert answer.reason_terms == ("judi", "online", "pornografi")
 
 
@@ -172,11 +223,17 @@ def test_the_curated_glossary_wins_over_common_words():
     common = ["fine\tbaik, bagus", "replace\tganti, mengganti"]
     merged = parse_glossary(curated, common)
     assert merged == {
-        "fine": (("denda", "didenda"),), "how many": (), "warning letter": (("surat",), ("teguran", "peringatan")),
+        "fine": (("denda", "didenda"),),
+        "how many": (),
+        "warning letter": (("surat",), ("teguran", "peringatan")),
         "replace": (("ganti", "mengganti"),),
     }
     # and the real files are both loaded
-    words = {line.split("\t", 1)[0].strip() for name in ("glossary_en_id.tsv", "common_words_en_id.tsv") for line in _read_data(name)}
+    words = {
+        line.split("\t", 1)[0].strip()
+        for name in ("glossary_en_id.tsv", "common_words_en_id.tsv")
+        for line in _read_data(name)
+    }
     assert words == set(load_glossary())
 
 

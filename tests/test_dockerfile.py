@@ -1,4 +1,5 @@
 """The Dockerfile, checked without a Docker daemon: hadolint, the structure we rely on, the README in step."""
+
 import re
 import subprocess
 import sys
@@ -22,7 +23,9 @@ def test_structure():
     assert "RUN python -m index build /data/corpus --db /data/index.db" in DOCKERFILE  # index built into the image
     assert re.search(r"^HEALTHCHECK ", DOCKERFILE, re.MULTILINE)
     assert DOCKERFILE.rstrip().endswith('CMD ["python", "-m", "bot"]')
-    assert "COPY pyproject.toml" in DOCKERFILE and "pip install --no-cache-dir ." in DOCKERFILE  # from the project's own files
+    assert (
+        "COPY pyproject.toml" in DOCKERFILE and "pip install --no-cache-dir ." in DOCKERFILE
+    )  # from the project's own files
 
 
 def test_readme_matches_the_image():

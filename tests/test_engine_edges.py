@@ -1,4 +1,5 @@
 """The engine at its edges: huge queries, ubiquitous terms, one-paragraph and term-less indexes."""
+
 import json
 import math
 from pathlib import Path
@@ -14,7 +15,9 @@ from test_bm25 import LuceneIdfBM25Okapi
 
 def build_jsonl(tmp_path: Path, texts: list[str]) -> Path:
     source = tmp_path / "bulk.jsonl"
-    source.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    source.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8"
+    )
     db = tmp_path / "i.db"
     build_index([source], db)
     return db
@@ -43,7 +46,9 @@ def test_query_of_500_distinct_terms(tmp_path: Path):
 
 
 def test_a_term_in_every_paragraph_still_ranks(tmp_path: Path):
-    db = build_jsonl(tmp_path, [f"kominfo kominfo laporan nomor{i}" if i % 3 else f"kominfo berita nomor{i}" for i in range(30)])
+    db = build_jsonl(
+        tmp_path, [f"kominfo kominfo laporan nomor{i}" if i % 3 else f"kominfo berita nomor{i}" for i in range(30)]
+    )
     got = AnswerService(db).rank_tokens(["kominfo"], 30)
     assert len(got) == 30 and all(score > 0 for _, score in got)
     assert got[0][0] % 3 != 0  # tf 2 beats tf 1

@@ -1,4 +1,5 @@
 """Issue 14's examples over the seed articles: senses, phrases and language detection for English questions."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,11 +14,19 @@ from index.store import build_index
 from support import REPO
 
 
-@pytest.mark.parametrize("question, language", [
-    ("tiktok sued trump?", "en"),  # was Indonesian: no function word, and lingua guessed
-    ("Bigo Live blocking", "en"), ("bigo banned", "en"), ("tiktok user data", "en"),
-    ("TikTok gugat Trump?", "id"), ("bigo diblokir", "id"), ("kominfo blokir bigo", "id"), ("data pengguna tiktok", "id"),
-])
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("tiktok sued trump?", "en"),  # was Indonesian: no function word, and lingua guessed
+        ("Bigo Live blocking", "en"),
+        ("bigo banned", "en"),
+        ("tiktok user data", "en"),
+        ("TikTok gugat Trump?", "id"),
+        ("bigo diblokir", "id"),
+        ("kominfo blokir bigo", "id"),
+        ("data pengguna tiktok", "id"),
+    ],
+)
 def test_short_lower_case_and_brand_questions_get_their_language(question: str, language: str):
     assert detect_language(question) == language
 
@@ -42,7 +51,9 @@ def test_parent_company_is_searched_as_the_phrase_induk_perusahaan(tmp_path: Pat
     shutil.copytree(REPO / "corpus", corpus)
     (corpus / "joyy.txt").write_text(
         "Bigo Live dimiliki JOYY\n\nJOYY Inc. adalah induk perusahaan Bigo Live yang berkantor pusat di Singapura.\n\n"
-        "Perusahaan teknologi lain juga membuka kantor di Jakarta tahun ini.\n", encoding="utf-8")
+        "Perusahaan teknologi lain juga membuka kantor di Jakarta tahun ini.\n",
+        encoding="utf-8",
+    )
     build_index([corpus], tmp_path / "index.db")
     answer = AnswerService(tmp_path / "index.db").answer("What is the parent company of Bigo Live?")
     assert ("parent company", ("induk", "usaha")) in answer.translations  # usaha: perusahaan's root

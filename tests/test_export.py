@@ -1,4 +1,5 @@
 """OpenSearch export: the files' structure and the analyzer mapping (no cluster is run here)."""
+
 import json
 import subprocess
 import sys
@@ -11,8 +12,13 @@ from support import REPO
 
 def test_export_opensearch_writes_definition_and_bulk(seed_index: Path, tmp_path: Path):
     out = tmp_path / "export"
-    result = subprocess.run([sys.executable, "-m", "index", "export-opensearch", "--db", str(seed_index), str(out)],
-                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "index", "export-opensearch", "--db", str(seed_index), str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     definition = json.loads((out / "index.json").read_text(encoding="utf-8"))
     meta = IndexReader(seed_index).meta
@@ -21,17 +27,26 @@ def test_export_opensearch_writes_definition_and_bulk(seed_index: Path, tmp_path
     analysis = definition["settings"]["analysis"]
     analyzer = analysis["analyzer"]["policy_news_indonesian"]
     assert analyzer["tokenizer"] == "standard"
-    assert analyzer["filter"] == ["lowercase", "policy_news_stop", "policy_news_dictionary_stems",
-                                  "policy_news_protected_roots", "policy_news_stemmer"]
+    assert analyzer["filter"] == [
+        "lowercase",
+        "policy_news_stop",
+        "policy_news_dictionary_stems",
+        "policy_news_protected_roots",
+        "policy_news_stemmer",
+    ]
     filters = analysis["filter"]
     assert set(filters["policy_news_stop"]["stopwords"]) == (
-        load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt")) - load_word_list("stopwords_kept_id.txt")
+        load_word_list("stopwords_id.txt") | load_word_list("stopwords_extra_id.txt")
+    ) - load_word_list("stopwords_kept_id.txt")
     rules = filters["policy_news_dictionary_stems"]["rules"]
     assert rules and all(" => " in rule for rule in rules)
     assert set(filters["policy_news_protected_roots"]["keywords"]) == load_word_list("protected_roots_id.txt")
     assert filters["policy_news_stemmer"] == {"type": "stemmer", "language": "indonesian"}
     properties = definition["mappings"]["properties"]
-    assert properties["text"]["analyzer"] == "policy_news_indonesian" and properties["text"]["similarity"] == "policy_news_bm25"
+    assert (
+        properties["text"]["analyzer"] == "policy_news_indonesian"
+        and properties["text"]["similarity"] == "policy_news_bm25"
+    )
     assert properties["doc_id"]["type"] == "keyword" and properties["url"] == {"type": "keyword", "index": False}
 
     lines = (out / "paragraphs.ndjson").read_text(encoding="utf-8").splitlines()
@@ -46,6 +61,11 @@ def test_export_opensearch_writes_definition_and_bulk(seed_index: Path, tmp_path
 
 
 def test_export_of_a_missing_index_fails_clearly(tmp_path: Path):
-    result = subprocess.run([sys.executable, "-m", "index", "export-opensearch", "--db", str(tmp_path / "none.db"), str(tmp_path / "o")],
-                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "index", "export-opensearch", "--db", str(tmp_path / "none.db"), str(tmp_path / "o")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "python -m index build" in result.stderr

@@ -1,4 +1,5 @@
 """Issue 13.10: follow-up questions borrow the previous question's topic (pure logic and the service)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,26 +13,32 @@ from index.search import AnswerService
 BIGO = "Kenapa Bigo Live diancam diblokir?"
 
 
-@pytest.mark.parametrize("question, borrowed", [
-    ("kalau TikTok gimana?", ("diancam", "diblokir")),  # a name replaces the previous question's names
-    ("and TikTok?", ("Kenapa", "diancam", "diblokir")),  # no question word of its own: the previous one
-    ("what about Temu", ("Kenapa", "diancam", "diblokir")),
-    ("why?", ("Bigo", "Live", "diancam", "diblokir")),
-    ("kapan?", ("Bigo", "Live", "diancam", "diblokir")),
-    ("terus kapan sih?", ("Bigo", "Live", "diancam", "diblokir")),
-])
+@pytest.mark.parametrize(
+    "question, borrowed",
+    [
+        ("kalau TikTok gimana?", ("diancam", "diblokir")),  # a name replaces the previous question's names
+        ("and TikTok?", ("Kenapa", "diancam", "diblokir")),  # no question word of its own: the previous one
+        ("what about Temu", ("Kenapa", "diancam", "diblokir")),
+        ("why?", ("Bigo", "Live", "diancam", "diblokir")),
+        ("kapan?", ("Bigo", "Live", "diancam", "diblokir")),
+        ("terus kapan sih?", ("Bigo", "Live", "diancam", "diblokir")),
+    ],
+)
 def test_questions_without_a_topic_of_their_own_borrow_the_previous_one(question: str, borrowed: tuple[str, ...]):
     follow_up = as_follow_up(question, BIGO)
     assert follow_up is not None and follow_up.borrowed == borrowed
     assert all(word in follow_up.search_text for word in borrowed)
 
 
-@pytest.mark.parametrize("question", [
-    "Apakah TikTok membagikan data pengguna ke pemerintah China?",
-    "ok",
-    "Siapa menteri yang mengancam memblokir aplikasi judi online itu kemarin sore?",
-    "",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Apakah TikTok membagikan data pengguna ke pemerintah China?",
+        "ok",
+        "Siapa menteri yang mengancam memblokir aplikasi judi online itu kemarin sore?",
+        "",
+    ],
+)
 def test_questions_with_a_topic_are_their_own(question: str):
     assert as_follow_up(question, BIGO) is None
 

@@ -1,4 +1,5 @@
 """The gloss for English readers (issue 14.6): an excerpt's key Indonesian words with their English meaning."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,9 @@ TEXT = "Kominfo mengancam memblokir Bigo Live karena konten judi online dan porn
 def test_matched_words_are_glossed_as_written_names_and_numbers_are_not():
     analyzer = get_analyzer()
     glossed = dict(gloss(TEXT, analyzer.analyze(TEXT), analyzer))
-    assert glossed["memblokir"].startswith("block") and "gambl" in glossed["judi"] and "threaten" in glossed["mengancam"]
+    assert (
+        glossed["memblokir"].startswith("block") and "gambl" in glossed["judi"] and "threaten" in glossed["mengancam"]
+    )
     assert not {"Kominfo", "kominfo", "bigo", "2024", "online"} & set(glossed)  # names, numbers, same-spelt words
 
 
@@ -26,7 +29,9 @@ def test_the_order_follows_the_wanted_terms_and_the_limit_holds():
     analyzer = get_analyzer()
     wanted = [analyzer.term("judi"), analyzer.term("memblokir")]
     assert [word for word, _ in gloss(TEXT, wanted, analyzer)] == ["judi", "memblokir"]
-    long_text = " ".join(["pemblokiran judi pornografi hukum kantor berlaku terbatas permasalahan sorotan akun ratusan"] * 2)
+    long_text = " ".join(
+        ["pemblokiran judi pornografi hukum kantor berlaku terbatas permasalahan sorotan akun ratusan"] * 2
+    )
     assert len(gloss(long_text, analyzer.analyze(long_text), analyzer)) == MAX_GLOSSED_WORDS
 
 
@@ -41,9 +46,23 @@ def test_english_answers_carry_a_gloss_indonesian_ones_do_not(seed_index: Path):
 
 
 def test_the_cli_json_has_a_gloss_per_hit(seed_index: Path):
-    result = subprocess.run([sys.executable, "-m", "index", "search", "--db", str(seed_index), "--json", "--no-semantic",
-                             "Does TikTok share user data with the Chinese government?"],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "index",
+            "search",
+            "--db",
+            str(seed_index),
+            "--json",
+            "--no-semantic",
+            "Does TikTok share user data with the Chinese government?",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     data = json.loads(result.stdout)
     assert data["hits"] and all(isinstance(hit["gloss"], dict) for hit in data["hits"])
     assert any("data" != word and meaning for word, meaning in data["hits"][0]["gloss"].items())

@@ -1,4 +1,5 @@
 """The index handle: a rebuilt index is picked up between questions and never closed under one."""
+
 from __future__ import annotations
 
 import threading

@@ -39,7 +39,8 @@ def test_headline_like_line_becomes_heading_of_following_paragraphs():
 def test_wrapped_prose_is_joined_and_blank_lines_separate_paragraphs():
     paragraphs = paragraphs_from_text(WRAPPED_ARTICLE)
     assert _texts(paragraphs) == [
-        "SURABAYA - Pemerintah kota meresmikan taman baca baru di pusat kota yang dilengkapi dengan ruang diskusi untuk pelajar dan mahasiswa.",
+        "SURABAYA - Pemerintah kota meresmikan taman baca baru di pusat kota yang dilengkapi dengan ruang diskusi "
+        "untuk pelajar dan mahasiswa.",
         "Taman baca itu dibuka setiap hari dan menyediakan lebih dari dua ribu judul buku cerita anak.",
         "Wali kota berharap taman baca mendorong minat membaca di kalangan remaja.",
     ]
@@ -75,7 +76,9 @@ def test_identical_paragraphs_are_kept_once_ignoring_spacing_and_case():
 
 def test_front_matter_fields_and_fallbacks(tmp_path: Path):
     (tmp_path / "a.md").write_text(MESSY_ARTICLE, encoding="utf-8")
-    (tmp_path / "b.txt").write_text("Liputan6.com, Jakarta - Bigo Live bertemu Menteri Kominfo. Isinya panjang.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Liputan6.com, Jakarta - Bigo Live bertemu Menteri Kominfo. Isinya panjang.\n", encoding="utf-8"
+    )
     docs = {d.meta.doc_id: d for d in read_sources([tmp_path])}
     assert docs["a"].meta.title == "Kominfo Tegur Platform Streaming soal Judi Online"
     assert docs["a"].meta.date == "2024-08-22"
@@ -93,11 +96,15 @@ def test_directory_is_read_recursively_and_ignores_other_types(messy_corpus: Pat
 
 
 def test_html_goes_through_main_text_extraction(tmp_path: Path):
-    paragraph = "Kementerian Kominfo memblokir sebuah aplikasi streaming karena konten judi online yang terus beredar di platform itu."
+    paragraph = (
+        "Kementerian Kominfo memblokir sebuah aplikasi streaming karena konten judi online yang terus beredar "
+        "di platform itu."
+    )
     html = f"""<html><head><title>Kominfo Blokir Aplikasi</title></head><body>
     <nav><a href="/">Beranda</a> <a href="/tekno">Tekno</a> <a href="/bola">Bola</a></nav>
     <article><h1>Kominfo Blokir Aplikasi</h1><p>{paragraph}</p>
-    <p>Pemblokiran dilakukan setelah perusahaan tidak menanggapi dua surat teguran yang dikirim pemerintah bulan lalu.</p></article>
+    <p>Pemblokiran dilakukan setelah perusahaan tidak menanggapi dua surat teguran yang dikirim pemerintah
+    bulan lalu.</p></article>
     <footer>Copyright 2024 Contoh Media. All rights reserved.</footer></body></html>"""
     (tmp_path / "page.html").write_text(html, encoding="utf-8")
     [doc] = list(read_sources([tmp_path]))
@@ -121,7 +128,9 @@ def test_bad_files_each_get_one_clear_problem_and_the_rest_is_read(tmp_path: Pat
     with (tmp_path / "huge.txt").open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # 50 MB (sparse)
     (tmp_path / "only-ads.txt").write_text("Advertisement\nBagikan:\n", encoding="utf-8")
-    (tmp_path / "bad-front.md").write_text("---\ntitle: [unclosed\n---\nIsi berita yang cukup panjang.\n", encoding="utf-8")
+    (tmp_path / "bad-front.md").write_text(
+        "---\ntitle: [unclosed\n---\nIsi berita yang cukup panjang.\n", encoding="utf-8"
+    )
     items = list(read_sources([tmp_path]))
     problems = _problems(items)
     assert [d.meta.doc_id for d in items if isinstance(d, Document)] == ["good"]
@@ -137,7 +146,14 @@ def test_bad_files_each_get_one_clear_problem_and_the_rest_is_read(tmp_path: Pat
 
 def test_jsonl_bad_lines_missing_fields_and_duplicate_ids(tmp_path: Path):
     lines = [
-        json.dumps({"id": "a", "text": "Kominfo memblokir situs judi online pada hari Senin.", "source": "X", "url": "https://x.example/a"}),
+        json.dumps(
+            {
+                "id": "a",
+                "text": "Kominfo memblokir situs judi online pada hari Senin.",
+                "source": "X",
+                "url": "https://x.example/a",
+            }
+        ),
         "{not json",
         json.dumps({"id": "b"}),
         json.dumps({"text": "Tanpa id tetapi ada teksnya di sini."}),
@@ -162,7 +178,11 @@ def test_jsonl_bad_lines_missing_fields_and_duplicate_ids(tmp_path: Path):
 
 def test_jsonl_invalid_utf8_line_is_reported_not_fatal(tmp_path: Path):
     path = tmp_path / "bulk.jsonl"
-    path.write_bytes(b'{"id": "x", "text": "caf\xe9"}\n' + json.dumps({"id": "y", "text": "Baris yang baik dan cukup panjang."}).encode() + b"\n")
+    path.write_bytes(
+        b'{"id": "x", "text": "caf\xe9"}\n'
+        + json.dumps({"id": "y", "text": "Baris yang baik dan cukup panjang."}).encode()
+        + b"\n"
+    )
     items = list(read_sources([path]))
     assert [d.meta.doc_id for d in items if isinstance(d, Document)] == ["y"]
     assert "not valid UTF-8" in _problems(items)[0] and ":1:" in _problems(items)[0]

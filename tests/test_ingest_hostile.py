@@ -1,5 +1,6 @@
 """Issue 12.2, 12.4 and 12.8: files that once stopped a build, links out of the corpus, giant paragraphs.
 Each bad file or line is one problem in the build report; everything else is indexed."""
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,14 @@ import pytest
 
 from support import REPO, billion_laughs, write_hostile_corpus
 
-from index.ingest import MAX_FIELD_CHARS, MAX_PARAGRAPH_CHARS, paragraphs_from_text, read_sources, split_front_matter, split_long
+from index.ingest import (
+    MAX_FIELD_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    paragraphs_from_text,
+    read_sources,
+    split_front_matter,
+    split_long,
+)
 from index.search import AnswerService
 from index.store import IndexReader, build_index
 
@@ -19,8 +27,10 @@ from index.store import IndexReader, build_index
 def test_every_hostile_file_is_one_problem_and_the_rest_is_indexed(tmp_path: Path):
     expected = write_hostile_corpus(tmp_path / "corpus")
     report = build_index([tmp_path / "corpus", tmp_path / "bulk.jsonl"], tmp_path / "index.db")
-    reported = {str(p.where).replace(str(tmp_path), "").replace("/corpus/", "").replace("/bulk", "../bulk"): p.reason
-                for p in report.problems}
+    reported = {
+        str(p.where).replace(str(tmp_path), "").replace("/corpus/", "").replace("/bulk", "../bulk"): p.reason
+        for p in report.problems
+    }
     assert set(reported) == set(expected), reported
     for name, word in expected.items():
         assert word in reported[name], (name, reported[name])
@@ -53,7 +63,9 @@ def test_every_field_is_bounded_and_a_list_is_not_a_title(tmp_path: Path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     text = "Paragraf yang cukup panjang tentang kebijakan platform digital di Indonesia tahun ini."
-    (corpus / "long.md").write_text(f"---\ntitle: {'Judul panjang ' * 400}\nsource: {'x' * 500}\nurl: https://e.org/{'p' * 3000}\n---\n{text}\n")
+    (corpus / "long.md").write_text(
+        f"---\ntitle: {'Judul panjang ' * 400}\nsource: {'x' * 500}\nurl: https://e.org/{'p' * 3000}\n---\n{text}\n"
+    )
     (corpus / "list.md").write_text(f"---\ntitle: [a, b]\n---\n{text} Lagi.\n")
     items = list(read_sources([corpus]))
     document = next(i for i in items if hasattr(i, "meta"))
@@ -65,7 +77,9 @@ def test_every_field_is_bounded_and_a_list_is_not_a_title(tmp_path: Path):
 
 
 def test_a_one_line_5_mb_file_becomes_paragraphs_of_bounded_size(tmp_path: Path):
-    sentences = [f"Kalimat nomor {i} membahas aturan platform digital dan moderasi konten daring." for i in range(60_000)]
+    sentences = [
+        f"Kalimat nomor {i} membahas aturan platform digital dan moderasi konten daring." for i in range(60_000)
+    ]
     body = " ".join(sentences)
     assert len(body) > 4_700_000
     paragraphs = paragraphs_from_text(body)
@@ -97,7 +111,11 @@ def test_a_file_the_builder_cannot_read_is_reported_and_the_build_goes_on(tmp_pa
     if os.geteuid() == 0:
         command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]
     result = subprocess.run(
-        command, cwd=REPO, capture_output=True, text=True, timeout=120,
+        command,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,5 @@
 """Issue 13.6: a pasted text is searched by its most telling words, not refused for covering too little."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,8 @@ from index.search import LONG_QUESTION_WORDS, MOST_TELLING_TERMS, AnswerService
 
 PASTED_ID = (
     "Saya baca di grup WhatsApp keluarga bahwa aplikasi Bigo Live katanya mau diblokir oleh Kementerian Komunikasi "
-    "dan Informatika karena banyak konten judi online dan pornografi yang tayang di sana, lalu katanya perusahaan sudah "
+    "dan Informatika karena banyak konten judi online dan pornografi yang tayang di sana, lalu katanya perusahaan "
+    "sudah "
     "dipanggil dan diberi waktu untuk membersihkan kontennya, apakah itu benar dan apa alasan pemerintah sebenarnya "
     "mengancam memblokir aplikasi tersebut?"
 )
@@ -35,13 +37,16 @@ def test_a_short_question_is_searched_whole(seed_index: Path):
     assert answer.focus_terms == ()
 
 
-@pytest.mark.parametrize("text", [
-    "zzqx " * 60,
-    "dan yang di ke dari " * 30,
-    "x" * 4096,
-    ("Bigo " * 900)[:4096],
-    "Бигo Live 블로킹 ビゴ ライブ blokir لماذا " * 20,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zzqx " * 60,
+        "dan yang di ke dari " * 30,
+        "x" * 4096,
+        ("Bigo " * 900)[:4096],
+        "Бигo Live 블로킹 ビゴ ライブ blokir لماذا " * 20,
+    ],
+)
 def test_long_odd_inputs_get_a_normal_answer(seed_index: Path, text: str):
     service = AnswerService(seed_index)
     answer = service.answer(text)  # no exception, and the usual rule decides

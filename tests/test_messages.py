@@ -1,4 +1,5 @@
 """The message catalogue (issue 14.5): both languages hold the same messages, and the reply language rule."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,18 +18,39 @@ def test_both_languages_hold_the_same_messages_with_the_same_placeholders():
 
 @pytest.mark.parametrize("language", [ENGLISH, INDONESIAN])
 def test_html_messages_are_valid_telegram_html(language: str):
-    values = {"count": 3, "documents": 1, "paragraphs": 2, "terms": 3, "built_at": "x", "analyzer": "a", "version": 3,
-              "k1": 1.2, "b": 0.75}
+    values = {
+        "count": 3,
+        "documents": 1,
+        "paragraphs": 2,
+        "terms": 3,
+        "built_at": "x",
+        "analyzer": "a",
+        "version": 3,
+        "k1": 1.2,
+        "b": 0.75,
+    }
     for key in CATALOGUE[language]:
         if key.endswith("_html"):
-            parse_telegram_html(say(key, language, **{k: v for k, v in values.items() if k in placeholders(CATALOGUE[language][key])}))
+            parse_telegram_html(
+                say(key, language, **{k: v for k, v in values.items() if k in placeholders(CATALOGUE[language][key])})
+            )
 
 
-@pytest.mark.parametrize("question_language, user_language, expected", [
-    ("en", None, "en"), ("en", "id", "en"),  # an English question is answered in English
-    ("id", "en", "en"), ("mixed", "en-GB", "en"), (None, "EN", "en"),  # so is a user whose Telegram language is English
-    ("id", None, "id"), ("mixed", "id", "id"), (None, "de", "id"), (None, None, "id"), ("id", "", "id"),
-])
+@pytest.mark.parametrize(
+    "question_language, user_language, expected",
+    [
+        ("en", None, "en"),
+        ("en", "id", "en"),  # an English question is answered in English
+        ("id", "en", "en"),
+        ("mixed", "en-GB", "en"),
+        (None, "EN", "en"),  # so is a user whose Telegram language is English
+        ("id", None, "id"),
+        ("mixed", "id", "id"),
+        (None, "de", "id"),
+        (None, None, "id"),
+        ("id", "", "id"),
+    ],
+)
 def test_reply_language(question_language, user_language, expected):
     assert reply_language(question_language, user_language) == expected
 

@@ -1,4 +1,5 @@
 """Plain-text answers (CLI, console): refusals show the closest paragraph, marked (issue 13.8)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Issue 13.1: Indonesian words stay Indonesian whatever the index holds; names stay names."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,8 +7,10 @@ import pytest
 from index.analysis import get_analyzer
 from index.crosslingual import Translator, detect_language, without_title_runs
 
-WORDS = ("budaya musik denga pucat buka baring kara makam una luka bigo live langsung blokir menteri alam jimi "
-         "hendrix experience aplikasi temu timur nusa tenggara")
+WORDS = (
+    "budaya musik denga pucat buka baring kara makam una luka bigo live langsung blokir menteri alam jimi "
+    "hendrix experience aplikasi temu timur nusa tenggara"
+)
 
 
 @pytest.fixture(scope="module")
@@ -16,11 +19,14 @@ def translator() -> Translator:
     return Translator(get_analyzer(), vocabulary.__contains__)
 
 
-@pytest.mark.parametrize("question", [
-    "Apa yang dimaksud dengan budaya?",
-    "Budaya apa yang paling lain, bukan macam ini?",
-    "Bagaimana cara menggunakan budaya yang perlukan?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Apa yang dimaksud dengan budaya?",
+        "Budaya apa yang paling lain, bukan macam ini?",
+        "Bagaimana cara menggunakan budaya yang perlukan?",
+    ],
+)
 def test_indonesian_stop_words_are_never_translated_or_spelt_into_index_words(translator: Translator, question: str):
     plan = translator.plan(question)
     assert plan.language == "id" and plan.translations == ()

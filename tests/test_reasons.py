@@ -1,4 +1,5 @@
 """Why-questions: the reason stated after a causal connective is searched too (index/reasons.py)."""
+
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ date: 2024-02-01
 Jakarta - Kementerian Komunikasi dan Informatika memutus akses ke sejumlah situs berita palsu menjelang pemilu.
 Kominfo Blokir Situs Kabarku Karena Sebarkan Hoaks Pemilu
 Pengelola situs Kabarku akhirnya buka suara soal pemblokiran situsnya.
-Menurut Kominfo, Kabarku memuat ratusan artikel hoaks tentang pemilu sejak Januari dan tidak menanggapi dua surat teguran.
+Menurut Kominfo, Kabarku memuat ratusan artikel hoaks tentang pemilu sejak Januari dan tidak menanggapi dua \
+surat teguran.
 Baca Juga
 Hasil Liga Inggris Pekan Ini
 Advertisement
@@ -39,26 +41,32 @@ def kabar_index(tmp_path_factory) -> Path:
     return corpus / "index.db"
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("Kenapa Bigo Live diancam diblokir?", True),
-    ("Mengapa situs itu diblokir", True),
-    ("why was Bigo threatened with blocking?", True),
-    ("What was the reason TikTok Shop closed?", True),
-    ("Apa alasan Kominfo memblokir situs itu?", True),
-    ("Apa penyebabnya?", True),
-    ("Siapa menteri yang mengancam Bigo?", False),
-    ("Berapa akun yang dihapus Bigo Live?", False),
-    ("Bigo blocking", False),
-    ("nowhere", False),  # "how" inside a word is not a question word
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Kenapa Bigo Live diancam diblokir?", True),
+        ("Mengapa situs itu diblokir", True),
+        ("why was Bigo threatened with blocking?", True),
+        ("What was the reason TikTok Shop closed?", True),
+        ("Apa alasan Kominfo memblokir situs itu?", True),
+        ("Apa penyebabnya?", True),
+        ("Siapa menteri yang mengancam Bigo?", False),
+        ("Berapa akun yang dihapus Bigo Live?", False),
+        ("Bigo blocking", False),
+        ("nowhere", False),  # "how" inside a word is not a question word
+    ],
+)
 def test_why_questions_are_recognised(question: str, expected: bool):
     assert is_why_question(question) is expected
 
 
 def test_reason_clauses_split_at_causal_connectives_but_not_purpose_or_condition():
     assert list(reason_clauses("Menkominfo Ancam Blokir Bigo Live Terkait Judi Online dan Pornografi")) == [
-        ("menkominfo ancam blokir bigo live ", " judi online dan pornografi")]
-    assert list(reason_clauses("Situs itu diblokir karena memuat judi, kata menteri.")) == [("situs itu diblokir ", " memuat judi")]
+        ("menkominfo ancam blokir bigo live ", " judi online dan pornografi")
+    ]
+    assert list(reason_clauses("Situs itu diblokir karena memuat judi, kata menteri.")) == [
+        ("situs itu diblokir ", " memuat judi")
+    ]
     assert list(reason_clauses("Bigo Live memperketat aturan untuk bersihkan konten.")) == []
     assert list(reason_clauses("Apabila tidak ada itikad baik, maka aplikasi diblokir.")) == []
     assert list(reason_clauses("Diblokir karena")) == []  # nothing after the connective

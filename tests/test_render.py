@@ -1,4 +1,5 @@
 """Telegram rendering: escaping, highlighting, the 4096 limit, button data."""
+
 from fakebotapi import parse_telegram_html, utf16_length
 
 from bot import render
@@ -16,20 +17,31 @@ def answer(*hits: Hit, translations=()) -> Answer:
 
 
 def test_corpus_text_is_escaped_and_best_sentence_bold():
-    h = hit('Kominfo <b>tegas</b> & "keras". Bigo <script>x</script> diblokir.', "Bigo <script>x</script> diblokir.",
-            source="A&B News", title='Judul "x" <y>', url='https://e.example/?a=1&b="2"')
+    h = hit(
+        'Kominfo <b>tegas</b> & "keras". Bigo <script>x</script> diblokir.',
+        "Bigo <script>x</script> diblokir.",
+        source="A&B News",
+        title='Judul "x" <y>',
+        url='https://e.example/?a=1&b="2"',
+    )
     [message] = render.render_answer(answer(h), "id")
     text = parse_telegram_html(message)  # raises if Telegram would refuse it
     assert "<b>Bigo &lt;script&gt;x&lt;/script&gt; diblokir.</b>" in message
     assert 'Kominfo <b>tegas</b> & "keras".' in text
     assert 'href="https://e.example/?a=1&amp;b=&quot;2&quot;"' in message
-    assert "A&B News" in text and "“Judul \"x\" <y>”" in text
+    assert "A&B News" in text and '“Judul "x" <y>”' in text
 
 
 def test_citation_shows_only_what_is_known():
     assert render.citation_html(hit("t", "t"), "en") == "— doc-1"
-    assert render.citation_html(hit("t", "t", url="https://e.example/a"), "id") == '— <a href="https://e.example/a">tautan</a>'
-    assert render.citation_html(hit("t", "t", source="Liputan6.com", date="2024-09-17"), "en") == "— <b>Liputan6.com</b> · 2024-09-17"
+    assert (
+        render.citation_html(hit("t", "t", url="https://e.example/a"), "id")
+        == '— <a href="https://e.example/a">tautan</a>'
+    )
+    assert (
+        render.citation_html(hit("t", "t", source="Liputan6.com", date="2024-09-17"), "en")
+        == "— <b>Liputan6.com</b> · 2024-09-17"
+    )
 
 
 def test_heading_and_translations_are_shown():
@@ -38,7 +50,9 @@ def test_heading_and_translations_are_shown():
     text = parse_telegram_html("\n".join(messages))
     assert "Menkominfo Ancam Blokir" in text
     assert "searched: blokir, pemblokiran ← blocking" in text
-    indonesian = parse_telegram_html("\n".join(render.render_answer(answer(h, translations=(("diblokr", ("diblokir",)),)), "id")))
+    indonesian = parse_telegram_html(
+        "\n".join(render.render_answer(answer(h, translations=(("diblokr", ("diblokir",)),)), "id"))
+    )
     assert "dicari: diblokir ← diblokr" in indonesian and "searched" not in indonesian
 
 
@@ -60,7 +74,9 @@ def test_pack_messages_keeps_blocks_whole():
 
 def test_callback_data_round_trip_and_forgeries():
     keyboard = render.answer_keyboard(12345, 3, "en")
-    assert keyboard.rows[0][0][0] == "More results" and render.answer_keyboard(1, 3, "id").rows[0][0][0] == "Hasil lainnya"
+    assert (
+        keyboard.rows[0][0][0] == "More results" and render.answer_keyboard(1, 3, "id").rows[0][0][0] == "Hasil lainnya"
+    )
     data = [d for row in keyboard.rows for _, d in row]
     assert [render.parse_callback(d) for d in data] == [("m", 12345, 3), ("f", 12345, 1), ("f", 12345, -1)]
     for forged in (None, "", "m:1", "m:x:1", "f:1:2", "m:1:0", "m:-5:3", "z:1:1", "m:1:3:4", "m:" + "9" * 70 + ":3"):
@@ -77,11 +93,19 @@ def test_no_answer_without_any_match_lists_sources():
 
 def test_no_answer_shows_the_closest_paragraph_marked_as_maybe_not_answering():
     """Issue 13.8: a refusal showed nothing, not even the closest paragraph."""
-    closest = hit("Kominfo menegur platform streaming. Isinya tentang denda.", "Kominfo menegur platform streaming.",
-                  source="Contoh News", title="Teguran")
+    closest = hit(
+        "Kominfo menegur platform streaming. Isinya tentang denda.",
+        "Kominfo menegur platform streaming.",
+        source="Contoh News",
+        title="Teguran",
+    )
     unanswered = Answer("q", False, (closest,), (TermGroup(("x",)),), 0.3)
     text = parse_telegram_html(render.render_no_answer(unanswered, [{"doc_id": "a", "title": "Lain"}], "en"))
-    assert text.index("won't guess") < text.index("Closest I found — may not answer your question:") < text.index("Kominfo")
+    assert (
+        text.index("won't guess")
+        < text.index("Closest I found — may not answer your question:")
+        < text.index("Kominfo")
+    )
     assert "Contoh News" in text and "Try naming" in text and "• Lain" not in text
 
 
@@ -89,19 +113,35 @@ def test_every_message_fits_whatever_the_length_of_the_fields():
     """Issue 12.7: a 5,000-character title made the answer and /sources too long for Telegram."""
     long = " ".join(["Judul sangat panjang tentang kebijakan platform"] * 110)
     assert len(long) > 5000
-    h = hit("Bigo Live diblokir. " * 300, "Bigo Live diblokir.", title=long, source=long, date=long, heading=long,
-            url="https://e.example/" + "p" * 3000)
+    h = hit(
+        "Bigo Live diblokir. " * 300,
+        "Bigo Live diblokir.",
+        title=long,
+        source=long,
+        date=long,
+        heading=long,
+        url="https://e.example/" + "p" * 3000,
+    )
     many = tuple(h for _ in range(3))
     words = tuple((f"word{i}", tuple(f"kata{i}-{j}" for j in range(10))) for i in range(200))
     messages = render.render_answer(answer(*many, translations=words), "en")
-    messages.append(render.render_no_answer(answer(h, translations=words), [{"doc_id": long, "title": long, "source": long,
-                                                                            "date": long, "url": long}] * 8, "id"))
-    messages += render.render_sources([{"doc_id": long, "title": long, "source": long, "date": long, "url": long}] * 30, "en")
+    messages.append(
+        render.render_no_answer(
+            answer(h, translations=words),
+            [{"doc_id": long, "title": long, "source": long, "date": long, "url": long}] * 8,
+            "id",
+        )
+    )
+    messages += render.render_sources(
+        [{"doc_id": long, "title": long, "source": long, "date": long, "url": long}] * 30, "en"
+    )
     messages.append(render.excerpt_html(h, "en", text_limit=3000))
     for message in messages:
         assert utf16_length(message) <= render.MESSAGE_LIMIT
         parse_telegram_html(message)
-    assert "Judul sangat panjang" in messages[0] and "p" * 1001 not in messages[0]  # shortened, the too-long URL left out
+    assert (
+        "Judul sangat panjang" in messages[0] and "p" * 1001 not in messages[0]
+    )  # shortened, the too-long URL left out
     assert len(render.inline_title(h)) <= 120
 
 

@@ -10,7 +10,14 @@ from index.store import IndexReader, build_index
 
 from test_bm25 import LuceneIdfBM25Okapi, oracle_coverage
 
-FURNITURE = ("Baca Juga", "Advertisement", "Bagikan", "Hasil Liga Inggris", "Tersingkir dari Piala AFF", "Sinopsis Film")
+FURNITURE = (
+    "Baca Juga",
+    "Advertisement",
+    "Bagikan",
+    "Hasil Liga Inggris",
+    "Tersingkir dari Piala AFF",
+    "Sinopsis Film",
+)
 
 # Questions the seed corpus cannot answer; several share one common word with it.
 UNANSWERABLE = [
@@ -53,14 +60,22 @@ def test_without_the_why_the_bigo_question_is_plain_bm25(seed_index: Path):
 def test_tiktok_question_quotes_the_sentence_that_answers(seed_index: Path):
     answer = AnswerService(seed_index).answer("Apakah TikTok membagikan data pengguna ke pemerintah China?")
     assert answer.answered
-    assert answer.hits[0].best_sentence.startswith("ByteDance juga kembali menegaskan jika TikTok tak pernah membagikan data")
+    assert answer.hits[0].best_sentence.startswith(
+        "ByteDance juga kembali menegaskan jika TikTok tak pernah membagikan data"
+    )
     assert answer.hits[0].citation.url == ""  # unknown stays empty, never invented
     assert {"bagi", "data", "guna", "perintah", "china"} <= set(answer.hits[0].matched_terms)
 
 
 def test_no_hit_ever_contains_furniture(seed_index: Path):
     service = AnswerService(seed_index)
-    for question in ["Baca Juga", "Advertisement Bagikan", "Hasil Liga Inggris Aston Villa", "Sinopsis Film Norma", "Bigo Live"]:
+    for question in [
+        "Baca Juga",
+        "Advertisement Bagikan",
+        "Hasil Liga Inggris Aston Villa",
+        "Sinopsis Film Norma",
+        "Bigo Live",
+    ]:
         for hit in service.answer(question, k=50).hits:
             for furniture in FURNITURE:
                 assert furniture not in hit.text and furniture not in (hit.citation.heading or "")
@@ -115,7 +130,9 @@ def bm25f_oracle(bodies: list[list[str]], fields: list[set[str]], query: list[st
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         for pid, (body, field) in enumerate(zip(bodies, fields)):
             tf = body.count(term)
-            scores[pid] += idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(body) / avg)) + (weight if term in field else 0.0))
+            scores[pid] += idf * (
+                tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(body) / avg)) + (weight if term in field else 0.0)
+            )
     return scores
 
 
@@ -127,7 +144,10 @@ def test_title_and_heading_words_score_as_the_bm25f_oracle(messy_index: Path, we
     analyzer = get_analyzer()
     title = set(analyzer.analyze("Kominfo Tegur Platform Streaming soal Judi Online"))  # kominfo-tegur's front matter
     bodies = [analyzer.analyze(text) for _, _, text in rows]
-    fields = [set(analyzer.analyze(heading or "")) | (title if doc_id == "kominfo-tegur" else set()) for doc_id, heading, _ in rows]
+    fields = [
+        set(analyzer.analyze(heading or "")) | (title if doc_id == "kominfo-tegur" else set())
+        for doc_id, heading, _ in rows
+    ]
     assert any(f - title for f in fields), "the corpus must have a heading for this test to mean anything"
     for question in ["kominfo tegur platform streaming", "langkah perusahaan judi", "taman baca kota kota"]:
         tokens = analyzer.analyze(question)
@@ -141,7 +161,10 @@ def test_best_sentence_prefers_the_sentence_with_rare_terms():
     analyzer = get_analyzer()
     text = "Kominfo bertemu perusahaan. Kominfo mengancam memblokir aplikasi karena judi online. Perusahaan berjanji."
     groups = plan_query("ancaman blokir judi", analyzer)
-    assert best_sentence(text, groups, np.ones(len(groups)), analyzer) == "Kominfo mengancam memblokir aplikasi karena judi online."
+    assert (
+        best_sentence(text, groups, np.ones(len(groups)), analyzer)
+        == "Kominfo mengancam memblokir aplikasi karena judi online."
+    )
 
 
 def test_service_picks_up_a_rebuilt_index_between_questions(tmp_path: Path, messy_corpus: Path):
@@ -151,7 +174,9 @@ def test_service_picks_up_a_rebuilt_index_between_questions(tmp_path: Path, mess
     build_index([messy_corpus], db)
     service = AnswerService(db)
     assert not service.answer("rendang padang enak").answered
-    (messy_corpus / "rendang.txt").write_text("Rendang padang enak dimasak selama delapan jam dengan santan.\n", encoding="utf-8")
+    (messy_corpus / "rendang.txt").write_text(
+        "Rendang padang enak dimasak selama delapan jam dengan santan.\n", encoding="utf-8"
+    )
     build_index([messy_corpus], db)
     assert service.refresh()
     assert service.answer("rendang padang enak").answered
@@ -192,7 +217,8 @@ def test_headline_words_find_their_article(tmp_path: Path):
     corpus.mkdir()
     (corpus / "usia.md").write_text(
         "---\ntitle: Batas Usia Media Sosial untuk Anak\nsource: Contoh.com\n---\n"
-        "Pemerintah menyiapkan aturan baru: anak di bawah enam belas tahun hanya boleh membuat akun dengan izin orang tua.\n\n"
+        "Pemerintah menyiapkan aturan baru: anak di bawah enam belas tahun hanya boleh membuat akun "
+        "dengan izin orang tua.\n\n"
         "Platform wajib memverifikasi umur setiap pengguna baru mulai tahun depan.\n",
         encoding="utf-8",
     )

@@ -1,5 +1,6 @@
 """Semantic re-ranking (index/semantic.py): the order rule, the vector cache, the real model, and that a
 failing model or cache never stops an answer."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,8 +32,10 @@ def test_vector_cache_round_trips_by_digest(tmp_path: Path):
 
 def test_the_model_relates_an_english_question_to_the_indonesian_paragraph_that_answers_it(tmp_path: Path):
     reranker = SemanticReranker(tmp_path / "v.db")
-    texts = ["Kominfo mengancam memblokir Bigo Live karena konten judi online dan pornografi.",
-             "Harga cabai di pasar tradisional naik menjelang hari raya."]
+    texts = [
+        "Kominfo mengancam memblokir Bigo Live karena konten judi online dan pornografi.",
+        "Harga cabai di pasar tradisional naik menjelang hari raya.",
+    ]
     cosines = reranker.cosines("Why was Bigo threatened with blocking?", texts)
     assert cosines is not None and cosines[0] > cosines[1] + 0.05
     assert len(reranker.cache.get([text_digest(t) for t in texts])) == 2  # embedded once, cached

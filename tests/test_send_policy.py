@@ -1,4 +1,5 @@
 """How a Bot API call is retried: through 429s and 5xx for minutes, never after a timeout (issue 12.8)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,7 +36,9 @@ class Waits:
 
 
 async def test_a_storm_of_429s_and_502s_is_waited_out():
-    call = FlakyCall(*[RetryAfter(timedelta(seconds=5)) for _ in range(30)], *[NetworkError("Bad Gateway") for _ in range(30)])
+    call = FlakyCall(
+        *[RetryAfter(timedelta(seconds=5)) for _ in range(30)], *[NetworkError("Bad Gateway") for _ in range(30)]
+    )
     waits = Waits()
     assert await send_reliably(call, sleep=waits) == "sent"
     assert call.calls == 61

@@ -50,7 +50,9 @@ def test_groups_that_are_not_choosable_keep_all_their_terms():
 
 
 def test_coherence_grows_with_shared_paragraphs_and_rarer_company():
-    assert coherence(postings("siklus"), [postings("air")], 6) > coherence(postings("siklus"), [postings("laut")], 6) > 0
+    assert (
+        coherence(postings("siklus"), [postings("air")], 6) > coherence(postings("siklus"), [postings("laut")], 6) > 0
+    )
     assert coherence(postings("ikan"), [postings("air")], 6) == 0.0
     assert coherence(EMPTY_POSTINGS, [postings("air")], 6) == 0.0
 

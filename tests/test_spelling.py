@@ -1,4 +1,5 @@
 """Spelling tolerance: candidate generation against a plain edit distance, and the service's use of it."""
+
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -37,7 +38,15 @@ def test_one_edit_away_is_exactly_distance_one(term: str, other: str):
 
 
 def test_corrections_keep_the_first_letter_prefer_frequent_terms_and_skip_short_ones():
-    index = {"padjajaran": 3, "padjadjaran": 0, "badjadjaran": 50, "padjadjara": 1, "padjadjarin": 9, "padjadjaxan": 2, "hutan": 40}
+    index = {
+        "padjajaran": 3,
+        "padjadjaran": 0,
+        "badjadjaran": 50,
+        "padjadjara": 1,
+        "padjadjarin": 9,
+        "padjadjaxan": 2,
+        "hutan": 40,
+    }
     index = {t: n for t, n in index.items() if n}
 
     def doc_freqs(candidates):
@@ -69,8 +78,11 @@ def write(path: Path, text: str) -> None:
 def test_a_misspelt_name_finds_its_paragraph_and_says_so(tmp_path: Path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    write(corpus / "kampus.txt", "Universitas Padjajaran di Bandung membuka program studi baru tahun ini.\n\n"
-          "Mahasiswa baru diterima pada bulan Agustus setelah ujian masuk.\n")
+    write(
+        corpus / "kampus.txt",
+        "Universitas Padjajaran di Bandung membuka program studi baru tahun ini.\n\n"
+        "Mahasiswa baru diterima pada bulan Agustus setelah ujian masuk.\n",
+    )
     write(corpus / "hutan.txt", "Kebakaran hutan di Riau meluas sejak pekan lalu.\n")
     db = tmp_path / "index.db"
     build_index([corpus], db)
@@ -114,8 +126,9 @@ def test_a_typed_word_is_corrected_through_its_stem(seed_index):
     from index.analysis import get_analyzer
     from index.search import AnswerService
 
-    found = corrections("diblokr", lambda terms: {t: 1 for t in terms if t == "blokir"}, surface="diblokr",
-                        stem=get_analyzer().term)
+    found = corrections(
+        "diblokr", lambda terms: {t: 1 for t in terms if t == "blokir"}, surface="diblokr", stem=get_analyzer().term
+    )
     assert found == ("blokir",)
     answer = AnswerService(seed_index).answer("kenapa Bigo diblokr?")
     assert answer.answered and ("diblokr", ("blokir",)) in answer.translations

@@ -31,7 +31,9 @@ def test_build_records_how_the_index_was_made(messy_index: Path, messy_corpus: P
     assert reader.lengths.shape == (7,)
     tables = set(reader.db.table_names())
     assert {"documents", "paragraphs", "terms", "index_meta"} <= tables
-    row = reader.db.execute("SELECT doc_id, position, heading FROM paragraphs WHERE text LIKE 'StreamKita menyatakan%'").fetchone()
+    row = reader.db.execute(
+        "SELECT doc_id, position, heading FROM paragraphs WHERE text LIKE 'StreamKita menyatakan%'"
+    ).fetchone()
     assert row == ("kominfo-tegur", 2, "Langkah Perusahaan")
 
 
@@ -67,7 +69,9 @@ def test_other_analyzer_version_is_refused_with_rebuild_command(tmp_path: Path, 
     old = tmp_path / "old.db"
     old.write_bytes(messy_index.read_bytes())
     with sqlite3.connect(old) as conn:
-        conn.execute("UPDATE index_meta SET value = ? WHERE key = 'analyzer_version'", (json.dumps(ANALYZER_VERSION - 1),))
+        conn.execute(
+            "UPDATE index_meta SET value = ? WHERE key = 'analyzer_version'", (json.dumps(ANALYZER_VERSION - 1),)
+        )
     with pytest.raises(IndexVersionError, match=r"Rebuild it with: python -m index build"):
         IndexReader(old)
 
@@ -94,7 +98,9 @@ def test_staleness_follows_the_corpus(tmp_path: Path, messy_corpus: Path):
     assert ensure_index(db, messy_corpus) is not None
     assert index_is_stale(db, [messy_corpus]) is None
     assert ensure_index(db, messy_corpus) is None  # nothing to do
-    (messy_corpus / "baru.txt").write_text("Artikel baru tentang pemblokiran situs judi online oleh Kominfo.\n", encoding="utf-8")
+    (messy_corpus / "baru.txt").write_text(
+        "Artikel baru tentang pemblokiran situs judi online oleh Kominfo.\n", encoding="utf-8"
+    )
     assert index_is_stale(db, [messy_corpus]) == "the corpus changed since the last build"
     report = ensure_index(db, messy_corpus)
     assert report is not None and report.documents == 3
@@ -113,14 +119,23 @@ def test_worker_processes_build_the_same_index(tmp_path: Path, messy_corpus: Pat
     import json as _json
 
     bulk = tmp_path / "bulk.jsonl"
-    lines = [_json.dumps({"id": f"j{i}", "text": f"Kominfo memblokir situs judi nomor {i % 7}.\nParagraf kedua yang unik {i}."}) for i in range(300)]
+    lines = [
+        _json.dumps(
+            {"id": f"j{i}", "text": f"Kominfo memblokir situs judi nomor {i % 7}.\nParagraf kedua yang unik {i}."}
+        )
+        for i in range(300)
+    ]
     lines += ["not json", _json.dumps({"id": "j3", "text": "Teks lain yang cukup panjang untuk diindeks."})]
     bulk.write_text("\n".join(lines) + "\n", encoding="utf-8")
     one, two = tmp_path / "one.db", tmp_path / "two.db"
     report_one = build_index([messy_corpus, bulk], one, workers=1)
     report_two = build_index([messy_corpus, bulk], two, workers=2)
     assert (report_one.documents, report_one.paragraphs, report_one.duplicate_paragraphs, report_one.terms) == (
-        report_two.documents, report_two.paragraphs, report_two.duplicate_paragraphs, report_two.terms)
+        report_two.documents,
+        report_two.paragraphs,
+        report_two.duplicate_paragraphs,
+        report_two.terms,
+    )
     assert [str(p) for p in report_one.problems] == [str(p) for p in report_two.problems]
     assert report_one.duplicate_paragraphs > 0 and len(report_one.problems) == 2
     dump = "SELECT term, doc_freq, paragraph_ids, term_freqs FROM terms ORDER BY term"
@@ -141,7 +156,10 @@ def test_packed_grouping_by_term_equals_the_stable_sort(pairs: list[tuple[int, i
     terms = np.array([t for t, _ in pairs], dtype=np.int32)
     paragraphs = np.array([p for _, p in pairs], dtype=np.int32)
     huge = data.draw(st.booleans())  # frequencies too wide to pack with the ids: the general path
-    freqs = np.array(data.draw(st.lists(st.integers(1, 2**31 - 1 if huge else 500), min_size=len(pairs), max_size=len(pairs))), dtype=np.int32)
+    freqs = np.array(
+        data.draw(st.lists(st.integers(1, 2**31 - 1 if huge else 500), min_size=len(pairs), max_size=len(pairs))),
+        dtype=np.int32,
+    )
     n_terms = data.draw(st.integers(41, 2**31 if huge else 50_000))
     got_ids, got_freqs = group_by_term(terms, paragraphs, freqs, n_terms)
     order = sorted(range(len(pairs)), key=lambda i: (terms[i], paragraphs[i]))  # the slow obvious way
@@ -154,7 +172,10 @@ def test_duplicates_inside_one_unit_take_the_careful_path(tmp_path: Path):
     import json as _json
 
     bulk = tmp_path / "bulk.jsonl"
-    lines = [_json.dumps({"id": f"d{i}", "text": f"Paragraf unik nomor {i} tentang pemblokiran aplikasi."}) for i in range(50)]
+    lines = [
+        _json.dumps({"id": f"d{i}", "text": f"Paragraf unik nomor {i} tentang pemblokiran aplikasi."})
+        for i in range(50)
+    ]
     lines.insert(10, _json.dumps({"id": "copy", "text": "Paragraf unik nomor 3 tentang pemblokiran aplikasi."}))
     lines.insert(20, _json.dumps({"id": "d5", "text": "Id yang sama dengan dokumen lain tetapi teks berbeda."}))
     bulk.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -175,8 +196,13 @@ def test_a_repeated_paragraph_under_new_ids_drops_only_that_paragraph(tmp_path: 
     import json as _json
 
     bulk = tmp_path / "bulk.jsonl"
-    texts = [f"Kalimat pertama nomor {i} tentang sensor.\n\nKalimat bersama yang sama di setiap artikel ini." for i in range(5)]
-    bulk.write_text("\n".join(_json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)) + "\n", encoding="utf-8")
+    texts = [
+        f"Kalimat pertama nomor {i} tentang sensor.\n\nKalimat bersama yang sama di setiap artikel ini."
+        for i in range(5)
+    ]
+    bulk.write_text(
+        "\n".join(_json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)) + "\n", encoding="utf-8"
+    )
     report = build_index([bulk], tmp_path / "x.db")
     assert (report.documents, report.paragraphs, report.duplicate_paragraphs, report.problems) == (5, 6, 4, ())
     assert [d["doc_id"] for d in IndexReader(tmp_path / "x.db").documents()] == [f"a{i}" for i in range(5)]
@@ -212,4 +238,8 @@ def test_titles_and_headings_are_kept_for_the_paragraphs_under_them(tmp_path: Pa
     assert reader.postings("usia").doc_freq == 0
     # cited as: the given title; else the first heading; else the file name — never a made-up lead
     titles = {d["doc_id"]: d["title"] for d in reader.documents()}
-    assert titles == {"usia": "Batas Usia Media Sosial", "tanpa-judul": "tanpa-judul", "berjudul-subbab": "Sanksi Administratif Baru"}
+    assert titles == {
+        "usia": "Batas Usia Media Sosial",
+        "tanpa-judul": "tanpa-judul",
+        "berjudul-subbab": "Sanksi Administratif Baru",
+    }

@@ -1,5 +1,6 @@
 """The code style the project keeps (pyproject.toml [tool.ruff]): lint, with lines of at most 120 characters, and
 ruff's formatting. Both are run by the test run so a change that breaks them fails here, not in review."""
+
 import subprocess
 import sys
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Fixtures that start the real `python -m bot` against the local fake Bot API over HTTP."""
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,11 @@ from support import REPO
 from fakebotapi import FakeBotAPI
 
 ADMIN_ID = 4242
-WORDS = ("pemerintah kominfo aplikasi platform konten judi online pornografi akun pengguna data moderasi "
-         "pemblokiran ancaman perusahaan layanan digital internet media sosial video streaming regulasi "
-         "kebijakan keamanan privasi laporan menteri kementerian teguran sanksi denda hukum").split()
+WORDS = (
+    "pemerintah kominfo aplikasi platform konten judi online pornografi akun pengguna data moderasi "
+    "pemblokiran ancaman perusahaan layanan digital internet media sosial video streaming regulasi "
+    "kebijakan keamanan privasi laporan menteri kementerian teguran sanksi denda hukum"
+).split()
 
 
 def copy_seed_corpus(root: Path) -> Path:
@@ -46,23 +49,28 @@ def admin_says(api: FakeBotAPI, text: str, chat: int = ADMIN_ID) -> dict:
 
 def final_progress(api: FakeBotAPI, reply_to: dict, done: str = "eindex", timeout: float = 120) -> str:
     """The reindex progress message once it says it finished (✅) or failed (❌)."""
+
     def finished():
         for message in api.replies_to(reply_to):
             if message.text.startswith(("✅", "❌")):
                 return message
         return None
+
     return api.wait_for(finished, timeout).text
 
 
 def upload(api: FakeBotAPI, file_name: str, content: bytes, size: int | None = None, user_id: int = ADMIN_ID) -> dict:
     file_id = f"file-{len(api.files)}-{abs(hash(file_name)) % 10_000}"
     api.files[file_id] = content
-    document = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "file_size": size or len(content)}
+    document = {
+        "file_id": file_id,
+        "file_unique_id": file_id,
+        "file_name": file_name,
+        "file_size": size or len(content),
+    }
     message = api.message(user_id, None, user_id=user_id, document=document)
     api.push_update({"message": message})
     return message
-
-
 
 
 class BotProcess:
@@ -91,7 +99,9 @@ class BotProcess:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(self.command, cwd=self.workdir, env=self.env, stdout=log, stderr=log)
         if wait:
-            self.api.wait_for(lambda: len(self.api.called("getUpdates")) > calls_before or self.process.poll() is not None, timeout=90)
+            self.api.wait_for(
+                lambda: len(self.api.called("getUpdates")) > calls_before or self.process.poll() is not None, timeout=90
+            )
             assert self.process.poll() is None, self.log()
         return self
 

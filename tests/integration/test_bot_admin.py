@@ -1,4 +1,5 @@
 """Admins: /reindex with atomic swap, uploads, /stats — the real process through the local Bot API."""
+
 from __future__ import annotations
 
 import itertools
@@ -13,6 +14,8 @@ from fakebotapi import FakeBotAPI
 from .conftest import ADMIN_ID, BotProcess, add_bulk_articles, admin_says, copy_seed_corpus, final_progress, upload
 
 _chat_ids = itertools.count(20_001)
+
+
 @pytest.fixture
 def own_bot(fresh_api: FakeBotAPI, tmp_path: Path):
     corpus = copy_seed_corpus(tmp_path)
@@ -23,7 +26,10 @@ def own_bot(fresh_api: FakeBotAPI, tmp_path: Path):
 
 def test_reindex_edits_one_progress_message_and_swaps_the_index(own_bot):
     api, process, corpus = own_bot
-    (corpus / "baru.md").write_text("---\ntitle: Artikel Baru\nsource: Contoh\n---\nKominfo menjatuhkan denda kepada platform zebra ungu.\n", encoding="utf-8")
+    (corpus / "baru.md").write_text(
+        "---\ntitle: Artikel Baru\nsource: Contoh\n---\nKominfo menjatuhkan denda kepada platform zebra ungu.\n",
+        encoding="utf-8",
+    )
     (corpus / "rusak.txt").write_bytes(b"\x00\x01binary")
     command = admin_says(api, "/reindex")
     text = final_progress(api, command)
@@ -133,8 +139,16 @@ def test_stats_survive_restart_and_reindex(own_bot):
     for _ in range(2):
         api.wait_reply(api.send_text(chat, "Siapa juara Piala Dunia 1998?", user_id=chat))
     up = next(b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row if b["text"] == "👍")
-    message = {"message_id": reply.message_id, "date": 0, "chat": api.chat(chat), "from": api.bot_user, "text": reply.text}
-    api.push_update({"callback_query": {"id": "up", "from": api.user(chat), "chat_instance": "x", "message": message, "data": up}})
+    message = {
+        "message_id": reply.message_id,
+        "date": 0,
+        "chat": api.chat(chat),
+        "from": api.bot_user,
+        "text": reply.text,
+    }
+    api.push_update(
+        {"callback_query": {"id": "up", "from": api.user(chat), "chat_instance": "x", "message": message, "data": up}}
+    )
     api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "up"])
     final_progress(api, admin_says(api, "/reindex"))
     process.stop()

@@ -1,4 +1,5 @@
 """Bad input, Bot API failures, bursts, long texts, stale buttons, logs and shutdown — real process, real HTTP."""
+
 from __future__ import annotations
 
 import itertools
@@ -44,7 +45,15 @@ def test_hostile_or_odd_questions_get_a_valid_reply(api: FakeBotAPI, bot: BotPro
 
 def test_non_text_messages_hint_in_private_and_silence_in_groups(api: FakeBotAPI, bot: BotProcess):
     chat = new_chat()
-    sticker = {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False}
+    sticker = {
+        "file_id": "s1",
+        "file_unique_id": "s1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
     photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}]
     voice = {"file_id": "v1", "file_unique_id": "v1", "duration": 2}
     for extra in ({"sticker": sticker}, {"photo": photo, "caption": ""}, {"voice": voice}):
@@ -63,7 +72,11 @@ def test_edited_and_forwarded_messages(api: FakeBotAPI, bot: BotProcess):
     edited = api.message(chat, "Apakah TikTok membagikan data pengguna?", edit_date=int(time.time()))
     api.push_update({"edited_message": edited})
     assert "ByteDance" in api.wait_reply(edited).text
-    forwarded = api.message(chat, "Kenapa Bigo Live diancam diblokir?", forward_origin={"type": "hidden_user", "date": 0, "sender_user_name": "X"})
+    forwarded = api.message(
+        chat,
+        "Kenapa Bigo Live diancam diblokir?",
+        forward_origin={"type": "hidden_user", "date": 0, "sender_user_name": "X"},
+    )
     api.push_update({"message": forwarded})
     assert "Bigo" in api.wait_reply(forwarded).text
     group = -new_chat()
@@ -102,8 +115,12 @@ def test_bot_api_429_502_and_slow_responses_lose_nothing(api: FakeBotAPI, bot: B
 def test_burst_of_200_chats_each_answered_exactly_once(api: FakeBotAPI, bot: BotProcess):
     api.fail_next("sendMessage", 429, count=3, retry_after=1)
     api.fail_next("sendMessage", 502, count=5)
-    asked = ["Kenapa Bigo Live diancam diblokir?", "Apakah TikTok membagikan data pengguna ke pemerintah China?",
-             "why was Bigo threatened with blocking?", "What is the capital of France?"]
+    asked = [
+        "Kenapa Bigo Live diancam diblokir?",
+        "Apakah TikTok membagikan data pengguna ke pemerintah China?",
+        "why was Bigo threatened with blocking?",
+        "What is the capital of France?",
+    ]
     messages = [api.send_text(100_000 + i, asked[i % len(asked)]) for i in range(200)]
     api.wait_for(lambda: all(api.replies_to(m) for m in messages), timeout=120)
     time.sleep(0.5)
@@ -134,19 +151,23 @@ def test_long_paragraphs_are_split_and_shortened_under_4096(fresh_api: FakeBotAP
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     sentence = "Kominfo memblokir aplikasi streaming karena judi online dan konten pornografi yang terus beredar. "
-    paragraphs = [sentence * 70] + [f"Paragraf {i} tentang pemblokiran aplikasi judi online oleh Kominfo. " * 18 for i in range(6)]
+    paragraphs = [sentence * 70] + [
+        f"Paragraf {i} tentang pemblokiran aplikasi judi online oleh Kominfo. " * 18 for i in range(6)
+    ]
     (corpus / "panjang.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
     process = BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start()
     try:
         rejected_before = len(api.rejected)
-        message = api.send_text(new_chat(), "pemblokiran aplikasi judi online Kominfo")
+        message = api.send_text(new_chat(), "Kominfo memblokir aplikasi streaming karena konten pornografi")
         api.wait_for(lambda: len(api.replies_to(message)) >= 2)
         time.sleep(0.5)
         replies = api.replies_to(message)
         assert all(utf16_length(r.text) <= MAX_TEXT for r in replies)
         assert api.rejected[rejected_before:] == []
         assert replies[-1].reply_markup is not None and all(r.reply_markup is None for r in replies[:-1])
-        assert any("…" in r.text for r in replies)  # the 7,000-character paragraph was shortened
+        # the answer did not fit one message: the 7,000-character paragraph, cut at sentence ends, leads it
+        assert sum(utf16_length(r.text) for r in replies) > MAX_TEXT
+        assert replies[0].text.startswith("1. Kominfo memblokir aplikasi streaming")
     finally:
         process.stop()
 
@@ -162,15 +183,43 @@ def test_buttons_after_a_reindex_are_handled_politely(fresh_api: FakeBotAPI, tmp
         chat = new_chat()
         question = api.send_text(chat, "Bigo Live konten moderasi platform")
         reply = api.wait_reply(question)
-        more = next(b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row if b["text"] == "More results")
+        more = next(
+            b["callback_data"]
+            for row in reply.reply_markup["inline_keyboard"]
+            for b in row
+            if b["text"] == "More results"
+        )
         time.sleep(1.1)  # build times have one-second resolution
-        (corpus / "baru.txt").write_text("Artikel baru tentang moderasi konten Bigo Live di Indonesia.\n", encoding="utf-8")
+        (corpus / "baru.txt").write_text(
+            "Artikel baru tentang moderasi konten Bigo Live di Indonesia.\n", encoding="utf-8"
+        )
         # rebuilt from the command line, as an operator would, while the bot runs
-        rebuilt = subprocess.run([sys.executable, "-m", "index", "build", str(corpus), "--db", str(process.index_db)],
-                                 cwd=REPO, capture_output=True, text=True, timeout=120)
+        rebuilt = subprocess.run(
+            [sys.executable, "-m", "index", "build", str(corpus), "--db", str(process.index_db)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert rebuilt.returncode == 0, rebuilt.stderr
-        message = {"message_id": reply.message_id, "date": 0, "chat": api.chat(chat), "from": api.bot_user, "text": reply.text}
-        api.push_update({"callback_query": {"id": "stale", "from": api.user(chat), "chat_instance": "x", "message": message, "data": more}})
+        message = {
+            "message_id": reply.message_id,
+            "date": 0,
+            "chat": api.chat(chat),
+            "from": api.bot_user,
+            "text": reply.text,
+        }
+        api.push_update(
+            {
+                "callback_query": {
+                    "id": "stale",
+                    "from": api.user(chat),
+                    "chat_instance": "x",
+                    "message": message,
+                    "data": more,
+                }
+            }
+        )
         answer = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "stale"])[0]
         assert "re-indexed" in answer["text"]
         fresh = api.send_text(chat, "Artikel baru moderasi konten Bigo")
@@ -186,13 +235,39 @@ def test_feedback_survives_a_restart(fresh_api: FakeBotAPI, tmp_path: Path):
     question = api.send_text(chat, "Kenapa Bigo Live diancam diblokir?", user_id=chat)
     reply = api.wait_reply(question)
     down = next(b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row if b["text"] == "👎")
-    message = {"message_id": reply.message_id, "date": 0, "chat": api.chat(chat), "from": api.bot_user, "text": reply.text}
-    api.push_update({"callback_query": {"id": "down1", "from": api.user(chat), "chat_instance": "x", "message": message, "data": down}})
+    message = {
+        "message_id": reply.message_id,
+        "date": 0,
+        "chat": api.chat(chat),
+        "from": api.bot_user,
+        "text": reply.text,
+    }
+    api.push_update(
+        {
+            "callback_query": {
+                "id": "down1",
+                "from": api.user(chat),
+                "chat_instance": "x",
+                "message": message,
+                "data": down,
+            }
+        }
+    )
     api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "down1"])
     assert process.stop() == 0
     process.start()
     try:
-        api.push_update({"callback_query": {"id": "down2", "from": api.user(chat), "chat_instance": "x", "message": message, "data": down}})
+        api.push_update(
+            {
+                "callback_query": {
+                    "id": "down2",
+                    "from": api.user(chat),
+                    "chat_instance": "x",
+                    "message": message,
+                    "data": down,
+                }
+            }
+        )
         answer = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "down2"])[0]
         assert "Thanks" in answer["text"]  # the question logged before the restart is still known
         with sqlite3.connect(process.feedback_db) as db:

@@ -1,4 +1,5 @@
 """`python -m bot` without a token: console chat over an index it builds itself."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -7,13 +8,21 @@ from support import REPO
 
 
 def run_bot(env: dict[str, str], stdin: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot"], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_console_builds_missing_index_and_answers_until_eof(tmp_path: Path, env_without_token: dict[str, str]):
-    env = {**env_without_token, "INDEX_DB": str(tmp_path / "idx" / "index.db"), "CORPUS_DIR": str(REPO / "corpus"),
-           "LANG": "C.UTF-8"}
-    result = run_bot(env, "Apakah TikTok membagikan data pengguna ke pemerintah China?\n\nSiapa presiden Prancis tahun 2022?\n")
+    env = {
+        **env_without_token,
+        "INDEX_DB": str(tmp_path / "idx" / "index.db"),
+        "CORPUS_DIR": str(REPO / "corpus"),
+        "LANG": "C.UTF-8",
+    }
+    result = run_bot(
+        env, "Apakah TikTok membagikan data pengguna ke pemerintah China?\n\nSiapa presiden Prancis tahun 2022?\n"
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "idx" / "index.db").is_file()
     answers = result.stdout.strip().split("\n\n\n")
@@ -23,9 +32,16 @@ def test_console_builds_missing_index_and_answers_until_eof(tmp_path: Path, env_
     assert "Siapa presiden" not in result.stderr  # question text is not logged
 
 
-def test_console_speaks_english_to_english_questions_and_english_locales(tmp_path: Path, env_without_token: dict[str, str]):
+def test_console_speaks_english_to_english_questions_and_english_locales(
+    tmp_path: Path, env_without_token: dict[str, str]
+):
     """Issue 14.5: the words around the excerpts follow the question's language, or the user's (the locale)."""
-    env = {**env_without_token, "INDEX_DB": str(tmp_path / "index.db"), "CORPUS_DIR": str(REPO / "corpus"), "LANG": "C.UTF-8"}
+    env = {
+        **env_without_token,
+        "INDEX_DB": str(tmp_path / "index.db"),
+        "CORPUS_DIR": str(REPO / "corpus"),
+        "LANG": "C.UTF-8",
+    }
     question = "Who is the president of France in 2022?\nSiapa presiden Prancis tahun 2022?\n"
     out = run_bot(env, question).stdout
     assert out.startswith("I could not find a paragraph") and "Try naming" in out
@@ -50,7 +66,9 @@ def test_console_reports_a_broken_corpus_dir_politely(tmp_path: Path, env_withou
 
 
 def test_dotenv_is_read(tmp_path: Path, env_without_token: dict[str, str]):
-    (tmp_path / ".env").write_text(f"INDEX_DB={tmp_path / 'from-dotenv.db'}\nCORPUS_DIR={REPO / 'corpus'}\n", encoding="utf-8")
+    (tmp_path / ".env").write_text(
+        f"INDEX_DB={tmp_path / 'from-dotenv.db'}\nCORPUS_DIR={REPO / 'corpus'}\n", encoding="utf-8"
+    )
     env = {k: v for k, v in env_without_token.items() if k not in ("INDEX_DB", "CORPUS_DIR")}
     result = run_bot(env, "Kenapa Bigo Live diancam diblokir?\n", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -60,7 +78,12 @@ def test_dotenv_is_read(tmp_path: Path, env_without_token: dict[str, str]):
 
 def test_console_follow_ups_borrow_the_previous_question(tmp_path: Path, env_without_token: dict[str, str]):
     """Issue 13.10 in a console session: "why?" after a question about Bigo is about Bigo."""
-    env = {**env_without_token, "INDEX_DB": str(tmp_path / "index.db"), "CORPUS_DIR": str(REPO / "corpus"), "LANG": "en_US.UTF-8"}
+    env = {
+        **env_without_token,
+        "INDEX_DB": str(tmp_path / "index.db"),
+        "CORPUS_DIR": str(REPO / "corpus"),
+        "LANG": "en_US.UTF-8",
+    }
     result = run_bot(env, "why?\nKenapa Bigo Live diancam diblokir?\nkapan?\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout

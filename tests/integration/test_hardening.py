@@ -1,5 +1,6 @@
 """Issue 12 against the real `python -m bot` and `python -m index`: each defect found by attacking the bot,
 reproduced as it was found."""
+
 from __future__ import annotations
 
 import itertools
@@ -38,14 +39,24 @@ def test_the_bot_starts_and_answers_over_a_corpus_of_hostile_files(fresh_api: Fa
         assert "/bin/bash" not in leak and "/root" not in leak
 
 
-def test_an_update_the_library_cannot_parse_is_skipped_once_and_the_next_is_answered(fresh_api: FakeBotAPI, tmp_path: Path):
+def test_an_update_the_library_cannot_parse_is_skipped_once_and_the_next_is_answered(
+    fresh_api: FakeBotAPI, tmp_path: Path
+):
     """12.3: a poll without persistent_id (Bot API servers older than 9.6) stopped all updates and
     flooded the log with users' messages."""
     api = fresh_api
     with BotProcess(api, tmp_path).start() as bot:
         secret_text = "pesan pribadi pengguna yang tidak boleh masuk log"
-        poll = {"id": "p1", "question": secret_text, "options": [{"text": "a", "voter_count": 0}], "total_voter_count": 0,
-                "is_closed": False, "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}
+        poll = {
+            "id": "p1",
+            "question": secret_text,
+            "options": [{"text": "a", "voter_count": 0}],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
         bad_id = api.push_update({"poll": poll})
         calls_before = len(api.called("getUpdates"))
         question = api.send_text(next(_chat_ids), BIGO)
@@ -77,8 +88,14 @@ def test_webhook_refuses_on_the_headers_and_skips_unreadable_updates(fresh_api: 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with BotProcess(api, tmp_path, WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_SECRET="s3cret-token",
-                     WEBHOOK_LISTEN="127.0.0.1", PORT=str(port)).start(wait=False) as bot:
+    with BotProcess(
+        api,
+        tmp_path,
+        WEBHOOK_URL="https://bot.example.org/hook",
+        WEBHOOK_SECRET="s3cret-token",
+        WEBHOOK_LISTEN="127.0.0.1",
+        PORT=str(port),
+    ).start(wait=False) as bot:
         api.wait_for(lambda: api.called("setWebhook"), timeout=90)
         deadline = time.monotonic() + 30
         while True:
@@ -89,16 +106,31 @@ def test_webhook_refuses_on_the_headers_and_skips_unreadable_updates(fresh_api: 
                 assert time.monotonic() < deadline
                 time.sleep(0.2)
         # 50 MB announced, 1 KB sent: the answer must come without the rest
-        head = ("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                "X-Telegram-Bot-Api-Secret-Token: wrong\r\nContent-Length: 50000000\r\n\r\n")
+        head = (
+            "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "X-Telegram-Bot-Api-Secret-Token: wrong\r\nContent-Length: 50000000\r\n\r\n"
+        )
         assert " 403 " in _raw_post(port, head, b"{" * 1024)
         too_big = head.replace("wrong", "s3cret-token")
         assert " 413 " in _raw_post(port, too_big, b"{" * 1024)
-        poll = {"id": "p1", "question": "rahasia", "options": [], "total_voter_count": 0, "is_closed": False,
-                "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}
-        for body in (b'{"update_id": 5, "poll": %s}' % str(poll).replace("'", '"').replace("False", "false").encode(), b"not json"):
-            request = (f"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       f"X-Telegram-Bot-Api-Secret-Token: s3cret-token\r\nContent-Length: {len(body)}\r\n\r\n")
+        poll = {
+            "id": "p1",
+            "question": "rahasia",
+            "options": [],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
+        for body in (
+            b'{"update_id": 5, "poll": %s}' % str(poll).replace("'", '"').replace("False", "false").encode(),
+            b"not json",
+        ):
+            request = (
+                f"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                f"X-Telegram-Bot-Api-Secret-Token: s3cret-token\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
             assert " 200 " in _raw_post(port, request, body)
         assert "rahasia" not in bot.log()
 
@@ -119,7 +151,9 @@ def test_a_rejected_token_is_reported_without_the_token(fresh_api: FakeBotAPI, t
     """12.6: 'InvalidToken: The token 987654:SECRET… was rejected' was printed."""
     token = "987654:SECRET-not-this-servers-token"
     bot = BotProcess(fresh_api, tmp_path, TELEGRAM_BOT_TOKEN=token)
-    result = subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=bot.env, capture_output=True, text=True, timeout=90)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=bot.env, capture_output=True, text=True, timeout=90
+    )
     assert result.returncode == 2
     assert "rejected TELEGRAM_BOT_TOKEN" in result.stderr and "TELEGRAM_API_BASE_URL" in result.stderr
     assert "SECRET" not in result.stderr + result.stdout and "987654" not in result.stderr + result.stdout
@@ -131,8 +165,10 @@ def test_a_5000_character_title_still_gives_replies_telegram_accepts(fresh_api: 
     corpus = copy_seed_corpus(tmp_path)
     title = " ".join(["Judul sangat panjang tentang Bigo Live"] * 130)
     assert len(title) > 5000
-    (corpus / "panjang.md").write_text(f"---\ntitle: {title}\nsource: {'Media ' * 300}\n---\n"
-                                      "Bigo Live diancam diblokir oleh Kominfo karena konten judi online dan pornografi.\n")
+    (corpus / "panjang.md").write_text(
+        f"---\ntitle: {title}\nsource: {'Media ' * 300}\n---\n"
+        "Bigo Live diancam diblokir oleh Kominfo karena konten judi online dan pornografi.\n"
+    )
     with BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start():
         chat = next(_chat_ids)
         answer = api.send_text(chat, "Bigo Live diancam diblokir judi online")
@@ -150,10 +186,17 @@ def test_forged_callback_data_is_answered_politely(fresh_api: FakeBotAPI, tmp_pa
     with BotProcess(api, tmp_path).start() as bot:
         chat = next(_chat_ids)
         for data in ("m:99999999999999999999:1", "f:-1:1", "m:1:99999999999999999999", "x" * 64):
-            query = {"id": f"q-{data[:10]}", "from": api.user(chat), "chat_instance": "1", "data": data,
-                     "message": api.bot_message(chat, "old answer")}
+            query = {
+                "id": f"q-{data[:10]}",
+                "from": api.user(chat),
+                "chat_instance": "1",
+                "data": data,
+                "message": api.bot_message(chat, "old answer"),
+            }
             api.push_update({"callback_query": query})
-            answered = api.wait_for(lambda: [a for a in api.callback_answers if a.get("callback_query_id") == query["id"]])
+            answered = api.wait_for(
+                lambda: [a for a in api.callback_answers if a.get("callback_query_id") == query["id"]]
+            )
             assert "no longer valid" in answered[0].get("text", "")
         assert "Traceback" not in bot.log()
 
@@ -183,7 +226,9 @@ def test_two_builds_to_one_index_the_later_started_wins(tmp_path: Path):
     db = tmp_path / "index.db"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     command = [sys.executable, "-m", "index", "build", "--workers", "1", "--no-semantic", "--db", str(db)]
-    slow = subprocess.Popen([*command, str(big)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    slow = subprocess.Popen(
+        [*command, str(big)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".index.db.building-*")):  # the slow build holds the lock and is writing
         assert slow.poll() is None and time.monotonic() < deadline, slow.communicate()
@@ -191,8 +236,14 @@ def test_two_builds_to_one_index_the_later_started_wins(tmp_path: Path):
     later = subprocess.run([*command, str(small)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180)
     assert later.returncode == 0 and "waiting for another build" in later.stderr, later.stderr
     assert slow.wait(180) == 0
-    stats = subprocess.run([sys.executable, "-m", "index", "stats", "--db", str(db)], cwd=tmp_path, env=env,
-                           capture_output=True, text=True, timeout=60)
+    stats = subprocess.run(
+        [sys.executable, "-m", "index", "stats", "--db", str(db)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "documents:    2" in stats.stdout, stats.stdout  # the small, later-started corpus
 
 
@@ -202,8 +253,13 @@ def test_reindex_and_upload_say_what_failed_when_folders_are_not_writable(fresh_
     corpus = copy_seed_corpus(tmp_path)
     data = tmp_path / "data"
     data.mkdir()
-    bot = BotProcess(api, tmp_path, CORPUS_DIR=str(corpus), INDEX_DB=str(data / "index.db"),
-                     FEEDBACK_DB=str(tmp_path / "feedback.db"))
+    bot = BotProcess(
+        api,
+        tmp_path,
+        CORPUS_DIR=str(corpus),
+        INDEX_DB=str(data / "index.db"),
+        FEEDBACK_DB=str(tmp_path / "feedback.db"),
+    )
     bot.command = [*UNPRIVILEGED, sys.executable, "-m", "bot"]
     bot.start()
     try:
@@ -229,7 +285,9 @@ def test_a_reindex_finishes_while_questions_keep_coming(fresh_api: FakeBotAPI, t
     corpus = copy_seed_corpus(tmp_path)
     add_bulk_articles(corpus, files=400, seed=5)
     with BotProcess(api, tmp_path, CORPUS_DIR=str(corpus)).start() as bot:
-        (corpus / "baru.txt").write_text("Artikel baru tentang kuda terbang yang diblokir pemerintah.\n", encoding="utf-8")
+        (corpus / "baru.txt").write_text(
+            "Artikel baru tentang kuda terbang yang diblokir pemerintah.\n", encoding="utf-8"
+        )
         command = admin_says(api, "/reindex")
         asked = []
         deadline = time.monotonic() + 120

@@ -1,5 +1,6 @@
 """Issue 12.1 against the real bot: questions keep arriving while `python -m index build` replaces the
 index file the bot serves from, about once a second. Before the index handle the process died (SIGSEGV)."""
+
 from __future__ import annotations
 
 import itertools
@@ -47,7 +48,10 @@ def test_the_bot_answers_every_question_while_the_index_is_rebuilt_every_second(
                     builds += 1
                 build = subprocess.Popen(
                     [sys.executable, "-m", "index", "build", str(REPO / "corpus"), "--db", str(bot.index_db)],
-                    cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                    cwd=tmp_path,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
                 )
                 next_build = time.monotonic() + 1
             assert bot.process.poll() is None, f"the bot died ({bot.process.returncode}):\n{bot.log()[-3000:]}"

@@ -1,4 +1,5 @@
 """Webhook mode over real HTTP on 127.0.0.1: right secret answered, forged updates refused."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,9 @@ def free_port() -> int:
 
 
 def post(url: str, payload: dict, secret: str | None) -> int:
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
     if secret is not None:
         request.add_header("X-Telegram-Bot-Api-Secret-Token", secret)
     try:
@@ -34,8 +37,14 @@ def post(url: str, payload: dict, secret: str | None) -> int:
 
 def test_webhook_answers_real_updates_and_rejects_forged_ones(fresh_api: FakeBotAPI, tmp_path: Path):
     api, port = fresh_api, free_port()
-    process = BotProcess(api, tmp_path, WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_SECRET="s3cret-token",
-                         WEBHOOK_LISTEN="127.0.0.1", PORT=str(port)).start(wait=False)
+    process = BotProcess(
+        api,
+        tmp_path,
+        WEBHOOK_URL="https://bot.example.org/hook",
+        WEBHOOK_SECRET="s3cret-token",
+        WEBHOOK_LISTEN="127.0.0.1",
+        PORT=str(port),
+    ).start(wait=False)
     try:
         registered = api.wait_for(lambda: api.called("setWebhook"), timeout=90)[0]
         assert registered["url"] == "https://bot.example.org/hook" and registered["secret_token"] == "s3cret-token"
@@ -63,6 +72,8 @@ def test_webhook_answers_real_updates_and_rejects_forged_ones(fresh_api: FakeBot
 
 def test_webhook_without_secret_refuses_to_start(fresh_api: FakeBotAPI, tmp_path: Path):
     process = BotProcess(fresh_api, tmp_path, WEBHOOK_URL="https://bot.example.org/hook", WEBHOOK_SECRET="")
-    result = subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=process.env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env=process.env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert "WEBHOOK_SECRET" in result.stderr and "Traceback" not in result.stderr
