@@ -119,6 +119,9 @@ def main() -> None:
     parser.add_argument("--semantic", action="store_true", help="re-rank the first candidates with the embedding model")
     parser.add_argument("--weight", type=float, default=RERANK_WEIGHT, help="the re-ranking weight (with --semantic)")
     parser.add_argument("--sense-choice", action="store_true", help="translations with sense choice (index/senses.py)")
+    parser.add_argument(
+        "--no-english-spelling", action="store_true", help="no spelling tolerance for untranslated words"
+    )
     parser.add_argument("--titles", action="store_true", help="SQuAD: passages carry their article's title")
     parser.add_argument(
         "--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for"
@@ -157,6 +160,7 @@ def main() -> None:
             analyzer_spec=spec,
         )
         options: dict[str, object] = {"title_weight": args.title_weight, "sense_choice": args.sense_choice}
+        options["spell_unknown_english"] = not args.no_english_spelling
         if args.min_spelling is not None:
             options["min_spelling_length"] = args.min_spelling
         if args.semantic:
@@ -183,6 +187,7 @@ def main() -> None:
         name = "ours, " + spec.name + (f" + semantic w={args.weight}" if args.semantic else "")
         name += f" + titles tf={args.title_weight}" if titles else ""
         name += " + sense choice" if args.sense_choice else ""
+        name += ", no English spelling" if args.no_english_spelling else ""
         print(
             f"{name + f' ({time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
             f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}"

@@ -1,4 +1,4 @@
-"""Command line: `python -m index build|search|stats` (an exact contract: other tools call it).
+"""Command line: `python -m index build|search|list|stats` (an exact contract: other tools call it).
 
 Errors end with exit code 2 and one line on stderr; results go to stdout.
 """
@@ -16,7 +16,7 @@ from .ingest import CorpusError
 from .present import answer_to_json, answer_to_text
 from .search import AnswerService
 from .semantic import prepare_vectors, semantic_from_env
-from .store import DEFAULT_CORPUS, BuildError, IndexFileError, IndexReader, build_index
+from .store import DEFAULT_CORPUS, BuildError, IndexFileError, IndexReader, NotAnIndexError, build_index
 
 DEFAULT_DB = os.environ.get("INDEX_DB", "data/index.db")
 
@@ -59,8 +59,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             params=BM25Params(args.k1, args.b),
             on_document=on_document,
             workers=args.workers,
+            force=args.force,
             on_wait=lambda: print(f"waiting for another build of {args.db} to finish…", file=sys.stderr, flush=True),
         )
+    except NotAnIndexError as error:
+        return _fail(str(error))
     except (CorpusError, BuildError, ValueError) as error:
         close_bar()
         return _fail(f"{error} (the previous index, if any, is unchanged)")
@@ -92,7 +95,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         return _fail(str(error))
     if args.queries is not None:
         try:
-            lines = Path(args.queries).read_text(encoding="utf-8", errors="replace").splitlines()
+            if args.queries == "-":
+                lines = sys.stdin.read().splitlines()
+            else:
+                lines = Path(args.queries).read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError as error:
             return _fail(f"cannot read {args.queries}: {error.strerror}")
         for line in lines:
@@ -103,6 +109,31 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps(answer_to_json(answer), ensure_ascii=False))
     else:
         print(answer_to_text(answer, limit=args.k))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    try:
+        reader = IndexReader(args.db)
+    except IndexFileError as error:
+        return _fail(str(error))
+    try:
+        documents = reader.documents()
+    finally:
+        reader.close()
+    fields = ("doc_id", "title", "source", "date", "paragraphs")
+    if args.json:
+        for document in documents:
+            print(json.dumps({f: document[f] for f in fields}, ensure_ascii=False))
+        return 0
+    for d in documents:
+        described = " · ".join(str(v) for v in (d["source"], d["date"]) if v)
+        print(
+            f"{d['doc_id']}  {d['title']}"
+            + (f"  ({described})" if described else "")
+            + f"  {d['paragraphs']} paragraphs"
+        )
+    print(f"{len(documents)} documents")
     return 0
 
 
@@ -154,6 +185,7 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not embed paragraphs for semantic re-ranking (also: SEMANTIC_RERANK=off)",
     )
+    build.add_argument("--force", action="store_true", help="write over --db even if it is a file that is not an index")
     build.set_defaults(func=cmd_build)
 
     search = commands.add_parser("search", help="answer a question (or a file of questions)")
@@ -161,9 +193,18 @@ def make_parser() -> argparse.ArgumentParser:
     search.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
     search.add_argument("-k", type=int, default=5, help="number of hits (default: %(default)s)")
     search.add_argument("--json", action="store_true", help="print one JSON object per question")
-    search.add_argument("--queries", metavar="FILE", help="one question per line; prints JSON Lines")
+    search.add_argument(
+        "--queries",
+        metavar="FILE",
+        help="a text file of questions, one per line ('-': stdin); prints one JSON object a line",
+    )
     search.add_argument("--no-semantic", action="store_true", help="rank by BM25 alone (also: SEMANTIC_RERANK=off)")
     search.set_defaults(func=cmd_search)
+
+    listing = commands.add_parser("list", help="the documents the index holds")
+    listing.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    listing.add_argument("--json", action="store_true", help="one JSON object per document")
+    listing.set_defaults(func=cmd_list)
 
     stats = commands.add_parser("stats", help="what the index holds and how it was built")
     stats.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")

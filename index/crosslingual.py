@@ -69,7 +69,16 @@ _COGNATE_SUFFIXES = (
     ("e", ""),
     ("", ""),
 )
-_COGNATE_LETTERS = (("ph", "f"), ("th", "t"), ("qu", "kw"), ("x", "ks"), ("ck", "k"), ("sch", "sk"), ("ch", "k"))
+_COGNATE_LETTERS = (
+    ("ph", "f"),
+    ("th", "t"),
+    ("qu", "kw"),
+    ("x", "ks"),
+    ("ck", "k"),
+    ("sch", "sk"),
+    ("ch", "k"),
+    ("y", "i"),
+)
 
 
 _ENGLISH_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")

@@ -271,6 +271,7 @@ class AnswerService:
         semantic: SemanticReranker | None = None,
         title_weight: float = TITLE_WEIGHT,
         sense_choice: bool = False,
+        spell_unknown_english: bool = True,
     ) -> None:
         self.db_path = Path(db_path)
         self.semantic = semantic  # re-orders the first candidates by meaning (index/semantic.py); None: BM25 alone
@@ -281,6 +282,8 @@ class AnswerService:
         self.title_weight = title_weight  # what a title or heading word counts for in the answer path (0: not searched)
         # translated words keep only the senses the corpus uses together (index/senses.py): measured, no gain, off
         self.sense_choice = sense_choice
+        # English words with no translation, kept as written, are also spelling-corrected against the index
+        self.spell_unknown_english = spell_unknown_english
         self._lock = threading.Lock()
         # repeated questions; keyed by build id, so an answer from an older build is never served
         self._answers: OrderedDict[tuple[str, str, FollowUp | None, int, bool], Answer] = OrderedDict()
@@ -366,7 +369,9 @@ class AnswerService:
         groups, translations = plan.groups, plan.translations
         if self.sense_choice and plan.language != "id":
             groups, translations = _coherent_senses(groups, translations, snapshot)
-        groups, corrected = self._tolerate_spelling(snapshot, groups, plan.language)
+        groups, corrected = self._tolerate_spelling(
+            snapshot, groups, plan.language, frozenset(word for word, _ in translations)
+        )
         if len(text.split()) > LONG_QUESTION_WORDS:
             groups = most_telling(groups, snapshot.reader)
             extra["focus_terms"] = tuple(g.label or g.terms[0] for g in groups)
@@ -383,18 +388,26 @@ class AnswerService:
         )
 
     def _tolerate_spelling(
-        self, snapshot: IndexSnapshot, groups: tuple[TermGroup, ...], language: str
+        self,
+        snapshot: IndexSnapshot,
+        groups: tuple[TermGroup, ...],
+        language: str,
+        translated: frozenset[str] = frozenset(),
     ) -> tuple[tuple[TermGroup, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
         """Query terms the index lacks are also searched as the index terms one edit away (index/spelling.py):
-        every such term of an Indonesian question, only names (capitalised) in English or mixed ones —
-        an English word the dictionary lacks is not a misspelt Indonesian one. Returns the groups and,
-        for the "searched:" line, (word, corrections) pairs."""
+        every such term of an Indonesian question; in English or mixed ones names (capitalised) and words left
+        untranslated (`translated`: the words that were), which the text may spell its own way ("underbid" →
+        underbids; SQuAD-EN dev MRR@10 0.708 → 0.711, answered 67.6 → 68.1 %, gold-removed answered unchanged at
+        16.9 %, BM25 alone). Returns the groups and, for the "searched:" line, (word, corrections) pairs."""
         reader = snapshot.reader
         out: list[TermGroup] = []
         corrected: list[tuple[str, tuple[str, ...]]] = []
         tried = 0
         for group in groups:
-            eligible = (language == "id" or group.label[:1].isupper()) and tried < MAX_TERMS_PER_QUESTION
+            untranslated = self.spell_unknown_english and group.label not in translated
+            eligible = (
+                language == "id" or group.label[:1].isupper() or untranslated
+            ) and tried < MAX_TERMS_PER_QUESTION
             term = group.terms[0] if len(group.terms) == 1 else ""
             if eligible and correctable(term, self.min_spelling_length) and not reader.has_term(term):
                 tried += 1

@@ -73,7 +73,45 @@ class BuildError(Exception):
 
 
 def rebuild_hint(db_path: Path | str) -> str:
+    """The command that rebuilds an index — only ever given for a file that is one (or for no file at all)."""
     return f"python -m index build corpus/ --db {db_path}"
+
+
+class NotAnIndexError(BuildError):
+    """The build's target is a file that is not an index of this program: it is left alone."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__(f"{db_path} exists and is not an index of this program; choose another --db path")
+        self.db_path = db_path
+
+
+def is_index_file(path: Path) -> bool:
+    """Whether `path` is an SQLite file with this program's index_meta table (of any version, even damaged: the
+    schema, kept as text on the first page, is read as bytes when SQLite cannot open the file)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError:
+        return False
+    if not head.startswith(b"SQLite format 3\x00"):
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'index_meta'").fetchone()
+            return found is not None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return b'"index_meta"' in head or b"[index_meta]" in head
+
+
+def may_build_at(path: Path) -> bool:
+    """A build may write to no file, an empty one, or an index; anything else is someone's file."""
+    try:
+        return not path.exists() or (path.is_file() and path.stat().st_size == 0) or is_index_file(path)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,8 +353,11 @@ def build_index(
     on_wait: Callable[[], None] | None = None,
     clock: Callable[[], float] = time.time,
     workers: int | None = 1,
+    force: bool = False,
 ) -> BuildReport:
     """Build an index of `sources` into `db_path`, atomically replacing any index there.
+
+    A `db_path` holding a file that is not an index raises NotAnIndexError and is left alone, unless `force`.
 
     workers: processes for reading and analysis (None: chosen by input size). The bot reindexes with
     one, leaving the other core to answer questions; the CLI uses all of them.
@@ -328,6 +369,8 @@ def build_index(
     started = time.perf_counter()
     analyzer = get_analyzer(analyzer_spec)
     db_path = Path(db_path)
+    if not force and not may_build_at(db_path):
+        raise NotAnIndexError(db_path)
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         lock = _BuildLock(db_path)
@@ -722,9 +765,7 @@ class IndexReader:
             self.meta = self._read_meta()
             row = self.db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
         except sqlite3.DatabaseError as error:
-            raise IndexCorruptError(
-                f"{self.path} is not a readable index ({error}); rebuild it with: {rebuild_hint(self.path)}"
-            ) from None
+            raise IndexCorruptError(self._unreadable(str(error))) from None
         if row is None or len(row[0]) != 4 * self.meta.paragraphs:
             raise IndexCorruptError(f"{self.path} is incomplete; rebuild it with: {rebuild_hint(self.path)}")
         self.lengths = np.frombuffer(row[0], dtype=np.int32).astype(np.float64)
@@ -732,14 +773,18 @@ class IndexReader:
         self._norms: dict[BM25Params, np.ndarray] = {}
         self._accumulators = threading.local()
 
+    def _unreadable(self, reason: str) -> str:
+        """Why the file cannot be read as an index; the rebuild command only if it is one (never a command that
+        would write over someone's file)."""
+        if is_index_file(self.path):
+            return f"{self.path} is not a readable index ({reason}); rebuild it with: {rebuild_hint(self.path)}"
+        return f"{self.path} is not an index of this program ({reason}); give the path of an index with --db"
+
     def _read_meta(self) -> IndexMeta:
         try:
             values = {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM index_meta")}
         except sqlite3.OperationalError:
-            raise IndexCorruptError(
-                f"{self.path} has no index_meta table: not an index of this program; "
-                f"rebuild it with: {rebuild_hint(self.path)}"
-            ) from None
+            raise IndexCorruptError(self._unreadable("no index_meta table")) from None
         if values.get("schema_version") != SCHEMA_VERSION or values.get("analyzer_version") != ANALYZER_VERSION:
             raise IndexVersionError(
                 f"{self.path} was built by analyzer {values.get('analyzer')} v{values.get('analyzer_version')} "

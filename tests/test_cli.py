@@ -1,4 +1,4 @@
-"""The CLI contract, run as a real subprocess: python -m index build|search|stats."""
+"""The CLI contract, run as a real subprocess: python -m index build|search|list|stats."""
 
 import json
 import subprocess
@@ -144,3 +144,42 @@ def test_search_json_for_an_english_question_shows_what_was_searched(cli_index: 
             "pemblokiran aplikasi Bigo Live",
         )
     )
+
+
+def test_build_refuses_to_write_over_a_file_that_is_not_an_index(tmp_path: Path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an index", encoding="utf-8")
+    result = run("build", "--db", str(notes), "--no-semantic")
+    assert result.returncode == 2 and notes.read_text(encoding="utf-8") == "not an index"
+    assert (
+        result.stderr.strip() == f"error: {notes} exists and is not an index of this program; choose another --db path"
+    )
+    # searching it: no hint that would build over it, with or without --force
+    searched = run("search", "--db", str(notes), "blokir")
+    assert searched.returncode == 2 and "not an index of this program" in searched.stderr
+    assert "index build" not in searched.stderr and "--force" not in searched.stderr
+    forced = run("build", "--db", str(notes), "--no-semantic", "--force")
+    assert forced.returncode == 0 and run("stats", "--db", str(notes)).returncode == 0
+
+
+def test_list_shows_the_documents(cli_index: Path):
+    result = run("list", "--db", str(cli_index))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "2 documents"
+    assert any(
+        line.startswith("000_aa8ebef06fca3b6d  Menkominfo Ancam Blokir") and "Liputan6.com" in line for line in lines
+    )
+    as_json = [json.loads(line) for line in run("list", "--db", str(cli_index), "--json").stdout.splitlines()]
+    assert {d["doc_id"]: d["paragraphs"] for d in as_json} == {"000_aa8ebef06fca3b6d": 29, "004_6a56fde06985a141": 7}
+    assert set(as_json[0]) == {"doc_id", "title", "source", "date", "paragraphs"}
+
+
+def test_queries_from_stdin_one_answer_a_line(cli_index: Path):
+    result = run(
+        "search", "--db", str(cli_index), "--queries", "-", "--no-semantic", stdin="bigo diblokir\n\nTikTok AS\n"
+    )
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    # one line out per line in, blank ones too (an unanswered question), so outputs line up with inputs
+    assert [(a["query"], a["answered"]) for a in answers] == [("bigo diblokir", True), ("", False), ("TikTok AS", True)]

@@ -58,3 +58,22 @@ def test_parent_company_is_searched_as_the_phrase_induk_perusahaan(tmp_path: Pat
     answer = AnswerService(tmp_path / "index.db").answer("What is the parent company of Bigo Live?")
     assert ("parent company", ("induk", "usaha")) in answer.translations  # usaha: perusahaan's root
     assert answer.answered and "induk perusahaan Bigo Live" in answer.hits[0].text
+
+
+def test_an_unknown_english_word_is_spelling_corrected_and_said(tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lelang.txt").write_text(
+        "Perusahaan itu kalah dalam lelang karena underbids dari pesaingnya yang lebih kecil.\n\n"
+        "Fitoplankton menghasilkan sebagian besar oksigen di lautan dunia.\n",
+        encoding="utf-8",
+    )
+    build_index([corpus], tmp_path / "index.db")
+    service = AnswerService(tmp_path / "index.db")
+    answer = service.answer("What is an underbid?")  # SQuAD: the passage says "underbids"
+    assert answer.hits and "underbids" in answer.hits[0].text
+    assert ("underbid", ("underbids",)) in answer.translations  # the reply says what it corrected
+    plain = AnswerService(tmp_path / "index.db", spell_unknown_english=False).answer("What is an underbid?")
+    assert not plain.hits
+    # ph → f and y → i: phytoplankton is fitoplankton
+    assert "Fitoplankton" in service.answer("What do phytoplankton produce?").hits[0].text

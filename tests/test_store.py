@@ -14,6 +14,7 @@ from index.store import (
     IndexMissingError,
     IndexReader,
     IndexVersionError,
+    NotAnIndexError,
     build_index,
     ensure_index,
     group_by_term,
@@ -86,10 +87,33 @@ def test_corrupt_or_foreign_file_is_a_clear_error(tmp_path: Path, messy_index: P
     else:
         with sqlite3.connect(bad) as conn:
             conn.execute("CREATE TABLE something (x)")
-    with pytest.raises((IndexCorruptError, IndexVersionError), match="rebuild it with|Rebuild it with"):
+    with pytest.raises((IndexCorruptError, IndexVersionError)) as raised:
         reader = IndexReader(bad)
         reader.postings("blokir")  # a truncated file may open and fail on first read
         reader.paragraphs(list(range(reader.meta.paragraphs)))
+    if damage == "truncated":  # still one of our index files: rebuilding it loses nothing
+        assert "ebuild it with: python -m index build" in str(raised.value)
+    else:  # someone else's file: never a command that would write over it
+        assert "not an index of this program" in str(raised.value) and "python -m index build" not in str(raised.value)
+
+
+def test_a_build_never_writes_over_a_file_that_is_not_an_index(tmp_path: Path, messy_corpus: Path, messy_index: Path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    foreign = tmp_path / "app.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE something (x)")
+    for target in (notes, foreign):
+        before = target.read_bytes()
+        with pytest.raises(NotAnIndexError, match="not an index of this program; choose another --db path"):
+            build_index([messy_corpus], target)
+        assert target.read_bytes() == before and not target.with_name(target.name + ".lock").exists()
+    # an index, an empty file and no file are fine; force writes over anything
+    build_index([messy_corpus], messy_index)
+    (tmp_path / "empty.db").write_bytes(b"")
+    build_index([messy_corpus], tmp_path / "empty.db")
+    build_index([messy_corpus], notes, force=True)
+    assert IndexReader(notes).meta.documents == 2
 
 
 def test_staleness_follows_the_corpus(tmp_path: Path, messy_corpus: Path):
