@@ -7,7 +7,7 @@ from typing import TextIO
 
 from index.followup import Conversations
 from index.messages import QUIT_WORDS, reply_language, say
-from index.present import answer_to_text
+from index.present import PLAIN, TERMINAL_BOLD, answer_to_text
 from index.search import AnswerService
 
 
@@ -27,16 +27,17 @@ def run_console(
     user_language: str | None = None,
 ) -> int:
     """Answer each line; the words around the excerpts in English for English questions or an English
-    locale, in Indonesian otherwise. Returns how many questions were answered."""
+    locale, in Indonesian otherwise. `interactive` (a terminal): a prompt with line editing and history
+    (readline), the best sentence in bold. Returns how many questions were answered."""
     if interactive:
+        import readline  # noqa: F401 - imported for its effect: input() gets line editing and history
+
         print(say("console_greeting", reply_language(None, user_language)), file=stdout)
     answered = 0
     conversation = Conversations()  # a follow-up ("kalau TikTok gimana?") borrows the previous question's topic
     while True:
-        if interactive:
-            print("\n? ", end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line:
+        line = _read_question(stdin, stdout, interactive)
+        if line is None:
             break
         question = line.strip()
         if not question:
@@ -45,8 +46,25 @@ def run_console(
             break
         answer = service.answer(question, previous=conversation.previous("console"))
         conversation.remember("console", answer.topic)
-        print(answer_to_text(answer, language=reply_language(answer.language, user_language)), file=stdout, flush=True)
+        text = answer_to_text(
+            answer,
+            language=reply_language(answer.language, user_language),
+            emphasis=TERMINAL_BOLD if interactive else PLAIN,
+            sources=service.documents() if not answer.answered and not answer.hits else None,
+        )
+        print(text, file=stdout, flush=True)
         if not interactive:
             print(file=stdout, flush=True)
         answered += 1
     return answered
+
+
+def _read_question(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:
+    """The next line, or None at the end (Ctrl-D). On a terminal through input(), which readline edits."""
+    if not interactive:
+        return stdin.readline() or None
+    print(file=stdout)
+    try:
+        return input("? ")
+    except EOFError:
+        return None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .bm25 import DEFAULT_B, DEFAULT_K1, BM25Params
 from .ingest import CorpusError
-from .present import answer_to_json, answer_to_text
+from .present import PLAIN, TERMINAL_BOLD, answer_to_json, answer_to_text
 from .search import AnswerService
 from .semantic import prepare_vectors, semantic_from_env
 from .store import DEFAULT_CORPUS, BuildError, IndexFileError, IndexReader, NotAnIndexError, build_index
@@ -108,7 +108,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer_to_json(answer), ensure_ascii=False))
     else:
-        print(answer_to_text(answer, limit=args.k))
+        print(answer_to_text(answer, limit=args.k, emphasis=TERMINAL_BOLD if sys.stdout.isatty() else PLAIN))
     return 0
 
 

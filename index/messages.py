@@ -54,6 +54,8 @@ _EN: dict[str, str] = {
     "sources_hint": "/sources lists the articles I know.",
     "what_i_know_html": "<b>What I know about:</b>",
     "and_more": "… and {count} more: /sources",
+    "and_more_plain": "… and {count} more",
+    "what_i_know": "What I know about:",
     "sources_header_html": "<b>{count} articles indexed</b>",
     "no_sources": "No articles are indexed yet.",
     "about_html": (
@@ -122,6 +124,8 @@ _ID: dict[str, str] = {
     "sources_hint": "/sources menampilkan artikel yang saya ketahui.",
     "what_i_know_html": "<b>Yang saya ketahui:</b>",
     "and_more": "… dan {count} lainnya: /sources",
+    "and_more_plain": "… dan {count} lainnya",
+    "what_i_know": "Yang saya ketahui:",
     "sources_header_html": "<b>{count} artikel terindeks</b>",
     "no_sources": "Belum ada artikel yang terindeks.",
     "about_html": (

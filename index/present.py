@@ -63,23 +63,51 @@ def gloss_line(hit: Hit, language: str) -> str:
     return say("gloss", language, words="; ".join(f"{word} = {meaning}" for word, meaning in hit.gloss))
 
 
-def _hit_text(hit: Hit, number: int | None, language: str) -> str:
+# How the best sentence stands out in plain text: nothing when piped or in a file, terminal bold on a terminal
+# (never literal **asterisks**, which a console shows as they are).
+PLAIN = ("", "")
+TERMINAL_BOLD = ("\033[1m", "\033[0m")
+MAX_LISTED_SOURCES = 8
+
+
+def _hit_text(hit: Hit, number: int | None, language: str, emphasis: tuple[str, str] = PLAIN) -> str:
     heading = f"[{hit.citation.heading}]\n" if hit.citation.heading else ""
-    highlighted = hit.text.replace(hit.best_sentence, f"**{hit.best_sentence}**", 1)
+    start, end = emphasis
+    highlighted = hit.text.replace(hit.best_sentence, f"{start}{hit.best_sentence}{end}", 1) if start else hit.text
     glossed = f"\n   {line}" if (line := gloss_line(hit, language)) else ""
     return f"{f'{number}. ' if number else ''}{heading}{highlighted}\n   — {citation_line(hit)}{glossed}"
 
 
-def answer_to_text(answer: Answer, limit: int = 3, language: str | None = None) -> str:
-    """Plain text (console, CLI); the words around the excerpts in `language`, by default the question's."""
+def source_text(source: dict[str, object]) -> str:
+    """One article the index holds, for a refusal's "what I know about" list."""
+    details = ", ".join(str(source[name]) for name in ("source", "date") if source.get(name))
+    return f"• {source.get('title') or source.get('doc_id')}" + (f" ({details})" if details else "")
+
+
+def answer_to_text(
+    answer: Answer,
+    limit: int = 3,
+    language: str | None = None,
+    *,
+    emphasis: tuple[str, str] = PLAIN,
+    sources: list[dict[str, object]] | None = None,
+) -> str:
+    """Plain text (console, CLI); the words around the excerpts in `language`, by default the question's.
+    `emphasis` marks the best sentence (PLAIN, TERMINAL_BOLD); `sources`, the articles the index holds, are
+    listed under a refusal that found nothing at all, as the bot's refusal does."""
     language = language or reply_language(answer.language)
     if not answer.answered:
         blocks = [say("no_answer", language)]
         if answer.hits:  # a refusal still shows the nearest paragraph, marked as possibly not the answer
-            blocks.append(f"{say('closest_label', language)}\n{_hit_text(answer.hits[0], None, language)}")
+            blocks.append(f"{say('closest_label', language)}\n{_hit_text(answer.hits[0], None, language, emphasis)}")
         blocks.append(say("rephrase_tip", language))
+        if not answer.hits and sources:
+            listed = [source_text(s) for s in sources[:MAX_LISTED_SOURCES]]
+            if len(sources) > MAX_LISTED_SOURCES:
+                listed.append(say("and_more_plain", language, count=len(sources) - MAX_LISTED_SOURCES))
+            blocks.append("\n".join([say("what_i_know", language), *listed]))
     else:
-        blocks = [_hit_text(hit, number, language) for number, hit in enumerate(answer.hits[:limit], start=1)]
+        blocks = [_hit_text(hit, number, language, emphasis) for number, hit in enumerate(answer.hits[:limit], start=1)]
     if searched := searched_line(answer, language):
         blocks.append(say("searched", language, what=searched))
     return "\n\n".join(blocks)

@@ -98,7 +98,7 @@ def test_search_queries_file_gives_json_lines_in_order(cli_index: Path, tmp_path
 def test_search_plain_text_cites(cli_index: Path):
     result = run("search", "--db", str(cli_index), "Apakah TikTok membagikan data pengguna ke pemerintah China?")
     assert result.returncode == 0
-    assert "**ByteDance juga kembali menegaskan" in result.stdout
+    assert "ByteDance juga kembali menegaskan" in result.stdout and "**" not in result.stdout  # piped: plain
 
 
 def test_stats(cli_index: Path):

@@ -26,7 +26,8 @@ def test_console_builds_missing_index_and_answers_until_eof(tmp_path: Path, env_
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "idx" / "index.db").is_file()
     answers = result.stdout.strip().split("\n\n\n")
-    assert "**ByteDance juga kembali menegaskan jika TikTok tak pernah membagikan data pengguna AS" in answers[0]
+    assert "ByteDance juga kembali menegaskan jika TikTok tak pernah membagikan data pengguna AS" in answers[0]
+    assert "**" not in result.stdout and "\033[" not in result.stdout  # piped: plain text, no markup of any kind
     assert "Saya tidak menemukan paragraf yang menjawab" in result.stdout  # Indonesian questions, no English locale
     assert "I could not find" not in result.stdout
     assert "Siapa presiden" not in result.stderr  # question text is not logged
@@ -91,3 +92,77 @@ def test_console_follow_ups_borrow_the_previous_question(tmp_path: Path, env_wit
     assert out.count("from your previous question") == 1
     assert out.startswith("I could not find a paragraph that answers this")
     assert "searched: from your previous question: Bigo, Live, diancam, diblokir" in out.rstrip().splitlines()[-1]
+
+
+def test_a_refusal_with_nothing_matching_lists_the_articles(tmp_path: Path, env_without_token: dict[str, str]):
+    env = {**env_without_token, "INDEX_DB": str(tmp_path / "index.db"), "CORPUS_DIR": str(REPO / "corpus")}
+    out = run_bot({**env, "LANG": "en_US.UTF-8"}, "Qwxzvy plorkt?\n").stdout
+    assert "What I know about:" in out
+    assert "• Menkominfo Ancam Blokir, Bigo Live Perketat Aturan" in out and "(Liputan6.com, 2024-09-17)" in out
+
+
+def _read_until(fd: int, wanted: bytes, seconds: float = 120.0) -> bytes:
+    """What the terminal shows until `wanted` appears (bounded in time)."""
+    import os
+    import select
+    import time
+
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while wanted not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"waited for {wanted!r}; the terminal showed {seen[-2000:]!r}"
+        ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the other side closed (the process ended)
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+def test_on_a_terminal_the_best_sentence_is_bold_and_ctrl_c_ends_cleanly(
+    tmp_path: Path, env_without_token: dict[str, str]
+):
+    """Issue 15.5: a real pseudo-terminal, as a user's: terminal bold (never **), a prompt with readline, and
+    Ctrl-C ending the chat with exit 0 and no traceback."""
+    import os
+    import pty
+
+    env = {**env_without_token, "INDEX_DB": str(tmp_path / "index.db"), "CORPUS_DIR": str(REPO / "corpus")}
+    env["TERM"] = "dumb"  # readline without terminal control sequences of its own
+    main, terminal = pty.openpty()
+
+    def own_terminal() -> None:  # the pty becomes the chat's controlling terminal, so Ctrl-C is a SIGINT
+        import fcntl
+        import termios
+
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=REPO,
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=subprocess.PIPE,
+        preexec_fn=own_terminal,
+    )
+    os.close(terminal)
+    try:
+        _read_until(main, b"? ")
+        os.write(main, "Apakah TikTok membagikan data pengguna ke pemerintah China?\n".encode())
+        shown = _read_until(main, b"\n? ")
+        assert b"\033[1mByteDance juga kembali menegaskan" in shown and b"**" not in shown
+        os.write(main, b"\x03")  # Ctrl-C, as the terminal delivers it: SIGINT
+        assert process.wait(timeout=60) == 0
+        assert b"Traceback" not in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(main)
