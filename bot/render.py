@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from index.messages import say
-from index.present import gloss_line, searched_line
+from index.present import gloss_line, same_article_as, searched_line
 from index.search import Answer, Hit
 from index.store import IndexMeta
 
@@ -80,13 +80,20 @@ def citation_html(hit: Hit, language: str) -> str:
     return "— " + " · ".join(parts)
 
 
-def excerpt_html(hit: Hit, language: str, number: int | None = None, text_limit: int | None = None) -> str:
+def excerpt_html(
+    hit: Hit, language: str, number: int | None = None, text_limit: int | None = None, same_as: int | None = None
+) -> str:
+    """One excerpt: heading, the paragraph with its best sentence in bold, and its citation — or, when an earlier
+    excerpt (number `same_as`) of this message cites the same article, a pointer to it."""
     heading = f"<i>{escape(shortened(hit.citation.heading, 'heading'))}</i>\n" if hit.citation.heading else ""
     prefix = f"{number}. " if number is not None else ""
     glossed = f"\n<i>{escape(shortened(line, 'gloss'))}</i>" if (line := gloss_line(hit, language)) else ""
+    cited = (
+        f"— <i>{escape(say('same_article', language, number=same_as))}</i>" if same_as else citation_html(hit, language)
+    )
     return (
         f"{prefix}{heading}<blockquote>{highlighted(hit.text, hit.best_sentence, text_limit)}</blockquote>\n"
-        f"{citation_html(hit, language)}{glossed}"
+        f"{cited}{glossed}"
     )
 
 
@@ -125,9 +132,10 @@ def searched_html(answer: Answer, language: str) -> str:
 
 def render_answer(answer: Answer, language: str, start: int = 0, count: int = EXCERPTS_PER_MESSAGE) -> list[str]:
     """HTML messages for hits[start:start+count] of an answered question."""
+    page = list(answer.hits[start : start + count])
     blocks = [
-        _fit(lambda limit, hit=hit, n=n: excerpt_html(hit, language, n, limit), BUDGET)
-        for n, hit in enumerate(answer.hits[start : start + count], start=start + 1)
+        _fit(lambda limit, hit=hit, n=n, same=same: excerpt_html(hit, language, n, limit, same), BUDGET)
+        for (n, hit), same in zip(enumerate(page, start=start + 1), same_article_as(page, start + 1))
     ]
     if searched := searched_html(answer, language):
         blocks.append(searched)

@@ -56,6 +56,7 @@ _EN: dict[str, str] = {
     "and_more": "… and {count} more: /sources",
     "and_more_plain": "… and {count} more",
     "what_i_know": "What I know about:",
+    "same_article": "same article as {number}",
     "sources_header_html": "<b>{count} articles indexed</b>",
     "no_sources": "No articles are indexed yet.",
     "about_html": (
@@ -126,6 +127,7 @@ _ID: dict[str, str] = {
     "and_more": "… dan {count} lainnya: /sources",
     "and_more_plain": "… dan {count} lainnya",
     "what_i_know": "Yang saya ketahui:",
+    "same_article": "artikel yang sama dengan nomor {number}",
     "sources_header_html": "<b>{count} artikel terindeks</b>",
     "no_sources": "Belum ada artikel yang terindeks.",
     "about_html": (

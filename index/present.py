@@ -37,7 +37,10 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
 def searched_line(answer: Answer, language: str) -> str:
     """What was searched beyond the question's own words: translations ("blokir, pemblokiran ← blocking")
     and, for a why-question, where the reason words came from; empty when nothing was added."""
-    parts = [f"{', '.join(terms)} ← {word}" for word, terms in answer.translations]
+    written = dict(answer.written_as)
+    parts = [
+        f"{', '.join(dict.fromkeys(written.get(t, t) for t in terms))} ← {word}" for word, terms in answer.translations
+    ]
     if answer.borrowed:
         parts.insert(0, say("searched_previous", language, words=", ".join(answer.borrowed)))
     if answer.focus_terms:
@@ -70,12 +73,26 @@ TERMINAL_BOLD = ("\033[1m", "\033[0m")
 MAX_LISTED_SOURCES = 8
 
 
-def _hit_text(hit: Hit, number: int | None, language: str, emphasis: tuple[str, str] = PLAIN) -> str:
+def same_article_as(hits: list[Hit], first_number: int = 1) -> list[int | None]:
+    """For each hit, the number of an earlier hit of the same article (whose citation was already shown), or None:
+    the excerpts of one article share one citation line."""
+    first_of: dict[str, int] = {}
+    shared: list[int | None] = []
+    for number, hit in enumerate(hits, start=first_number):
+        shared.append(first_of.get(hit.doc_id))
+        first_of.setdefault(hit.doc_id, number)
+    return shared
+
+
+def _hit_text(
+    hit: Hit, number: int | None, language: str, emphasis: tuple[str, str] = PLAIN, same_as: int | None = None
+) -> str:
     heading = f"[{hit.citation.heading}]\n" if hit.citation.heading else ""
     start, end = emphasis
     highlighted = hit.text.replace(hit.best_sentence, f"{start}{hit.best_sentence}{end}", 1) if start else hit.text
     glossed = f"\n   {line}" if (line := gloss_line(hit, language)) else ""
-    return f"{f'{number}. ' if number else ''}{heading}{highlighted}\n   — {citation_line(hit)}{glossed}"
+    cited = say("same_article", language, number=same_as) if same_as else citation_line(hit)
+    return f"{f'{number}. ' if number else ''}{heading}{highlighted}\n   — {cited}{glossed}"
 
 
 def source_text(source: dict[str, object]) -> str:
@@ -107,7 +124,11 @@ def answer_to_text(
                 listed.append(say("and_more_plain", language, count=len(sources) - MAX_LISTED_SOURCES))
             blocks.append("\n".join([say("what_i_know", language), *listed]))
     else:
-        blocks = [_hit_text(hit, number, language, emphasis) for number, hit in enumerate(answer.hits[:limit], start=1)]
+        shown = list(answer.hits[:limit])
+        blocks = [
+            _hit_text(hit, number, language, emphasis, same_as)
+            for (number, hit), same_as in zip(enumerate(shown, start=1), same_article_as(shown))
+        ]
     if searched := searched_line(answer, language):
         blocks.append(say("searched", language, what=searched))
     return "\n\n".join(blocks)

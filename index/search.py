@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import Analyzer, AnalyzerSpec, get_analyzer, normalize, split_sentences
+from .analysis import Analyzer, AnalyzerSpec, get_analyzer, normalize, split_sentences, tokenize
 from .answer_type import asked_type, holds_answer_type
 from .chat import write_out_chat
 from .followup import FollowUp, as_follow_up
@@ -101,6 +101,9 @@ class Answer:
         None  # cosine of the question and the first hit (index/semantic.py), None without the model
     )
     topic: str = ""  # what was searched: the question, or a follow-up with its borrowed words (pass as `previous`)
+    # (index term, the word as the corpus writes it) for the terms in `translations`: "searched:" shows words a
+    # reader knows (mengirimkan ← send), never a stem (irim)
+    written_as: tuple[tuple[str, str], ...] = ()
 
 
 def plan_query(question: str, analyzer: Analyzer) -> tuple[TermGroup, ...]:
@@ -249,6 +252,29 @@ def _coherent_senses(
         return groups, translations
     gone = dict(dropped)
     return chosen, tuple((word, tuple(t for t in terms if t not in gone.get(word, ()))) for word, terms in translations)
+
+
+def _written_as(
+    terms: set[str], texts: list[str], reader: IndexReader, analyzer: Analyzer
+) -> tuple[tuple[str, str], ...]:
+    """Each index term as a word of the corpus: from the excerpts shown, else from the first paragraph holding it."""
+    found: dict[str, str] = {}
+
+    def read(text: str) -> None:
+        for token in tokenize(normalize(text)):
+            term = analyzer.term(token)
+            if term in terms and term not in found:
+                found[term] = token
+
+    for text in texts:
+        read(text)
+    missing = [t for t in sorted(terms - found.keys()) if reader.postings(t).doc_freq]
+    if missing:
+        first = {t: int(reader.postings(t).paragraph_ids[0]) for t in missing}
+        records = reader.paragraphs(sorted(set(first.values())))
+        for term in missing:
+            read(records[first[term]].text)
+    return tuple(sorted(found.items()))
 
 
 def _contains(postings: Postings, paragraph_id: int) -> bool:
@@ -522,6 +548,9 @@ class AnswerService:
                     gloss=_gloss_for_english(record.text, sentence, matched_terms, reader, analyzer) if english else (),
                 )
             )
+        translated_terms = {t for _, terms in extra.get("translations", ()) for t in terms}
+        if translated_terms:
+            extra["written_as"] = _written_as(translated_terms, [h.text for h in hits], reader, analyzer)
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
 
     def _by_meaning(

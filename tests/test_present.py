@@ -34,3 +34,19 @@ def test_a_refusal_with_nothing_matching_shows_no_paragraph(seed_index: Path):
     assert not answer.answered and not answer.hits
     assert say("closest_label", "id") not in answer_to_text(answer)
     assert say("closest_label", "en") not in answer_to_text(answer, language="en")
+
+
+def test_searched_shows_words_as_the_articles_write_them_never_stems(seed_index: Path):
+    """Issue 15.7: "irim ← send", "guna ← user" were stems; a reader knows "mengirimkan", "pengguna"."""
+    answer = AnswerService(seed_index).answer("Did TikTok send user data to the Chinese government?")
+    line = answer_to_text(answer, language="en").rsplit("searched: ", 1)[1]
+    assert "mengirimkan ← send" in line and "pengguna ← user" in line and "pemerintah ← government" in line
+    sent = answer_to_json(answer)["translations"]["send"]  # the JSON keeps the index terms (its contract)
+    assert sent and "mengirimkan" not in sent
+
+
+def test_plain_text_cites_an_article_once(seed_index: Path):
+    answer = AnswerService(seed_index).answer("Kenapa Bigo Live diancam diblokir?", k=3)
+    assert len({h.doc_id for h in answer.hits}) == 1 and len(answer.hits) == 3  # all from the Liputan6 article
+    text = answer_to_text(answer, language="en")
+    assert text.count("Liputan6.com") == 1 and text.count("— same article as 1") == 2

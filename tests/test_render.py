@@ -150,3 +150,19 @@ def test_callback_ids_beyond_sqlite_integers_are_not_ours():
     assert render.parse_callback("m:99999999999999999999:1") is None
     assert render.parse_callback(f"m:{2**63}:3") is None
     assert render.parse_callback(f"m:{2**63 - 1}:3") == ("m", 2**63 - 1, 3)
+
+
+def test_excerpts_of_one_article_share_its_citation_line():
+    """Issue 15.7: one answer cited the same article three times in full."""
+    from dataclasses import replace
+
+    cited = {"source": "Liputan6.com", "title": "Menkominfo Ancam Blokir Bigo Live", "date": "2024-09-17"}
+    first, second = hit("Satu. Dua.", "Satu.", **cited), hit("Tiga. Empat.", "Tiga.", **cited)
+    other = replace(hit("Lima.", "Lima.", source="VOI", title="TikTok"), doc_id="doc-2")
+    [message] = render.render_answer(answer(first, other, second), "en")
+    text = parse_telegram_html(message)
+    assert text.count("Menkominfo Ancam Blokir Bigo Live") == 1 and text.count("TikTok") == 1
+    assert "3. Tiga. Empat.\n— same article as 1" in text
+    # a later page cites the article again: its first excerpt there is the first that reader sees of it
+    [page_two] = render.render_answer(answer(first, other, second), "id", start=2)
+    assert "Menkominfo Ancam Blokir Bigo Live" in parse_telegram_html(page_two)

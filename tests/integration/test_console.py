@@ -158,9 +158,19 @@ def test_on_a_terminal_the_best_sentence_is_bold_and_ctrl_c_ends_cleanly(
         os.write(main, "Apakah TikTok membagikan data pengguna ke pemerintah China?\n".encode())
         shown = _read_until(main, b"\n? ")
         assert b"\033[1mByteDance juga kembali menegaskan" in shown and b"**" not in shown
-        os.write(main, b"\x03")  # Ctrl-C, as the terminal delivers it: SIGINT
-        assert process.wait(timeout=60) == 0
-        assert b"Traceback" not in process.stderr.read()
+        # Ctrl-C, as the terminal delivers it: SIGINT. Pressed again if the first fell in the instant between the
+        # prompt being printed and readline waiting for a key (Python then sees it only at the next key), as a
+        # user would; bounded.
+        errors = b""
+        for _ in range(5):
+            os.write(main, b"\x03")
+            try:
+                _, errors = process.communicate(timeout=12)  # reads stderr meanwhile: a full pipe cannot stall it
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        assert process.returncode == 0, errors.decode(errors="replace")[-2000:]
+        assert b"Traceback" not in errors
     finally:
         if process.poll() is None:
             process.kill()
