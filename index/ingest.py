@@ -327,7 +327,7 @@ def make_document(doc_id: str, fields: dict[str, object], body: str, origin: str
     if not meta["source"]:
         outlet = _DATELINE_OUTLET_RE.match(paragraphs[0].text)
         meta["source"] = outlet.group(1) if outlet else ""
-    # No title is made up here: a given title is searched with the article (index/store.py), an invented one
+    # No title is made up here: a given title is searched with the article (index/writer.py), an invented one
     # would only repeat its lead; how an untitled article is cited is decided when it is stored.
     return Document(DocumentMeta(doc_id=doc_id, origin=origin, **meta), paragraphs)
 

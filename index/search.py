@@ -49,7 +49,7 @@ MAX_QUESTION_CHARS = 2000  # longer input is cut here: no question needs more, a
 # the index holds (most_telling): no paragraph covers most of a 500-character text, so all of it was refused.
 LONG_QUESTION_WORDS = 40
 MOST_TELLING_TERMS = 8
-# A word of the article's title or of the paragraph's heading (index/store.py keeps them per paragraph) adds
+# A word of the article's title or of the paragraph's heading (index/writer.py keeps them per paragraph) adds
 # TITLE_WEIGHT times what one occurrence adds to a paragraph of average length, times its IDF (the body's):
 # a headline's words find the article's paragraphs and count towards coverage, and being a constant per
 # title it leaves the order of the paragraphs under one title to their own text. SQuAD-ID dev with Wikipedia's
@@ -578,7 +578,7 @@ class AnswerService:
         titled_groups: int | None = None,
     ) -> tuple[list[tuple[int, float]], list[Postings]]:
         """The engine: postings of the query's terms (the first `titled_groups` with their title and heading
-        matches, index/store.py) → BM25 (× coverage if coordinated) → best k (paragraph id, score)."""
+        matches, index/writer.py) → BM25 (× coverage if coordinated) → best k (paragraph id, score)."""
         title_weight = self.title_weight if title_weight is None else title_weight
         titled_groups = len(groups) if titled_groups is None else titled_groups
         group_postings = [

@@ -107,7 +107,7 @@ def test_a_build_never_writes_over_a_file_that_is_not_an_index(tmp_path: Path, m
         before = target.read_bytes()
         with pytest.raises(NotAnIndexError, match="not an index of this program; choose another --db path"):
             build_index([messy_corpus], target)
-        assert target.read_bytes() == before and not target.with_name(target.name + ".lock").exists()
+        assert target.read_bytes() == before and not target.with_name(f".{target.name}.lock").exists()
     # an index, an empty file and no file are fine; force writes over anything
     build_index([messy_corpus], messy_index)
     (tmp_path / "empty.db").write_bytes(b"")

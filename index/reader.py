@@ -1,0 +1,238 @@
+"""Reading an index file: metadata, lengths, postings through a byte-bounded cache, paragraphs and documents."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import sqlite_utils
+
+from .analysis import ANALYZER_VERSION, get_analyzer
+from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
+from .schema import (
+    SCHEMA_VERSION,
+    IndexCorruptError,
+    IndexMeta,
+    IndexMissingError,
+    IndexVersionError,
+    ParagraphRecord,
+    file_identity,
+    is_index_file,
+    rebuild_hint,
+)
+
+
+POSTINGS_CACHE_BYTES = 64 * 2**20
+
+
+class PostingsCache:
+    """LRU of postings bounded by their size in bytes, so a few huge common terms cannot eat the memory."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[str, Postings] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, term: str) -> Postings | None:
+        with self._lock:
+            found = self._entries.get(term)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(term)
+            self.hits += 1
+            return found
+
+    @staticmethod
+    def _size(postings: Postings) -> int:
+        return postings.paragraph_ids.nbytes + postings.term_freqs.nbytes + 100  # + per-entry overhead
+
+    def put(self, term: str, postings: Postings) -> None:
+        size = self._size(postings)
+        if size > self.max_bytes // 4:
+            return  # one giant list would evict everything else
+        with self._lock:
+            if term in self._entries:
+                return
+            self._entries[term] = postings
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self.bytes -= self._size(evicted)
+
+
+class IndexReader:
+    """Read side of one index file. Opening reads the metadata and lengths, not the postings."""
+
+    def __init__(self, db_path: Path | str) -> None:
+        self.path = Path(db_path)
+        if not self.path.is_file():
+            raise IndexMissingError(f"no index at {self.path}; build it with: {rebuild_hint(self.path)}")
+        self.file_identity = file_identity(self.path)
+        try:
+            # read-only; shared across threads (the bot searches in a worker thread)
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.meta = self._read_meta()
+            row = self.db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
+        except sqlite3.DatabaseError as error:
+            raise IndexCorruptError(self._unreadable(str(error))) from None
+        if row is None or len(row[0]) != 4 * self.meta.paragraphs:
+            raise IndexCorruptError(f"{self.path} is incomplete; rebuild it with: {rebuild_hint(self.path)}")
+        self.lengths = np.frombuffer(row[0], dtype=np.int32).astype(np.float64)
+        self._postings_cache = PostingsCache(POSTINGS_CACHE_BYTES)
+        self._norms: dict[BM25Params, np.ndarray] = {}
+        self._accumulators = threading.local()
+
+    def _unreadable(self, reason: str) -> str:
+        """Why the file cannot be read as an index; the rebuild command only if it is one (never a command that
+        would write over someone's file)."""
+        if is_index_file(self.path):
+            return f"{self.path} is not a readable index ({reason}); rebuild it with: {rebuild_hint(self.path)}"
+        return f"{self.path} is not an index of this program ({reason}); give the path of an index with --db"
+
+    def _read_meta(self) -> IndexMeta:
+        try:
+            values = {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM index_meta")}
+        except sqlite3.OperationalError:
+            raise IndexCorruptError(self._unreadable("no index_meta table")) from None
+        if values.get("schema_version") != SCHEMA_VERSION or values.get("analyzer_version") != ANALYZER_VERSION:
+            raise IndexVersionError(
+                f"{self.path} was built by analyzer {values.get('analyzer')} v{values.get('analyzer_version')} "
+                f"(schema {values.get('schema_version')}); this program needs analyzer v{ANALYZER_VERSION} "
+                f"(schema {SCHEMA_VERSION}). Rebuild it with: {rebuild_hint(self.path)}"
+            )
+        try:
+            values["sources"] = tuple(values.get("sources", ()))
+            meta = IndexMeta(**values)
+            meta.analyzer_spec  # noqa: B018 - validates the analyzer name
+            get_analyzer(meta.analyzer_spec)
+        except (TypeError, ValueError) as error:
+            raise IndexVersionError(
+                f"{self.path}: unknown index metadata ({error}); rebuild it with: {rebuild_hint(self.path)}"
+            ) from None
+        return meta
+
+    def postings(self, term: str) -> Postings:
+        """A term's postings, from a byte-bounded LRU cache of the hot ones or from the file."""
+        found = self._postings_cache.get(term)
+        if found is None:
+            found = self._postings(term)
+            self._postings_cache.put(term, found)
+        return found
+
+    def norms(self, params: BM25Params) -> np.ndarray:
+        norms = self._norms.get(params)
+        if norms is None:
+            norms = self._norms[params] = length_norms(self.lengths, self.meta.avg_length, params)
+        return norms
+
+    def accumulator(self) -> np.ndarray:
+        """A zeroed score array per thread (the bot searches from several worker threads)."""
+        buffer = getattr(self._accumulators, "buffer", None)
+        if buffer is None:
+            buffer = self._accumulators.buffer = np.zeros(self.meta.paragraphs, dtype=np.float64)
+        return buffer
+
+    def _corrupt(self, error: Exception) -> IndexCorruptError:
+        return IndexCorruptError(f"{self.path} is damaged ({error}); rebuild it with: {rebuild_hint(self.path)}")
+
+    def _postings(self, term: str) -> Postings:
+        try:
+            row = self.db.execute("SELECT paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
+        if row is None:
+            return EMPTY_POSTINGS
+        return Postings(np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.int32))
+
+    def field_postings(self, term: str) -> Postings:
+        """Paragraphs whose article title or heading holds `term` (term frequency 1 each)."""
+        key = "\x00field\x00" + term  # no analysed term holds a NUL, so the two kinds share one cache
+        found = self._postings_cache.get(key)
+        if found is None:
+            try:
+                row = self.db.execute("SELECT paragraph_ids FROM field_terms WHERE term = ?", (term,)).fetchone()
+            except sqlite3.DatabaseError as error:
+                raise self._corrupt(error) from None
+            if row is None:
+                found = EMPTY_POSTINGS
+            else:
+                ids = np.frombuffer(row[0], dtype=np.int32)
+                found = Postings(ids, np.ones(ids.size, dtype=np.int32))
+            self._postings_cache.put(key, found)
+        return found
+
+    def has_term(self, term: str) -> bool:
+        return self.postings(term).doc_freq > 0
+
+    def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
+        """Document frequency of each of `terms` the index holds (absent ones are left out): one query
+        per 500 terms, without filling the postings cache with misses."""
+        terms = list(terms)
+        found: dict[str, int] = {}
+        try:
+            for start in range(0, len(terms), 500):
+                chunk = terms[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    self.db.execute(f"SELECT term, doc_freq FROM terms WHERE term IN ({marks})", chunk).fetchall()
+                )
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
+        return found
+
+    def paragraphs(self, paragraph_ids: list[int]) -> dict[int, ParagraphRecord]:
+        if not paragraph_ids:
+            return {}
+        marks = ",".join("?" * len(paragraph_ids))
+        try:
+            rows = self.db.execute(
+                "SELECT p.paragraph_id, p.doc_id, p.position, p.heading, p.text, d.title, d.source, d.date, d.url "
+                f"FROM paragraphs p JOIN documents d ON d.doc_id = p.doc_id WHERE p.paragraph_id IN ({marks})",
+                paragraph_ids,
+            ).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
+        records = {row[0]: ParagraphRecord(*row) for row in rows}
+        if len(records) != len(set(paragraph_ids)):
+            raise self._corrupt(ValueError("postings name paragraphs that are not stored"))
+        return records
+
+    def paragraph_texts(self, batch: int = 1000) -> Iterator[list[str]]:
+        """Every paragraph's text, in paragraph order, `batch` at a time (to embed them all)."""
+        for start in range(0, self.meta.paragraphs, batch):
+            try:
+                rows = self.db.execute(
+                    "SELECT text FROM paragraphs WHERE paragraph_id >= ? AND paragraph_id < ? ORDER BY paragraph_id",
+                    (start, start + batch),
+                ).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise self._corrupt(error) from None
+            yield [row[0] for row in rows]
+
+    def documents(self) -> list[dict[str, object]]:
+        return list(
+            self.db.query(
+                "SELECT d.doc_id, d.title, d.source, d.date, d.url, d.lang, count(p.paragraph_id) AS paragraphs "
+                "FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.doc_id "
+                "GROUP BY d.doc_id ORDER BY d.date DESC, d.doc_id"
+            )
+        )
+
+    def is_current(self) -> bool:
+        """False once the file on disk was replaced (a rebuild), so callers can reopen between questions."""
+        try:
+            return file_identity(self.path) == self.file_identity
+        except OSError:
+            return True  # deleted under us: keep serving what we have
+
+    def close(self) -> None:
+        self.db.conn.close()
