@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
+
+from rank_bm25 import BM25Okapi
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -116,3 +119,21 @@ def write_hostile_corpus(corpus: Path) -> dict[str, str]:
         "etc-folder": "folder",
         "pipe.txt": "not a regular file",
     }
+
+
+# The scoring oracle the engine and the answer service are held to (tests/test_bm25.py, test_search.py, …).
+class LuceneIdfBM25Okapi(BM25Okapi):
+    """The oracle: rank-bm25's scoring loop with idf = ln(1 + (N - n + 0.5) / (n + 0.5))."""
+
+    def _calc_idf(self, nd):
+        for word, freq in nd.items():
+            self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
+
+
+def oracle_coverage(corpus: list[list[str]], query: list[str]) -> list[float]:
+    """Per paragraph, the share of the query's IDF weight (a word counted as often as it is asked) whose
+    words the paragraph holds, straight from the token lists."""
+    n = len(corpus)
+    idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t in set(query) for df in [sum(t in d for d in corpus)]}
+    total = sum(idf[t] for t in query)
+    return [sum(idf[t] for t in query if t in doc) / total for doc in corpus]

@@ -6,26 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rank_bm25 import BM25Okapi
 
 from index.bm25 import BM25Params, Postings, merge_postings, score_groups, top_k
-
-
-class LuceneIdfBM25Okapi(BM25Okapi):
-    """The oracle: rank-bm25's scoring loop with idf = ln(1 + (N - n + 0.5) / (n + 0.5))."""
-
-    def _calc_idf(self, nd):
-        for word, freq in nd.items():
-            self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
-
-
-def oracle_coverage(corpus: list[list[str]], query: list[str]) -> list[float]:
-    """Per paragraph, the share of the query's IDF weight (a word counted as often as it is asked) whose
-    words the paragraph holds, straight from the token lists."""
-    n = len(corpus)
-    idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t in set(query) for df in [sum(t in d for d in corpus)]}
-    total = sum(idf[t] for t in query)
-    return [sum(idf[t] for t in query if t in doc) / total for doc in corpus]
+from support import LuceneIdfBM25Okapi, oracle_coverage
 
 
 def postings_of(corpus: list[list[str]]) -> dict[str, Postings]:
@@ -204,6 +187,17 @@ def test_coverage_lets_the_paragraph_holding_more_of_the_question_win():
     assert int(np.argmax(plain)) == 2 and plain[1] < plain[0]
     assert int(np.argmax(coordinated)) == 1
     assert all(c <= p + 1e-12 for c, p in zip(coordinated, plain))  # coverage never raises a score
+    # and the project's engine ranks exactly so, on the same postings
+    from index.bm25 import length_norms, rank_with_accumulator
+
+    postings = postings_of(corpus)
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    norms = length_norms(lengths, float(lengths.mean()), BM25Params())
+    ranked = rank_with_accumulator(
+        [postings[t] for t in query], [1.0] * 3, norms, BM25Params(), 3, np.zeros(len(corpus)), coordinated=True
+    )
+    assert [pid for pid, _ in ranked] == sorted(range(len(corpus)), key=lambda i: (-coordinated[i], i))[:3]
+    assert all(abs(score - coordinated[pid]) < 1e-9 for pid, score in ranked)
 
 
 def test_coordinated_serving_path_looks_further_when_coverage_reorders_the_best_bm25_hits():

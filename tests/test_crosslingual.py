@@ -1,13 +1,12 @@
 """English → Indonesian query planning, on a fixed vocabulary (no index needed)."""
 
-import time
 from pathlib import Path
 
 import pytest
 
 from index.analysis import get_analyzer
 from index.crosslingual import Translator, cognate_candidates, detect_language, roman_numeral
-from index.search import AnswerService, plan_query
+from index.search import MOST_TELLING_TERMS, AnswerService, plan_query
 
 VOCABULARY = {
     "blokir",
@@ -172,12 +171,10 @@ def test_english_questions_the_corpus_cannot_answer(seed_index: Path, question: 
 def test_ten_thousand_characters_of_english_is_an_ordinary_answer(seed_index: Path):
     service = AnswerService(seed_index)
     text = ("The government threatened to block the streaming app because of gambling content. " * 130)[:10_000]
-    started = time.perf_counter()
     answer = service.answer(text)
-    elapsed = time.perf_counter() - started
     assert answer.query == text and answer.language == "en"
-    assert answer.hits  # it still searches what it could read
-    print(f"10,000 characters of English answered in {elapsed * 1000:.0f} ms")
+    assert answer.hits  # it still searches what it could read: the most telling words, not all 1,300
+    assert 0 < len(answer.focus_terms) <= MOST_TELLING_TERMS
 
 
 def test_english_bigo_question_cites_with_translations(seed_index: Path):
@@ -196,9 +193,14 @@ def test_english_bigo_question_cites_with_translations(seed_index: Path):
 def test_every_word_with_synonyms_translates_without_looping():
     from index.crosslingual import load_synonyms
 
-    translator = Translator(get_analyzer(), {"umum", "nyata", "kata"}.__contains__)
+    vocabulary = {"umum", "nyata", "kata"}
+    translator = Translator(get_analyzer(), vocabulary.__contains__)
+    translated = 0
     for word in list(load_synonyms())[:3000]:
-        assert isinstance(translator.translate_word(word), list)
+        groups = translator.translate_word(word)  # returns at all: a synonym's synonym is never followed
+        assert all(term in vocabulary for group in groups for term in group), (word, groups)
+        translated += bool(groups)
+    assert translated > 0  # some words do reach the three index terms through a synonym
 
 
 def test_words_that_translate_to_stop_words_carry_nothing(translator: Translator):

@@ -10,7 +10,7 @@ from index.analysis import get_analyzer
 from index.search import AnswerService
 from index.store import IndexReader, build_index
 
-from test_bm25 import LuceneIdfBM25Okapi
+from support import LuceneIdfBM25Okapi
 
 
 def build_jsonl(tmp_path: Path, texts: list[str]) -> Path:

@@ -8,7 +8,7 @@ from index.analysis import get_analyzer
 from index.search import AnswerService, best_sentence, plan_query
 from index.store import IndexReader, build_index
 
-from test_bm25 import LuceneIdfBM25Okapi, oracle_coverage
+from support import LuceneIdfBM25Okapi, oracle_coverage
 
 FURNITURE = (
     "Baca Juga",

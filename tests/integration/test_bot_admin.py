@@ -153,10 +153,9 @@ def test_stats_survive_restart_and_reindex(own_bot):
     final_progress(api, admin_says(api, "/reindex"))
     process.stop()
     process.start()
-    stats = admin_says(api, "/stats")
+    admin_says(api, "/stats")
     text = api.wait_for(lambda: [m for m in api.messages_in(ADMIN_ID) if m.text.startswith("Usage")])[0].text
     assert "Questions asked: 3" in text and "Answered: 1 (33%)" in text and "👍 1 · 👎 0" in text
     assert "Siapa juara Piala Dunia 1998? (2×)" in text
-    assert stats
     with sqlite3.connect(process.feedback_db) as db:
         assert db.execute("SELECT count(*) FROM questions").fetchone() == (3,)

@@ -101,7 +101,7 @@ def test_no_answer_is_said_plainly_with_what_the_corpus_covers(api: FakeBotAPI, 
 
 def test_start_help_sources_about(api: FakeBotAPI, bot):
     chat = new_chat()
-    start = api.send_text(chat, "/start")
+    api.send_text(chat, "/start")
     text = api.wait_for(lambda: [m for m in api.messages_in(chat)])[0].text
     assert "Why was Bigo threatened with blocking?" in text and "Apakah TikTok membagikan data pengguna" in text
     for command, expected in (("/help", "How to ask"), ("/sources", "2 articles indexed"), ("/about", "36 paragraphs")):
@@ -109,7 +109,6 @@ def test_start_help_sources_about(api: FakeBotAPI, bot):
         api.send_text(chat, command)
         message = api.wait_for(lambda: api.messages_in(chat)[before:])[0]
         assert expected in message.text, command
-    assert start
 
 
 def test_group_silent_unless_addressed(api: FakeBotAPI, bot):
@@ -127,9 +126,8 @@ def test_group_silent_unless_addressed(api: FakeBotAPI, bot):
     ours = api.bot_message(chat, "earlier answer", chat_type="supergroup")
     replied = api.send_text(chat, "Bigo Live moderasi konten", chat_type="supergroup", user_id=13, reply_to=ours)
     assert "moderasi" in api.wait_reply(replied).text
-    addressed_help = api.send_text(chat, "/help@policy_news_bot", chat_type="supergroup", user_id=11)
+    api.send_text(chat, "/help@policy_news_bot", chat_type="supergroup", user_id=11)
     api.wait_for(lambda: any("How to ask" in m.text for m in api.messages_in(chat)))
-    assert addressed_help
     assert len(api.messages_in(chat)) == 4  # the three questions and the help addressed to us, nothing else
 
 
