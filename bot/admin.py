@@ -20,14 +20,13 @@ import httpx
 
 from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError
-from telegram.ext import ContextTypes
 
 from index.ingest import DIRECTORY_SUFFIXES, CorpusError
 from index.rebuild import build_in_worker_process
 from index.store import BuildError, BuildReport, IndexWriteError
 
-from .config import Settings
 from .handlers import send_reliably
+from .services import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +116,8 @@ def describe_report(report: BuildReport) -> str:
     return "\n".join(lines)
 
 
-def _lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
-    return context.bot_data.setdefault("reindex_lock", asyncio.Lock())
+def _lock(context: BotContext) -> asyncio.Lock:
+    return context.bot_data.reindex_lock
 
 
 async def _edit(message: Message, text: str) -> None:
@@ -145,9 +144,9 @@ def describe_failure(error: Exception) -> list[str]:
     return lines
 
 
-async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def run_reindex(update: Update, context: BotContext) -> None:
     """Rebuild from CORPUS_DIR in a worker process, editing one progress message as it goes."""
-    settings: Settings = context.bot_data["settings"]
+    settings = context.bot_data.settings
     message = update.effective_message
     lock = _lock(context)
     if lock.locked():
@@ -180,7 +179,7 @@ async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                 settings.index_db,
                 on_progress,
                 on_wait,
-                settings.vectors_path if context.bot_data["service"].semantic is not None else None,
+                settings.vectors_path if context.bot_data.service.semantic is not None else None,
             )
         except (BuildError, CorpusError, OSError) as error:
             log.warning("reindex failed: %s", error)
@@ -189,17 +188,17 @@ async def run_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.info("reindex built by worker process %d: %d documents", report.builder_pid, report.documents)
         for problem in report.problems:
             log.warning("reindex skipped %s", problem)
-        await asyncio.to_thread(context.bot_data["service"].refresh)
+        await asyncio.to_thread(context.bot_data.service.refresh)
         await _edit(progress, describe_report(report))
 
 
-async def on_reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_reindex(update: Update, context: BotContext) -> None:
     await run_reindex(update, context)
 
 
-async def on_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_upload(update: Update, context: BotContext) -> None:
     """An admin's .txt/.md/.html file (≤ 2 MB) goes into CORPUS_DIR, then the corpus is reindexed."""
-    settings: Settings = context.bot_data["settings"]
+    settings = context.bot_data.settings
     message = update.effective_message
     document = message.document
     name = safe_file_name(document.file_name)
@@ -260,8 +259,8 @@ async def on_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await run_reindex(update, context)
 
 
-async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    stats = await asyncio.to_thread(context.bot_data["feedback"].stats)
+async def on_stats(update: Update, context: BotContext) -> None:
+    stats = await asyncio.to_thread(context.bot_data.feedback.stats)
     asked, answered = stats["asked"], stats["answered"]
     rate = f"{answered / asked:.0%}" if asked else "—"
     lines = [

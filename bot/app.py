@@ -20,13 +20,13 @@ from telegram.ext import (
     filters,
 )
 
-from index.followup import Conversations
 from index.messages import ENGLISH, INDONESIAN, say
 from index.search import AnswerService
 
 from . import admin, handlers
 from .config import Settings
 from .feedback import FeedbackStore
+from .services import CONTEXT_TYPES, BotServices
 from .updates import TolerantBot
 from .webhook import serve_webhook
 
@@ -42,16 +42,16 @@ def commands(language: str) -> list[BotCommand]:
 
 def build_application(settings: Settings, service: AnswerService) -> Application:
     async def post_init(application: Application) -> None:
-        application.bot_data["service"] = service
-        application.bot_data["feedback"] = FeedbackStore(settings.feedback_db)
-        application.bot_data["settings"] = settings
-        application.bot_data["conversations"] = Conversations()  # follow-ups, per chat, in memory
+        services: BotServices = application.bot_data
+        services.service = service
+        services.feedback = FeedbackStore(settings.feedback_db)
+        services.settings = settings
         await application.bot.set_my_commands(commands(INDONESIAN))  # everyone but English-language users
         await application.bot.set_my_commands(commands(ENGLISH), language_code=ENGLISH)
         log.info("bot @%s ready", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:
-        feedback = application.bot_data.get("feedback")
+        feedback = application.bot_data.feedback
         if feedback:
             feedback.close()
         service.close()
@@ -71,7 +71,13 @@ def build_application(settings: Settings, service: AnswerService) -> Application
         get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=40),
     )
     application = (
-        Application.builder().bot(bot).concurrent_updates(16).post_init(post_init).post_shutdown(post_shutdown).build()
+        Application.builder()
+        .bot(bot)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(16)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
     )
 
     admins = filters.User(user_id=list(settings.admin_ids), allow_empty=False)

@@ -25,13 +25,12 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.warnings import PTBDeprecationWarning
-from telegram.ext import ContextTypes
 
-from index.followup import Conversations
 from index.messages import reply_language, say
 from index.search import Answer, AnswerService
 
 from . import render
+from .services import BotContext
 from .feedback import FeedbackStore
 
 log = logging.getLogger(__name__)
@@ -90,15 +89,15 @@ def user_language(update: Update, question_language: str | None = None) -> str:
     return reply_language(question_language, user.language_code if user else None)
 
 
-def _services(context: ContextTypes.DEFAULT_TYPE) -> tuple[AnswerService, FeedbackStore]:
-    return context.bot_data["service"], context.bot_data["feedback"]
+def _services(context: BotContext) -> tuple[AnswerService, FeedbackStore]:
+    return context.bot_data.service, context.bot_data.feedback
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+async def answer_question(update: Update, context: BotContext, question: str) -> None:
     """Search, log, and reply with cited excerpts (or an honest "I don't know")."""
     message = update.effective_message
     service, feedback = _services(context)
-    conversations: Conversations = context.bot_data["conversations"]
+    conversations = context.bot_data.conversations
     key = conversation_key(message)
     # no "typing…" action: answers take milliseconds, and every call counts against the 30/s limit
     answer = await asyncio.to_thread(service.answer, question, SEARCH_DEPTH, previous=conversations.previous(key))
@@ -160,7 +159,7 @@ def _addressed_question(message: Message, bot_username: str, bot_id: int) -> str
     return text.strip()
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
@@ -179,7 +178,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer_question(update, context, question)
 
 
-async def on_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_ask(update: Update, context: BotContext) -> None:
     message = update.effective_message
     question = " ".join(context.args or []).strip()
     if not question:
@@ -196,31 +195,31 @@ def conversation_key(message: Message) -> tuple[int, ...]:
     return (message.chat.id, message.message_thread_id or 0, user)
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_start(update: Update, context: BotContext) -> None:
     if update.effective_message:
-        context.bot_data["conversations"].forget(conversation_key(update.effective_message))  # a fresh start
+        context.bot_data.conversations.forget(conversation_key(update.effective_message))  # a fresh start
     await send_reliably(lambda: update.effective_message.reply_text(say("start_html", user_language(update))))
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_help(update: Update, context: BotContext) -> None:
     await send_reliably(lambda: update.effective_message.reply_text(say("help_html", user_language(update))))
 
 
-async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_sources(update: Update, context: BotContext) -> None:
     service, _ = _services(context)
     sources = await asyncio.to_thread(service.documents)
     for text in render.render_sources(sources, user_language(update)):
         await send_reliably(lambda text=text: update.effective_message.reply_text(text))
 
 
-async def on_about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_about(update: Update, context: BotContext) -> None:
     service, _ = _services(context)
     await asyncio.to_thread(service.refresh)  # /about right after a rebuild names the new build
     text = render.render_about(service.meta, user_language(update))
     await send_reliably(lambda: update.effective_message.reply_text(text))
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unknown_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or update.edited_message:
         return
@@ -229,7 +228,7 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     # in groups an unknown command may belong to another bot: stay silent
 
 
-async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_not_text(update: Update, context: BotContext) -> None:
     """Stickers, photos, voice…: a hint in private chats, silence in groups."""
     message = update.effective_message
     if message is None or message.chat.type != ChatType.PRIVATE or update.edited_message:
@@ -237,7 +236,7 @@ async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await send_reliably(lambda: message.reply_text(say("not_text", user_language(update)), do_quote=True))
 
 
-async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_callback(update: Update, context: BotContext) -> None:
     query = update.callback_query
     parsed = render.parse_callback(query.data)
     service, feedback = _services(context)
@@ -263,7 +262,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await send_pages(query.message, answer, question_id, value, language)
 
 
-async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_inline(update: Update, context: BotContext) -> None:
     inline = update.inline_query
     question = (inline.query or "").strip()
     if not question:
@@ -291,7 +290,7 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_reliably(lambda: inline.answer(results, cache_time=30))
 
 
-async def on_admin_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_admin_refused(update: Update, context: BotContext) -> None:
     """Admin commands and uploads from anyone else: a polite refusal, logged (in groups only if addressed to us)."""
     message = update.effective_message
     log.warning("admin action refused for user %s", update.effective_user.id if update.effective_user else "?")
@@ -299,7 +298,7 @@ async def on_admin_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await send_reliably(lambda: message.reply_text(text, do_quote=True))
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message and update.effective_chat:
         try:
