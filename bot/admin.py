@@ -138,7 +138,7 @@ def describe_failure(error: Exception) -> list[str]:
     elif isinstance(error, CorpusError):
         lines = [f"❌ Reindex failed: {escape(str(error))}."]
     else:
-        lines = [f"❌ Reindex failed: {escape(str(error).split(' (')[0])}."]
+        lines = [f"❌ Reindex failed: {escape(getattr(error, 'summary', str(error)))}."]
     lines.append("The previous index is still serving.")
     lines += [f"• {escape(str(p))}" for p in getattr(error, "problems", ())[:MAX_PROBLEMS_SHOWN]]
     return lines

@@ -149,7 +149,7 @@ def index_is_stale(db_path: Path, sources: Iterable[Path]) -> str | None:
     except IndexMissingError:
         return "no index yet"
     except IndexFileError as error:
-        return str(error).split(";")[0]
+        return error.reason
     try:
         if reader.meta.corpus_fingerprint != corpus_fingerprint(sources):
             return "the corpus changed since the last build"

@@ -74,7 +74,7 @@ class IndexReader:
     def __init__(self, db_path: Path | str) -> None:
         self.path = Path(db_path)
         if not self.path.is_file():
-            raise IndexMissingError(f"no index at {self.path}; build it with: {rebuild_hint(self.path)}")
+            raise IndexMissingError(self.path, f"no index at {self.path}", f"build it with: {rebuild_hint(self.path)}")
         self.file_identity = file_identity(self.path)
         try:
             # read-only; shared across threads (the bot searches in a worker thread)
@@ -83,31 +83,35 @@ class IndexReader:
             self.meta = self._read_meta()
             row = self.db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
         except sqlite3.DatabaseError as error:
-            raise IndexCorruptError(self._unreadable(str(error))) from None
+            raise IndexCorruptError(self.path, *self._unreadable(str(error))) from None
         if row is None or len(row[0]) != 4 * self.meta.paragraphs:
-            raise IndexCorruptError(f"{self.path} is incomplete; rebuild it with: {rebuild_hint(self.path)}")
+            raise IndexCorruptError(
+                self.path, f"{self.path} is incomplete", f"rebuild it with: {rebuild_hint(self.path)}"
+            )
         self.lengths = np.frombuffer(row[0], dtype=np.int32).astype(np.float64)
         self._postings_cache = PostingsCache(POSTINGS_CACHE_BYTES)
         self._norms: dict[BM25Params, np.ndarray] = {}
         self._accumulators = threading.local()
 
-    def _unreadable(self, reason: str) -> str:
-        """Why the file cannot be read as an index; the rebuild command only if it is one (never a command that
-        would write over someone's file)."""
+    def _unreadable(self, reason: str) -> tuple[str, str]:
+        """Why the file cannot be read as an index, and the advice: the rebuild command only if it is one (never a
+        command that would write over someone's file)."""
         if is_index_file(self.path):
-            return f"{self.path} is not a readable index ({reason}); rebuild it with: {rebuild_hint(self.path)}"
-        return f"{self.path} is not an index of this program ({reason}); give the path of an index with --db"
+            return f"{self.path} is not a readable index ({reason})", f"rebuild it with: {rebuild_hint(self.path)}"
+        return f"{self.path} is not an index of this program ({reason})", "give the path of an index with --db"
 
     def _read_meta(self) -> IndexMeta:
         try:
             values = {key: json.loads(value) for key, value in self.db.execute("SELECT key, value FROM index_meta")}
         except sqlite3.OperationalError:
-            raise IndexCorruptError(self._unreadable("no index_meta table")) from None
+            raise IndexCorruptError(self.path, *self._unreadable("no index_meta table")) from None
         if values.get("schema_version") != SCHEMA_VERSION or values.get("analyzer_version") != ANALYZER_VERSION:
             raise IndexVersionError(
+                self.path,
                 f"{self.path} was built by analyzer {values.get('analyzer')} v{values.get('analyzer_version')} "
                 f"(schema {values.get('schema_version')}); this program needs analyzer v{ANALYZER_VERSION} "
-                f"(schema {SCHEMA_VERSION}). Rebuild it with: {rebuild_hint(self.path)}"
+                f"(schema {SCHEMA_VERSION})",
+                f"Rebuild it with: {rebuild_hint(self.path)}",
             )
         try:
             values["sources"] = tuple(values.get("sources", ()))
@@ -116,7 +120,9 @@ class IndexReader:
             get_analyzer(meta.analyzer_spec)
         except (TypeError, ValueError) as error:
             raise IndexVersionError(
-                f"{self.path}: unknown index metadata ({error}); rebuild it with: {rebuild_hint(self.path)}"
+                self.path,
+                f"{self.path}: unknown index metadata ({error})",
+                f"rebuild it with: {rebuild_hint(self.path)}",
             ) from None
         return meta
 
@@ -142,7 +148,9 @@ class IndexReader:
         return buffer
 
     def _corrupt(self, error: Exception) -> IndexCorruptError:
-        return IndexCorruptError(f"{self.path} is damaged ({error}); rebuild it with: {rebuild_hint(self.path)}")
+        return IndexCorruptError(
+            self.path, f"{self.path} is damaged ({error})", f"rebuild it with: {rebuild_hint(self.path)}"
+        )
 
     def _postings(self, term: str) -> Postings:
         try:

@@ -47,7 +47,7 @@ def _build_in_child(sources: list[Path], db_path: Path, vectors_db: Path | None,
     except IndexWriteError as error:
         connection.send(("write-error", str(error.db_path), error.reason))
     except BuildError as error:
-        connection.send(("build-error", str(error), error.problems))
+        connection.send(("build-error", str(error), error.problems, error.summary))
     except CorpusError as error:
         connection.send(("corpus-error", str(error)))
     except BaseException as error:  # noqa: BLE001 - anything else is reported to the parent, not lost
@@ -96,7 +96,7 @@ def build_in_worker_process(
             elif kind == "write-error":
                 raise IndexWriteError(Path(message[1]), message[2])
             elif kind == "build-error":
-                raise BuildError(message[1], message[2])
+                raise BuildError(message[1], message[2], summary=message[3])
             elif kind == "corpus-error":
                 raise CorpusError(message[1])
             else:

@@ -25,7 +25,14 @@ DEFAULT_CORPUS = Path("corpus")
 
 
 class IndexFileError(Exception):
-    """Base class: something is wrong with an index file."""
+    """Base class: something is wrong with an index file. Carries the data, not only a sentence: `path`, `reason`
+    (what is wrong) and `advice` (what to do, for the CLI and the logs); str() joins the last two."""
+
+    def __init__(self, path: Path | str, reason: str, advice: str = "") -> None:
+        super().__init__(f"{reason}; {advice}" if advice else reason)
+        self.path = Path(path)
+        self.reason = reason
+        self.advice = advice
 
 
 class IndexMissingError(IndexFileError):
@@ -43,9 +50,10 @@ class IndexCorruptError(IndexFileError):
 class BuildError(Exception):
     """The build produced nothing usable; the previous index was left in place."""
 
-    def __init__(self, message: str, problems: tuple[SourceProblem, ...] = ()) -> None:
+    def __init__(self, message: str, problems: tuple[SourceProblem, ...] = (), summary: str | None = None) -> None:
         super().__init__(message)
         self.problems = problems
+        self.summary = summary or message  # the message without the problems it lists (they are in `problems`)
 
 
 def rebuild_hint(db_path: Path | str) -> str:

@@ -394,6 +394,7 @@ def write_index(
             raise BuildError(
                 "no paragraphs to index" + (f" ({len(problems)} source problem(s): {listed})" if problems else ""),
                 tuple(problems),
+                summary="no paragraphs to index",
             )
         db.conn.executemany(
             "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)", postings.postings()

@@ -62,8 +62,12 @@ def test_build_interrupted_midway_leaves_previous_index(tmp_path: Path, messy_in
 
 
 def test_missing_index_says_how_to_build(tmp_path: Path):
-    with pytest.raises(IndexMissingError, match=r"python -m index build corpus/ --db .*nope\.db"):
+    with pytest.raises(IndexMissingError, match=r"python -m index build corpus/ --db .*nope\.db") as raised:
         IndexReader(tmp_path / "nope.db")
+    # the error carries its data; callers need not cut the sentence apart
+    assert raised.value.path == tmp_path / "nope.db" and raised.value.reason == f"no index at {tmp_path / 'nope.db'}"
+    assert raised.value.advice.startswith("build it with: python -m index build")
+    assert index_is_stale(tmp_path / "nope.db", [tmp_path]) == "no index yet"
 
 
 def test_other_analyzer_version_is_refused_with_rebuild_command(tmp_path: Path, messy_index: Path):
