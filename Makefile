@@ -3,8 +3,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-INDEX_DB ?= data/index.db
-CORPUS_DIR ?= corpus
 
 .PHONY: run test index bench clean
 
@@ -15,13 +13,13 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	INDEX_DB=$(INDEX_DB) CORPUS_DIR=$(CORPUS_DIR) $(PY) -m bot
+	$(PY) -m bot  # INDEX_DB, CORPUS_DIR… from the environment or .env (index/settings.py, bot/config.py)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
 
 index: $(VENV)/.installed
-	$(PY) -m index build $(CORPUS_DIR) --db $(INDEX_DB)
+	$(PY) -m index build
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/facqa_retrieval.py

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -16,9 +15,11 @@ from .ingest import CorpusError
 from .present import PLAIN, TERMINAL_BOLD, answer_to_json, answer_to_text
 from .search import AnswerService
 from .semantic import prepare_vectors, semantic_from_env
-from .store import DEFAULT_CORPUS, BuildError, IndexFileError, IndexReader, NotAnIndexError, build_index
+from .settings import IndexSettings
+from .store import BuildError, IndexFileError, IndexReader, NotAnIndexError, build_index
 
-DEFAULT_DB = os.environ.get("INDEX_DB", "data/index.db")
+SETTINGS = IndexSettings.from_env()  # INDEX_DB, CORPUS_DIR… from the environment and .env (index/settings.py)
+DEFAULT_DB = str(SETTINGS.index_db)
 
 
 def _fail(message: str) -> int:
@@ -50,7 +51,7 @@ def _embedding_progress():
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    sources = [Path(s) for s in args.sources] or [DEFAULT_CORPUS]
+    sources = [Path(s) for s in args.sources] or [SETTINGS.corpus_dir]
     on_document, close_bar = _progress_callback()
     try:
         report = build_index(
@@ -173,7 +174,9 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="build the index from directories and .jsonl files")
-    build.add_argument("sources", nargs="*", metavar="SOURCE", help="directory or .jsonl file (default: corpus/)")
+    build.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="directory or .jsonl file (default: $CORPUS_DIR or corpus/)"
+    )
     build.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
     build.add_argument("--k1", type=float, default=DEFAULT_K1, help="BM25 k1 (default: %(default)s)")
     build.add_argument("--b", type=float, default=DEFAULT_B, help="BM25 b (default: %(default)s)")

@@ -12,13 +12,13 @@ with Lucene's IDF); `ask` is the whole answer path. An index rebuilt meanwhile i
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from .search import Answer, AnswerService
-from .semantic import default_vectors_path, make_reranker, semantic_from_env
+from .semantic import make_reranker, semantic_from_env
+from .settings import IndexSettings, vectors_path_beside
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class Index:
         if semantic is None:
             reranker = semantic_from_env(path)
         elif semantic:
-            reranker = make_reranker(True, os.environ.get("VECTORS_DB") or default_vectors_path(path))
+            reranker = make_reranker(True, IndexSettings.from_env().vectors_db or vectors_path_beside(path))
             if reranker is None:
                 raise ValueError("semantic re-ranking was asked for, but its model package is not installed")
         else:

@@ -21,7 +21,6 @@ from .ingest import (
 )
 
 SCHEMA_VERSION = 3  # 2: index_meta has build_id; 3: field_terms, titles only as given
-DEFAULT_CORPUS = Path("corpus")
 
 
 class IndexFileError(Exception):

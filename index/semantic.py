@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
+from .settings import IndexSettings, vectors_path_beside
 
 log = logging.getLogger(__name__)
 
@@ -194,16 +195,6 @@ class SemanticReranker:
         self.cache.close()
 
 
-def default_vectors_path(index_db: Path | str) -> Path:
-    """Where paragraph vectors are cached when VECTORS_DB is not set: beside the index."""
-    return Path(index_db).parent / "vectors.db"
-
-
-def switched_on(value: str | None) -> bool:
-    """SEMANTIC_RERANK's value: on unless off, 0, false or no (a corpus too big to embed: ~5 paragraphs/s)."""
-    return (value or "on").strip().lower() not in ("off", "0", "false", "no")
-
-
 def make_reranker(enabled: bool, vectors_path: Path | str) -> SemanticReranker | None:
     """The reranker, or None when it is switched off or the model's package is not installed (said once)."""
     if not enabled:
@@ -214,13 +205,10 @@ def make_reranker(enabled: bool, vectors_path: Path | str) -> SemanticReranker |
     return SemanticReranker(vectors_path)
 
 
-def semantic_from_env(
-    index_db: Path | str, environ: dict[str, str] | os._Environ[str] = os.environ
-) -> SemanticReranker | None:
-    """The reranker as the environment configures it (the CLI): SEMANTIC_RERANK and VECTORS_DB."""
-    return make_reranker(
-        switched_on(environ.get("SEMANTIC_RERANK")), environ.get("VECTORS_DB") or default_vectors_path(index_db)
-    )
+def semantic_from_env(index_db: Path | str, environ: dict[str, str] | None = None) -> SemanticReranker | None:
+    """The reranker for the index at `index_db` as the settings say (SEMANTIC_RERANK, VECTORS_DB; index/settings.py)."""
+    settings = IndexSettings.from_env(environ)
+    return make_reranker(settings.semantic_rerank, settings.vectors_db or vectors_path_beside(index_db))
 
 
 def unembedded_paragraphs(index_db: Path | str, reranker: SemanticReranker) -> list[str]:

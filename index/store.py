@@ -11,7 +11,6 @@ from __future__ import annotations
 from .build import build_index, ensure_index, index_is_stale, remove_stale_builds
 from .reader import POSTINGS_CACHE_BYTES, IndexReader, PostingsCache
 from .schema import (
-    DEFAULT_CORPUS,
     INDEX_FILE_MODE,
     SCHEMA_VERSION,
     BuildError,
@@ -31,7 +30,6 @@ from .schema import (
 from .writer import cited_title, group_by_term, group_by_term_reference, paragraph_digest
 
 __all__ = [
-    "DEFAULT_CORPUS",
     "INDEX_FILE_MODE",
     "POSTINGS_CACHE_BYTES",
     "SCHEMA_VERSION",
