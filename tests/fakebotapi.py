@@ -202,6 +202,12 @@ class FakeBotAPI:
         with self._condition:
             self._faults.setdefault(method, []).extend(Fault(delay=seconds) for _ in range(count))
 
+    def press(self, chat_id: int, message_id: int, text: str, data: str, query_id: str) -> None:
+        """A user presses an inline button under one of the bot's messages: a callback_query update."""
+        shown = {"message_id": message_id, "date": 0, "chat": self.chat(chat_id), "from": self.bot_user, "text": text}
+        query = {"id": query_id, "from": self.user(chat_id), "chat_instance": "x", "message": shown, "data": data}
+        self.push_update({"callback_query": query})
+
     def push_update(self, update: dict) -> int:
         with self._condition:
             update_id = next(self._update_ids)

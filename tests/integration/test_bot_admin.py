@@ -139,16 +139,7 @@ def test_stats_survive_restart_and_reindex(own_bot):
     for _ in range(2):
         api.wait_reply(api.send_text(chat, "Siapa juara Piala Dunia 1998?", user_id=chat))
     up = next(b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row if b["text"] == "👍")
-    message = {
-        "message_id": reply.message_id,
-        "date": 0,
-        "chat": api.chat(chat),
-        "from": api.bot_user,
-        "text": reply.text,
-    }
-    api.push_update(
-        {"callback_query": {"id": "up", "from": api.user(chat), "chat_instance": "x", "message": message, "data": up}}
-    )
+    api.press(chat, reply.message_id, reply.text, up, "up")
     api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "up"])
     final_progress(api, admin_says(api, "/reindex"))
     process.stop()

@@ -157,38 +157,11 @@ def test_more_results_and_feedback_buttons(api: FakeBotAPI, bot):
     question = api.send_text(chat, "Bigo Live konten moderasi platform", user_id=chat)
     reply = api.wait_reply(question)
     buttons = {b["text"]: b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row}
-    message = {
-        "message_id": reply.message_id,
-        "date": 0,
-        "chat": api.chat(chat),
-        "from": api.bot_user,
-        "text": reply.text,
-    }
-    api.push_update(
-        {
-            "callback_query": {
-                "id": "cb-more",
-                "from": api.user(chat),
-                "chat_instance": "x",
-                "message": message,
-                "data": buttons["More results"],
-            }
-        }
-    )
+    api.press(chat, reply.message_id, reply.text, buttons["More results"], "cb-more")
     more = api.wait_for(lambda: [m for m in api.messages_in(chat) if m.text.startswith("4. ")])[0]
     assert "<blockquote>" in more.html
     assert any(a["callback_query_id"] == "cb-more" for a in api.callback_answers)
-    api.push_update(
-        {
-            "callback_query": {
-                "id": "cb-up",
-                "from": api.user(chat),
-                "chat_instance": "x",
-                "message": message,
-                "data": buttons["👍"],
-            }
-        }
-    )
+    api.press(chat, reply.message_id, reply.text, buttons["👍"], "cb-up")
     thanks = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "cb-up"])[0]
     assert "Thanks" in thanks["text"]
     with sqlite3.connect(bot.feedback_db) as db:
@@ -199,18 +172,7 @@ def test_more_results_and_feedback_buttons(api: FakeBotAPI, bot):
 def test_forged_callback_data_is_answered_politely(api: FakeBotAPI, bot, data: str):
     chat = new_chat()
     query_id = f"forged-{data[:10]}-{chat}"
-    message = {"message_id": 1, "date": 0, "chat": api.chat(chat), "from": api.bot_user, "text": "old"}
-    api.push_update(
-        {
-            "callback_query": {
-                "id": query_id,
-                "from": api.user(chat),
-                "chat_instance": "x",
-                "message": message,
-                "data": data,
-            }
-        }
-    )
+    api.press(chat, 1, "old", data, query_id)
     answer = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == query_id])[0]
     assert "no longer valid" in answer["text"]
 
@@ -248,24 +210,7 @@ def test_more_results_shows_the_next_hits_of_the_same_search(api: FakeBotAPI, bo
     chat = new_chat()
     reply = api.wait_reply(api.send_text(chat, question, user_id=chat))
     buttons = {b["text"]: b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row}
-    message = {
-        "message_id": reply.message_id,
-        "date": 0,
-        "chat": api.chat(chat),
-        "from": api.bot_user,
-        "text": reply.text,
-    }
-    api.push_update(
-        {
-            "callback_query": {
-                "id": f"more-{chat}",
-                "from": api.user(chat),
-                "chat_instance": "x",
-                "message": message,
-                "data": buttons["More results"],
-            }
-        }
-    )
+    api.press(chat, reply.message_id, reply.text, buttons["More results"], f"more-{chat}")
     more = api.wait_for(lambda: [m for m in api.messages_in(chat) if m.text.startswith("4. ")])[0]
     hits = (
         AnswerService(bot.index_db, semantic=SemanticReranker(os.environ["VECTORS_DB"]))

@@ -202,24 +202,7 @@ def test_buttons_after_a_reindex_are_handled_politely(fresh_api: FakeBotAPI, tmp
             timeout=120,
         )
         assert rebuilt.returncode == 0, rebuilt.stderr
-        message = {
-            "message_id": reply.message_id,
-            "date": 0,
-            "chat": api.chat(chat),
-            "from": api.bot_user,
-            "text": reply.text,
-        }
-        api.push_update(
-            {
-                "callback_query": {
-                    "id": "stale",
-                    "from": api.user(chat),
-                    "chat_instance": "x",
-                    "message": message,
-                    "data": more,
-                }
-            }
-        )
+        api.press(chat, reply.message_id, reply.text, more, "stale")
         answer = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "stale"])[0]
         assert "re-indexed" in answer["text"]
         fresh = api.send_text(chat, "Artikel baru moderasi konten Bigo")
@@ -235,39 +218,12 @@ def test_feedback_survives_a_restart(fresh_api: FakeBotAPI, tmp_path: Path):
     question = api.send_text(chat, "Kenapa Bigo Live diancam diblokir?", user_id=chat)
     reply = api.wait_reply(question)
     down = next(b["callback_data"] for row in reply.reply_markup["inline_keyboard"] for b in row if b["text"] == "👎")
-    message = {
-        "message_id": reply.message_id,
-        "date": 0,
-        "chat": api.chat(chat),
-        "from": api.bot_user,
-        "text": reply.text,
-    }
-    api.push_update(
-        {
-            "callback_query": {
-                "id": "down1",
-                "from": api.user(chat),
-                "chat_instance": "x",
-                "message": message,
-                "data": down,
-            }
-        }
-    )
+    api.press(chat, reply.message_id, reply.text, down, "down1")
     api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "down1"])
     assert process.stop() == 0
     process.start()
     try:
-        api.push_update(
-            {
-                "callback_query": {
-                    "id": "down2",
-                    "from": api.user(chat),
-                    "chat_instance": "x",
-                    "message": message,
-                    "data": down,
-                }
-            }
-        )
+        api.press(chat, reply.message_id, reply.text, down, "down2")
         answer = api.wait_for(lambda: [a for a in api.callback_answers if a["callback_query_id"] == "down2"])[0]
         assert "Thanks" in answer["text"]  # the question logged before the restart is still known
         with sqlite3.connect(process.feedback_db) as db:
