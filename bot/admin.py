@@ -22,10 +22,11 @@ from telegram import Message, Update
 from telegram.error import BadRequest, NetworkError
 
 from index.ingest import DIRECTORY_SUFFIXES, CorpusError
+from index.messages import ENGLISH, say
 from index.rebuild import build_in_worker_process
 from index.store import BuildError, BuildReport, IndexWriteError
 
-from .handlers import send_reliably
+from .handlers import send_reliably, user_language
 from .services import BotContext
 
 log = logging.getLogger(__name__)
@@ -104,15 +105,21 @@ async def download_document(bot, file_id: str, limit: int = MAX_UPLOAD_BYTES) ->
     return bytes(data)
 
 
-def describe_report(report: BuildReport) -> str:
+def describe_report(report: BuildReport, language: str = ENGLISH) -> str:
     lines = [
-        f"✅ Reindexed: {report.documents} articles, {report.paragraphs} paragraphs in {report.seconds:.1f} s.",
+        say(
+            "reindexed",
+            language,
+            documents=report.documents,
+            paragraphs=report.paragraphs,
+            seconds=f"{report.seconds:.1f}",
+        )
     ]
     if report.problems:
-        lines.append(f"Skipped {len(report.problems)} file(s)/line(s):")
+        lines.append(say("skipped_files", language, count=len(report.problems)))
         lines += [f"• {escape(str(p))}" for p in report.problems[:MAX_PROBLEMS_SHOWN]]
         if len(report.problems) > MAX_PROBLEMS_SHOWN:
-            lines.append(f"… and {len(report.problems) - MAX_PROBLEMS_SHOWN} more (see the bot's log)")
+            lines.append(say("and_more_in_log", language, count=len(report.problems) - MAX_PROBLEMS_SHOWN))
     return "\n".join(lines)
 
 
@@ -129,17 +136,15 @@ async def _edit(message: Message, text: str) -> None:
         log.warning("progress edit failed")
 
 
-def describe_failure(error: Exception) -> list[str]:
+def describe_failure(error: Exception, language: str = ENGLISH) -> list[str]:
     """What an admin is told when a reindex fails: what went wrong, and that nothing was lost."""
     if isinstance(error, IndexWriteError):
-        lines = [
-            f"❌ Reindex failed: I cannot write the index file {escape(str(error.db_path))} ({escape(error.reason)})."
-        ]
+        lines = [say("reindex_failed_write", language, path=escape(str(error.db_path)), reason=escape(error.reason))]
     elif isinstance(error, CorpusError):
-        lines = [f"❌ Reindex failed: {escape(str(error))}."]
+        lines = [say("reindex_failed", language, reason=escape(str(error)))]
     else:
-        lines = [f"❌ Reindex failed: {escape(getattr(error, 'summary', str(error)))}."]
-    lines.append("The previous index is still serving.")
+        lines = [say("reindex_failed", language, reason=escape(getattr(error, "summary", str(error))))]
+    lines.append(say("previous_index_serving", language))
     lines += [f"• {escape(str(p))}" for p in getattr(error, "problems", ())[:MAX_PROBLEMS_SHOWN]]
     return lines
 
@@ -148,27 +153,25 @@ async def run_reindex(update: Update, context: BotContext) -> None:
     """Rebuild from CORPUS_DIR in a worker process, editing one progress message as it goes."""
     settings = context.bot_data.settings
     message = update.effective_message
+    language = user_language(update)
     lock = _lock(context)
     if lock.locked():
-        await send_reliably(
-            lambda: message.reply_text(
-                "A reindex is already running; I'll keep answering from the current index until it finishes.",
-                do_quote=True,
-            )
-        )
+        await send_reliably(lambda: message.reply_text(say("reindex_running", language), do_quote=True))
         return
     async with lock:
         progress = await send_reliably(
-            lambda: message.reply_text(f"⏳ Reindexing {escape(str(settings.corpus_dir))}…", do_quote=True)
+            lambda: message.reply_text(
+                say("reindexing", language, corpus=escape(str(settings.corpus_dir))), do_quote=True
+            )
         )
         loop = asyncio.get_running_loop()
 
         def on_progress(documents: int, paragraphs: int) -> None:  # runs in the waiting thread
-            text = f"⏳ Reindexing… {documents} articles, {paragraphs} paragraphs so far"
+            text = say("reindexing_progress", language, documents=documents, paragraphs=paragraphs)
             asyncio.run_coroutine_threadsafe(_edit(progress, text), loop)
 
         def on_wait() -> None:
-            text = "⏳ Another build of this index is running (from the command line?); I'll start when it ends."
+            text = say("build_waiting", language)
             asyncio.run_coroutine_threadsafe(_edit(progress, text), loop)
 
         log.info("reindex started by admin %s", update.effective_user.id if update.effective_user else "?")
@@ -183,13 +186,13 @@ async def run_reindex(update: Update, context: BotContext) -> None:
             )
         except (BuildError, CorpusError, OSError) as error:
             log.warning("reindex failed: %s", error)
-            await _edit(progress, "\n".join(describe_failure(error)))
+            await _edit(progress, "\n".join(describe_failure(error, language)))
             return
         log.info("reindex built by worker process %d: %d documents", report.builder_pid, report.documents)
         for problem in report.problems:
             log.warning("reindex skipped %s", problem)
         await asyncio.to_thread(context.bot_data.service.refresh)
-        await _edit(progress, describe_report(report))
+        await _edit(progress, describe_report(report, language))
 
 
 async def on_reindex(update: Update, context: BotContext) -> None:
@@ -200,13 +203,14 @@ async def on_upload(update: Update, context: BotContext) -> None:
     """An admin's .txt/.md/.html file (≤ 2 MB) goes into CORPUS_DIR, then the corpus is reindexed."""
     settings = context.bot_data.settings
     message = update.effective_message
+    language = user_language(update)
     document = message.document
     name = safe_file_name(document.file_name)
     suffix = Path(name).suffix.lower()
     if suffix not in DIRECTORY_SUFFIXES:
         await send_reliably(
             lambda: message.reply_text(
-                f"I can only add .txt, .md or .html articles, not {escape(suffix or 'files without an extension')}.",
+                say("upload_type", language, suffix=escape(suffix or say("no_extension", language))),
                 do_quote=True,
             )
         )
@@ -214,7 +218,7 @@ async def on_upload(update: Update, context: BotContext) -> None:
     if (document.file_size or 0) > MAX_UPLOAD_BYTES:
         await send_reliably(
             lambda: message.reply_text(
-                f"That file is {document.file_size / 2**20:.1f} MB; the limit is 2 MB.", do_quote=True
+                say("upload_size", language, size=f"{document.file_size / 2**20:.1f}"), do_quote=True
             )
         )
         return
@@ -224,38 +228,37 @@ async def on_upload(update: Update, context: BotContext) -> None:
         log.warning("upload refused: the Bot API server gave %s as the file path", error)
         await send_reliably(
             lambda: message.reply_text(
-                "I could not fetch that file: the Bot API server gave a file path I will not read. Nothing was added.",
+                say("upload_unsafe", language),
                 do_quote=True,
             )
         )
         return
     except httpx.HTTPError as error:
         log.warning("upload download failed: %s", type(error).__name__)
-        await send_reliably(
-            lambda: message.reply_text(
-                "I could not download that file from Telegram. Please send it again in a moment.", do_quote=True
-            )
-        )
+        await send_reliably(lambda: message.reply_text(say("upload_download_failed", language), do_quote=True))
         return
     if len(data) > MAX_UPLOAD_BYTES:
-        await send_reliably(lambda: message.reply_text("That file is over the 2 MB limit.", do_quote=True))
+        await send_reliably(lambda: message.reply_text(say("upload_too_big", language), do_quote=True))
         return
     try:
         settings.corpus_dir.mkdir(parents=True, exist_ok=True)
         target = save_new_file(settings.corpus_dir, name, data)
     except OSError as error:
         log.warning("upload not saved: %s", error.strerror or error)
-        refusal = (
-            f"I could not save the file into the corpus folder {escape(str(settings.corpus_dir))} "
-            f"({escape(error.strerror or type(error).__name__)}). Nothing was added."
+        refusal = say(
+            "upload_save_failed",
+            language,
+            folder=escape(str(settings.corpus_dir)),
+            reason=escape(error.strerror or type(error).__name__),
         )
         await send_reliably(lambda: message.reply_text(refusal, do_quote=True))
         return
     log.info("admin upload saved as %s (%d bytes)", target.name, len(data))
-    note = f"Saved as {escape(target.name)}" + (
-        f" (a file named {escape(name)} already existed, so I did not overwrite it)" if target.name != name else ""
-    )
-    await send_reliably(lambda: message.reply_text(note + ".", do_quote=True))
+    if target.name == name:
+        note = say("saved_as", language, name=escape(target.name))
+    else:
+        note = say("saved_renamed", language, name=escape(target.name), original=escape(name))
+    await send_reliably(lambda: message.reply_text(note, do_quote=True))
     await run_reindex(update, context)
 
 
@@ -263,13 +266,14 @@ async def on_stats(update: Update, context: BotContext) -> None:
     stats = await asyncio.to_thread(context.bot_data.feedback.stats)
     asked, answered = stats["asked"], stats["answered"]
     rate = f"{answered / asked:.0%}" if asked else "—"
+    language = user_language(update)
     lines = [
-        "<b>Usage</b>",
-        f"Questions asked: {asked}",
-        f"Answered: {answered} ({rate})",
-        f"Feedback: 👍 {stats['up']} · 👎 {stats['down']}",
+        say("stats_title_html", language),
+        say("stats_asked", language, count=asked),
+        say("stats_answered", language, count=answered, rate=rate),
+        say("stats_feedback", language, up=stats["up"], down=stats["down"]),
     ]
     if stats["top_unanswered"]:
-        lines.append("\n<b>Top unanswered questions</b>")
+        lines.append("\n" + say("stats_unanswered_html", language))
         lines += [f"• {escape(question[:200])} ({count}×)" for question, count in stats["top_unanswered"]]
     await send_reliably(lambda: update.effective_message.reply_text("\n".join(lines)))

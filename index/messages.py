@@ -82,6 +82,33 @@ _EN: dict[str, str] = {
     "command_ask": "Ask a question (in groups)",
     "command_sources": "The articles indexed",
     "command_about": "Index size and build time",
+    # admin texts (bot/admin.py)
+    "reindexed": "✅ Reindexed: {documents} articles, {paragraphs} paragraphs in {seconds} s.",
+    "skipped_files": "Skipped {count} file(s)/line(s):",
+    "and_more_in_log": "… and {count} more (see the bot's log)",
+    "reindex_failed_write": "❌ Reindex failed: I cannot write the index file {path} ({reason}).",
+    "reindex_failed": "❌ Reindex failed: {reason}.",
+    "previous_index_serving": "The previous index is still serving.",
+    "reindex_running": "A reindex is already running; I'll keep answering from the current index until it finishes.",
+    "reindexing": "⏳ Reindexing {corpus}…",
+    "reindexing_progress": "⏳ Reindexing… {documents} articles, {paragraphs} paragraphs so far",
+    "build_waiting": "⏳ Another build of this index is running (from the command line?); I'll start when it ends.",
+    "upload_type": "I can only add .txt, .md or .html articles, not {suffix}.",
+    "no_extension": "files without an extension",
+    "upload_size": "That file is {size} MB; the limit is 2 MB.",
+    "upload_unsafe": (
+        "I could not fetch that file: the Bot API server gave a file path I will not read. Nothing was added."
+    ),
+    "upload_download_failed": "I could not download that file from Telegram. Please send it again in a moment.",
+    "upload_too_big": "That file is over the 2 MB limit.",
+    "upload_save_failed": "I could not save the file into the corpus folder {folder} ({reason}). Nothing was added.",
+    "saved_as": "Saved as {name}.",
+    "saved_renamed": "Saved as {name} (a file named {original} already existed, so I did not overwrite it).",
+    "stats_title_html": "<b>Usage</b>",
+    "stats_asked": "Questions asked: {count}",
+    "stats_answered": "Answered: {count} ({rate})",
+    "stats_feedback": "Feedback: 👍 {up} · 👎 {down}",
+    "stats_unanswered_html": "<b>Top unanswered questions</b>",
 }
 
 _ID: dict[str, str] = {
@@ -154,6 +181,36 @@ _ID: dict[str, str] = {
     "command_ask": "Bertanya (di grup)",
     "command_sources": "Artikel yang terindeks",
     "command_about": "Ukuran indeks dan waktu pembuatannya",
+    # admin texts (bot/admin.py)
+    "reindexed": "✅ Indeks diperbarui: {documents} artikel, {paragraphs} paragraf dalam {seconds} detik.",
+    "skipped_files": "Dilewati {count} berkas/baris:",
+    "and_more_in_log": "… dan {count} lainnya (lihat log bot)",
+    "reindex_failed_write": "❌ Pengindeksan ulang gagal: berkas indeks {path} tidak bisa ditulis ({reason}).",
+    "reindex_failed": "❌ Pengindeksan ulang gagal: {reason}.",
+    "previous_index_serving": "Indeks sebelumnya tetap dipakai.",
+    "reindex_running": "Pengindeksan ulang sedang berjalan; saya tetap menjawab dari indeks yang ada sampai selesai.",
+    "reindexing": "⏳ Mengindeks ulang {corpus}…",
+    "reindexing_progress": "⏳ Mengindeks ulang… sejauh ini {documents} artikel, {paragraphs} paragraf",
+    "build_waiting": "⏳ Indeks ini sedang dibangun proses lain (dari baris perintah?); saya mulai setelah selesai.",
+    "upload_type": "Saya hanya bisa menambahkan artikel .txt, .md, atau .html, bukan {suffix}.",
+    "no_extension": "berkas tanpa ekstensi",
+    "upload_size": "Berkas itu {size} MB; batasnya 2 MB.",
+    "upload_unsafe": (
+        "Berkas itu tidak saya ambil: server Bot API memberi jalur berkas yang tidak akan saya baca. "
+        "Tidak ada yang ditambahkan."
+    ),
+    "upload_download_failed": "Berkas itu tidak bisa saya unduh dari Telegram. Silakan kirim lagi sebentar lagi.",
+    "upload_too_big": "Berkas itu melebihi batas 2 MB.",
+    "upload_save_failed": (
+        "Berkas tidak bisa disimpan ke folder korpus {folder} ({reason}). Tidak ada yang ditambahkan."
+    ),
+    "saved_as": "Disimpan sebagai {name}.",
+    "saved_renamed": "Disimpan sebagai {name} (berkas bernama {original} sudah ada, jadi tidak saya timpa).",
+    "stats_title_html": "<b>Penggunaan</b>",
+    "stats_asked": "Pertanyaan: {count}",
+    "stats_answered": "Terjawab: {count} ({rate})",
+    "stats_feedback": "Umpan balik: 👍 {up} · 👎 {down}",
+    "stats_unanswered_html": "<b>Pertanyaan yang paling sering tak terjawab</b>",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {ENGLISH: _EN, INDONESIAN: _ID}

@@ -59,7 +59,14 @@ def final_progress(api: FakeBotAPI, reply_to: dict, done: str = "eindex", timeou
     return api.wait_for(finished, timeout).text
 
 
-def upload(api: FakeBotAPI, file_name: str, content: bytes, size: int | None = None, user_id: int = ADMIN_ID) -> dict:
+def upload(
+    api: FakeBotAPI,
+    file_name: str,
+    content: bytes,
+    size: int | None = None,
+    user_id: int = ADMIN_ID,
+    language_code: str | None = "en",
+) -> dict:
     file_id = f"file-{len(api.files)}-{abs(hash(file_name)) % 10_000}"
     api.files[file_id] = content
     document = {
@@ -68,7 +75,7 @@ def upload(api: FakeBotAPI, file_name: str, content: bytes, size: int | None = N
         "file_name": file_name,
         "file_size": size or len(content),
     }
-    message = api.message(user_id, None, user_id=user_id, document=document)
+    message = api.message(user_id, None, user_id=user_id, document=document, language_code=language_code)
     api.push_update({"message": message})
     return message
 

@@ -150,3 +150,12 @@ def test_stats_survive_restart_and_reindex(own_bot):
     assert "Siapa juara Piala Dunia 1998? (2×)" in text
     with sqlite3.connect(process.feedback_db) as db:
         assert db.execute("SELECT count(*) FROM questions").fetchone() == (3,)
+
+
+def test_an_indonesian_admin_is_answered_in_indonesian(api: FakeBotAPI, bot: BotProcess):
+    """Issue 14.5: every text the bot writes follows the user's language, the admins' too."""
+    api.send_text(ADMIN_ID, "/stats", user_id=ADMIN_ID, language_code="id")
+    text = api.wait_for(lambda: [m for m in api.messages_in(ADMIN_ID) if m.text.startswith("Penggunaan")])[0].text
+    assert "Pertanyaan: " in text and "Terjawab: " in text and "Questions asked" not in text
+    wrong = upload(api, "laporan.pdf", b"%PDF-1.4", language_code="id")
+    assert "Saya hanya bisa menambahkan artikel .txt, .md, atau .html" in api.wait_reply(wrong).text
