@@ -26,7 +26,7 @@ from index.messages import ENGLISH, say
 from index.rebuild import build_in_worker_process
 from index.store import BuildError, BuildReport, IndexWriteError
 
-from .handlers import send_reliably, user_language
+from .replies import send_reliably, user_language
 from .services import BotContext
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from telegram.ext import (
 from index.messages import ENGLISH, INDONESIAN, say
 from index.search import AnswerService
 
-from . import admin, handlers
+from . import admin, buttons, handlers, public_commands, questions
 from .config import Settings
 from .feedback import FeedbackStore
 from .services import CONTEXT_TYPES, BotServices
@@ -91,16 +91,16 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     application.add_handler(
         MessageHandler(filters.Document.ALL & private & filters.UpdateType.MESSAGE, handlers.on_admin_refused)
     )
-    application.add_handler(CommandHandler("start", handlers.on_start))
-    application.add_handler(CommandHandler("help", handlers.on_help))
-    application.add_handler(CommandHandler("ask", handlers.on_ask))
-    application.add_handler(CommandHandler("sources", handlers.on_sources))
-    application.add_handler(CommandHandler("about", handlers.on_about))
-    application.add_handler(MessageHandler(filters.COMMAND, handlers.on_unknown_command))
-    application.add_handler(MessageHandler(filters.TEXT, handlers.on_text))
+    application.add_handler(CommandHandler("start", public_commands.on_start))
+    application.add_handler(CommandHandler("help", public_commands.on_help))
+    application.add_handler(CommandHandler("ask", questions.on_ask))
+    application.add_handler(CommandHandler("sources", public_commands.on_sources))
+    application.add_handler(CommandHandler("about", public_commands.on_about))
+    application.add_handler(MessageHandler(filters.COMMAND, public_commands.on_unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT, questions.on_text))
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_not_text))
-    application.add_handler(CallbackQueryHandler(handlers.on_callback))
-    application.add_handler(InlineQueryHandler(handlers.on_inline))
+    application.add_handler(CallbackQueryHandler(buttons.on_callback))
+    application.add_handler(InlineQueryHandler(questions.on_inline))
     application.add_error_handler(handlers.on_error)
     return application
 

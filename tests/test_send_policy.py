@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.handlers import BACKOFF_MAX_SECONDS, send_reliably
+from bot.replies import BACKOFF_MAX_SECONDS, send_reliably
 
 # building RetryAfter warns that PTB 23 will hold a timedelta (the code under test reads either)
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -203,7 +203,7 @@ def test_follow_ups_in_a_private_chat_and_a_group_thread(api: FakeBotAPI, bot):
 def test_more_results_shows_the_next_hits_of_the_same_search(api: FakeBotAPI, bot, question: str):
     """Issue 15's bug: the button searched at another depth, and a why-question's reordering then differed
     (page 1 [11, 0, 1], page 2 [3, 4, 5]: paragraph 2 never shown)."""
-    from bot.handlers import SEARCH_DEPTH
+    from bot.questions import SEARCH_DEPTH
     from index.search import AnswerService
     from index.semantic import SemanticReranker
 
