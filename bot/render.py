@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from index.messages import say
-from index.present import gloss_line, same_article_as, searched_line
+from index.present import citation_fields, gloss_line, same_article_as, searched_line, source_fields
 from index.search import Answer, Hit
 from index.store import IndexMeta
 
@@ -65,19 +65,18 @@ def highlighted(text: str, sentence: str, limit: int | None = None) -> str:
 
 def citation_html(hit: Hit, language: str) -> str:
     """Outlet, title, date, link — whatever is known, nothing invented."""
-    c = hit.citation
     parts = []
-    if c.source:
-        parts.append(f"<b>{escape(shortened(c.source, 'source'))}</b>")
-    if c.title:
-        parts.append(f"“{escape(shortened(c.title, 'title'))}”")
-    if c.date:
-        parts.append(escape(shortened(c.date, "date")))
-    if url := shown_url(c.url):
-        parts.append(f'<a href="{escape(url, quote=True)}">{say("link", language)}</a>')
-    if not parts:
-        parts.append(escape(shortened(hit.doc_id, "doc_id")))
-    return "— " + " · ".join(parts)
+    for kind, value in citation_fields(hit):
+        if kind == "source":
+            parts.append(f"<b>{escape(shortened(value, 'source'))}</b>")
+        elif kind == "title":
+            parts.append(f"“{escape(shortened(value, 'title'))}”")
+        elif kind == "url":
+            if url := shown_url(value):  # only a short http(s) link becomes one
+                parts.append(f'<a href="{escape(url, quote=True)}">{say("link", language)}</a>')
+        else:
+            parts.append(escape(shortened(value, kind)))
+    return "— " + " · ".join(parts or [escape(shortened(hit.doc_id, "doc_id"))])
 
 
 def excerpt_html(
@@ -166,9 +165,10 @@ def render_no_answer(answer: Answer, sources: list[dict[str, object]], language:
 
 
 def source_line(source: dict[str, object], language: str) -> str:
-    title = escape(shortened(source.get("title"), "title") or shortened(source.get("doc_id"), "doc_id"))
-    details = [escape(shortened(source.get(name), name)) for name in ("source", "date") if source.get(name)]
-    url = shown_url(source.get("url"))
+    title, fields, url = source_fields(source)
+    title = escape(shortened(title, "title"))
+    details = [escape(shortened(value, name)) for name, value in fields]
+    url = shown_url(url)
     link = f' — <a href="{escape(url, quote=True)}">{say("link", language)}</a>' if url else ""
     return f"{title}" + (f" ({', '.join(details)})" if details else "") + link
 

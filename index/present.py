@@ -52,11 +52,20 @@ def searched_line(answer: Answer, language: str) -> str:
     return "; ".join(parts)
 
 
-def citation_line(hit: Hit) -> str:
-    """Outlet, title, date, link: whatever is known, nothing invented."""
+def citation_fields(hit: Hit) -> list[tuple[str, str]]:
+    """What a citation shows, in order — outlet, title, date, link: whatever is known, nothing invented; the
+    article's id when nothing is. One list for every renderer (plain text here, Telegram HTML in bot/render.py)."""
     c = hit.citation
-    parts = [p for p in (c.source, f"“{c.title}”" if c.title else "", c.date, c.url) if p]
-    return " · ".join(parts) if parts else hit.doc_id
+    fields = [
+        (kind, value)
+        for kind, value in (("source", c.source), ("title", c.title), ("date", c.date), ("url", c.url))
+        if value
+    ]
+    return fields or [("doc_id", hit.doc_id)]
+
+
+def citation_line(hit: Hit) -> str:
+    return " · ".join(f"“{value}”" if kind == "title" else value for kind, value in citation_fields(hit))
 
 
 def gloss_line(hit: Hit, language: str) -> str:
@@ -95,10 +104,18 @@ def _hit_text(
     return f"{f'{number}. ' if number else ''}{heading}{highlighted}\n   — {cited}{glossed}"
 
 
+def source_fields(source: dict[str, object]) -> tuple[str, list[tuple[str, str]], str]:
+    """One article the index holds, as every renderer lists it: title (else id), outlet and date, URL."""
+    title = str(source.get("title") or source.get("doc_id") or "")
+    details = [(name, str(source[name])) for name in ("source", "date") if source.get(name)]
+    return title, details, str(source.get("url") or "")
+
+
 def source_text(source: dict[str, object]) -> str:
     """One article the index holds, for a refusal's "what I know about" list."""
-    details = ", ".join(str(source[name]) for name in ("source", "date") if source.get(name))
-    return f"• {source.get('title') or source.get('doc_id')}" + (f" ({details})" if details else "")
+    title, details, _url = source_fields(source)
+    shown = ", ".join(value for _, value in details)
+    return f"• {title}" + (f" ({shown})" if shown else "")
 
 
 def answer_to_text(
