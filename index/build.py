@@ -16,9 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from .analysis import AnalyzerSpec, get_analyzer
 from .bm25 import BM25Params
-from .ingest import (
-    corpus_fingerprint,
-)
+from .sources import corpus_fingerprint
 from .reader import IndexReader
 from .schema import (
     INDEX_FILE_MODE,

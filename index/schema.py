@@ -16,9 +16,7 @@ import sqlite_utils
 
 from .analysis import AnalyzerSpec
 from .bm25 import BM25Params
-from .ingest import (
-    SourceProblem,
-)
+from .ingest import SourceProblem
 
 SCHEMA_VERSION = 3  # 2: index_meta has build_id; 3: field_terms, titles only as given
 

@@ -19,13 +19,11 @@ import sqlite_utils
 
 from .analysis import Analyzer, AnalyzerSpec, get_analyzer, memoised_chunks
 from .bm25 import BM25Params
-from .ingest import (
+from .ingest import Paragraph, SourceProblem, paragraph_key
+from .sources import (
     DuplicateIds,
-    Paragraph,
-    SourceProblem,
     all_new,
     iter_source_files,
-    paragraph_key,
     process_unit,
     work_units,
 )

@@ -6,9 +6,9 @@ from index.ingest import (
     SourceProblem,
     looks_like_headline,
     paragraphs_from_text,
-    read_sources,
     split_front_matter,
 )
+from index.sources import read_sources
 
 from support import MESSY_ARTICLE, WRAPPED_ARTICLE
 

@@ -16,10 +16,10 @@ from index.ingest import (
     MAX_FIELD_CHARS,
     MAX_PARAGRAPH_CHARS,
     paragraphs_from_text,
-    read_sources,
     split_front_matter,
     split_long,
 )
+from index.sources import read_sources
 from index.search import AnswerService
 from index.store import IndexReader, build_index
 
