@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
+
 from .settings import IndexSettings, vectors_path_beside
 
 log = logging.getLogger(__name__)
