@@ -112,7 +112,9 @@ def test_bot_api_429_502_and_slow_responses_lose_nothing(api: FakeBotAPI, bot: B
         assert len(api.replies_to(question)) == 1
 
 
-def test_burst_of_200_chats_each_answered_exactly_once(api: FakeBotAPI, bot: BotProcess):
+def test_a_burst_of_chats_is_each_answered_exactly_once(api: FakeBotAPI, bot: BotProcess):
+    """40 chats at once, over Telegram's 30 messages/s, through 429s and 502s; the 200-chat burst is
+    benchmarks/bot_latency.py's (issue 15: the test small, the benchmark keeps the big one)."""
     api.fail_next("sendMessage", 429, count=3, retry_after=1)
     api.fail_next("sendMessage", 502, count=5)
     asked = [
@@ -121,9 +123,9 @@ def test_burst_of_200_chats_each_answered_exactly_once(api: FakeBotAPI, bot: Bot
         "why was Bigo threatened with blocking?",
         "What is the capital of France?",
     ]
-    messages = [api.send_text(100_000 + i, asked[i % len(asked)]) for i in range(200)]
+    messages = [api.send_text(100_000 + i, asked[i % len(asked)]) for i in range(40)]
     api.wait_for(lambda: all(api.replies_to(m) for m in messages), timeout=120)
-    time.sleep(0.5)
+    time.sleep(0.5)  # a duplicate (a retried send that had arrived) would come right after the first reply
     assert all(len(api.replies_to(m)) == 1 for m in messages)
 
 
