@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .bm25 import DEFAULT_B, DEFAULT_K1, BM25Params
 from .ingest import CorpusError
-from .present import PLAIN, TERMINAL_BOLD, answer_to_json, answer_to_text
+from .present import PLAIN, TERMINAL_BOLD, answer_to_json, answer_to_text, source_fields
 from .search import AnswerService
 from .semantic import prepare_vectors, semantic_from_env
 from .settings import IndexSettings
@@ -128,12 +128,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(json.dumps({f: document[f] for f in fields}, ensure_ascii=False))
         return 0
     for d in documents:
-        described = " · ".join(str(v) for v in (d["source"], d["date"]) if v)
-        print(
-            f"{d['doc_id']}  {d['title']}"
-            + (f"  ({described})" if described else "")
-            + f"  {d['paragraphs']} paragraphs"
-        )
+        title, details, _url = source_fields(d)  # as a refusal lists articles (index/present.py)
+        described = " · ".join(value for _, value in details)
+        print(f"{d['doc_id']}  {title}" + (f"  ({described})" if described else "") + f"  {d['paragraphs']} paragraphs")
     print(f"{len(documents)} documents")
     return 0
 

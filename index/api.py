@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .search import Answer, AnswerService
-from .semantic import make_reranker, semantic_from_env
-from .settings import IndexSettings, vectors_path_beside
+from .semantic import semantic_from_env
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +32,9 @@ class Index:
     """One open index file. Use `open_index`; close it (or use it as a context manager) when done."""
 
     def __init__(self, path: Path | str, *, semantic: bool | None = None) -> None:
-        if semantic is None:
-            reranker = semantic_from_env(path)
-        elif semantic:
-            reranker = make_reranker(True, IndexSettings.from_env().vectors_db or vectors_path_beside(path))
-            if reranker is None:
-                raise ValueError("semantic re-ranking was asked for, but its model package is not installed")
-        else:
-            reranker = None
+        reranker = semantic_from_env(path, enabled=semantic)
+        if semantic is True and reranker is None:
+            raise ValueError("semantic re-ranking was asked for, but its model package is not installed")
         try:
             self._service = AnswerService(path, semantic=reranker)
         except BaseException:

@@ -206,10 +206,14 @@ def make_reranker(enabled: bool, vectors_path: Path | str) -> SemanticReranker |
     return SemanticReranker(vectors_path)
 
 
-def semantic_from_env(index_db: Path | str, environ: dict[str, str] | None = None) -> SemanticReranker | None:
-    """The reranker for the index at `index_db` as the settings say (SEMANTIC_RERANK, VECTORS_DB; index/settings.py)."""
+def semantic_from_env(
+    index_db: Path | str, environ: dict[str, str] | None = None, *, enabled: bool | None = None
+) -> SemanticReranker | None:
+    """The reranker for the index at `index_db` as the settings say (SEMANTIC_RERANK, VECTORS_DB; index/settings.py);
+    `enabled` overrides SEMANTIC_RERANK."""
     settings = IndexSettings.from_env(environ)
-    return make_reranker(settings.semantic_rerank, settings.vectors_db or vectors_path_beside(index_db))
+    on = settings.semantic_rerank if enabled is None else enabled
+    return make_reranker(on, settings.vectors_db or vectors_path_beside(index_db))
 
 
 def unembedded_paragraphs(index_db: Path | str, reranker: SemanticReranker) -> list[str]:

@@ -6,6 +6,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,13 @@ def add_bulk_articles(corpus: Path, files: int, paragraphs: int = 12, seed: int 
             for p in range(paragraphs)
         )
         (corpus / f"bulk-{n:04d}.txt").write_text(body + "\n", encoding="utf-8")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now (for the bot's webhook server)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def admin_says(api: FakeBotAPI, text: str, chat: int = ADMIN_ID) -> dict:

@@ -15,7 +15,15 @@ from pathlib import Path
 from fakebotapi import FakeBotAPI
 from support import REPO, write_hostile_corpus
 
-from .conftest import BotProcess, add_bulk_articles, admin_says, copy_seed_corpus, final_progress, upload
+from .conftest import (
+    BotProcess,
+    add_bulk_articles,
+    admin_says,
+    copy_seed_corpus,
+    final_progress,
+    free_port,
+    upload,
+)
 
 _chat_ids = itertools.count(60_001)
 BIGO = "Kenapa Bigo Live diancam diblokir?"
@@ -85,9 +93,7 @@ def test_webhook_refuses_on_the_headers_and_skips_unreadable_updates(fresh_api: 
     """12.8: a body without the right secret was read in full before the 403; 12.3 for webhooks: an
     unparseable update got 400, which Telegram redelivers forever."""
     api = fresh_api
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     with BotProcess(
         api,
         tmp_path,
