@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.facqa import load_english_dev, load_facqa, rank_metrics, twin_classes, write_corpus_jsonl  # noqa: E402
 from index.analysis import load_word_list, normalize, tokenize  # noqa: E402
-from index.crosslingual import Translator, detect_language, lingua_language  # noqa: E402
+from index.crosslingual import Translator  # noqa: E402
+from index.language import detect_language, lingua_language  # noqa: E402
 from index.search import AnswerService  # noqa: E402
 from index.semantic import SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402

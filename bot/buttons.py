@@ -9,6 +9,7 @@ from telegram import Update
 from index.messages import say
 
 from . import render
+from .paging import PageOutcome, page_after
 from .services import BotContext
 from .questions import SEARCH_DEPTH, send_pages, services_of
 from .replies import send_reliably, user_language
@@ -28,13 +29,12 @@ async def on_callback(update: Update, context: BotContext) -> None:
         await asyncio.to_thread(feedback.record_vote, question_id, query.from_user.id, value)
         await send_reliably(lambda: query.answer(say("thanks", language)))
         return
-    # the same search as the first page (same depth), so pages never skip or repeat a paragraph
     answer = await asyncio.to_thread(service.answer, logged.question, SEARCH_DEPTH)
-    if answer.index_build != logged.index_build:
-        await send_reliably(lambda: query.answer(say("reindexed_since", language), show_alert=True))
-        return
-    if len(answer.hits) <= value or query.message is None:
-        await send_reliably(lambda: query.answer(say("no_more", language)))
+    outcome = page_after(logged, answer, value)
+    if outcome is not PageOutcome.SHOW or query.message is None:
+        alert = outcome is PageOutcome.OUT_OF_DATE
+        text = say(outcome.value if outcome is not PageOutcome.SHOW else "no_more", language)
+        await send_reliably(lambda: query.answer(text, show_alert=alert))
         return
     await send_reliably(lambda: query.answer())
     await send_pages(query.message, answer, question_id, value, language)

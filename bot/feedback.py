@@ -23,6 +23,7 @@ class LoggedQuestion:
     language: str
     answered: bool
     index_build: str  # build id of the index that answered
+    ranking: tuple[int, ...] = ()  # paragraph ids in the order shown: "More results" pages through exactly these
 
 
 FEEDBACK_FILE_MODE = 0o600  # users' questions: readable by the bot's own user only
@@ -48,12 +49,14 @@ class FeedbackStore:
                     "top_doc_id": str,
                     "index_build": str,
                     "question": str,
+                    "ranking": str,
                 },
                 pk="question_id",
             )
-        elif "index_build" not in self.db["questions"].columns_dict:
-            # feedback files from before build ids: their questions' buttons read as out of date
-            self.db["questions"].add_column("index_build", str)
+        # feedback files from older versions: their questions' buttons read as out of date
+        for column in ("index_build", "ranking"):
+            if column not in self.db["questions"].columns_dict:
+                self.db["questions"].add_column(column, str)
         if "feedback" not in self.db.table_names():
             self.db["feedback"].create(
                 {"question_id": int, "user_id": int, "vote": int, "at": float},
@@ -62,23 +65,44 @@ class FeedbackStore:
             )
 
     def log_question(
-        self, question: str, *, chat_type: str, language: str, answered: bool, top_doc_id: str | None, index_build: str
+        self,
+        question: str,
+        *,
+        chat_type: str,
+        language: str,
+        answered: bool,
+        top_doc_id: str | None,
+        index_build: str,
+        ranking: tuple[int, ...] = (),
     ) -> int:
         with self._lock, self.db.conn:
             cursor = self.db.execute(
-                "INSERT INTO questions (asked_at, chat_type, language, answered, top_doc_id, index_build, question) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), chat_type, language, int(answered), top_doc_id, index_build, question),
+                "INSERT INTO questions (asked_at, chat_type, language, answered, top_doc_id, index_build, question, "
+                "ranking) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    time.time(),
+                    chat_type,
+                    language,
+                    int(answered),
+                    top_doc_id,
+                    index_build,
+                    question,
+                    ",".join(map(str, ranking)),
+                ),
             )
             return int(cursor.lastrowid)
 
     def question(self, question_id: int) -> LoggedQuestion | None:
         with self._lock:
             row = self.db.execute(
-                "SELECT question_id, question, language, answered, index_build FROM questions WHERE question_id = ?",
+                "SELECT question_id, question, language, answered, index_build, ranking FROM questions "
+                "WHERE question_id = ?",
                 (question_id,),
             ).fetchone()
-        return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), row[4] or "") if row else None
+        if row is None:
+            return None
+        ranking = tuple(int(part) for part in (row[5] or "").split(",") if part.isdigit())
+        return LoggedQuestion(row[0], row[1], row[2], bool(row[3]), row[4] or "", ranking)
 
     def record_vote(self, question_id: int, user_id: int, vote: int) -> None:
         """One vote per user and answer; voting again replaces the earlier vote."""

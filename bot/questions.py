@@ -21,6 +21,7 @@ from index.messages import say
 from index.search import Answer, AnswerService
 
 from . import render
+from .paging import ranking_of
 from .services import BotContext
 from .replies import reply_markup_of, send_reliably, user_language
 from .feedback import FeedbackStore
@@ -51,6 +52,7 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
         answered=answer.answered,
         top_doc_id=answer.hits[0].doc_id if answer.answered else None,
         index_build=answer.index_build,
+        ranking=ranking_of(answer),
     )
     log.info(
         "question %d: language=%s answered=%s hits=%d", question_id, answer.language, answer.answered, len(answer.hits)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from index.messages import say
-from index.present import citation_fields, gloss_line, same_article_as, searched_line, source_fields
+from index.present import citation_fields, gloss_line, refusal_of, same_article_as, searched_line, source_fields
 from index.search import Answer, Hit
 from index.store import IndexMeta
 
@@ -144,23 +144,23 @@ def render_answer(answer: Answer, language: str, start: int = 0, count: int = EX
 CLOSEST_TEXT_CHARS = 1200  # the closest paragraph of a refusal, shortened: it is not the answer
 
 
-def render_no_answer(answer: Answer, sources: list[dict[str, object]], language: str, max_sources: int = 8) -> str:
-    """A refusal: the closest paragraph, marked as possibly not answering, or (when nothing matched at
-    all) what the corpus covers; how to rephrase either way."""
+def render_no_answer(answer: Answer, sources: list[dict[str, object]], language: str) -> str:
+    """A refusal, laid out as index.present.Refusal says (the console's and CLI's too), in Telegram HTML."""
+    refusal = refusal_of(answer, sources)
     lines = [escape(say("no_answer", language))]
-    if answer.hits:
-        closest = excerpt_html(answer.hits[0], language, text_limit=CLOSEST_TEXT_CHARS)
+    if refusal.closest:
+        closest = excerpt_html(refusal.closest, language, text_limit=CLOSEST_TEXT_CHARS)
         lines.append(f"\n<b>{escape(say('closest_label', language))}</b>\n{closest}\n")
     if searched := searched_html(answer, language):
         lines.append(searched)
     lines.append(escape(say("rephrase_tip", language)))
-    if answer.hits:
+    if refusal.closest:
         lines.append(escape(say("sources_hint", language)))
-    elif sources:
+    if refusal.listed_sources:
         lines.append("\n" + say("what_i_know_html", language))
-        lines += [f"• {source_line(s, language)}" for s in sources[:max_sources]]
-        if len(sources) > max_sources:
-            lines.append(escape(say("and_more", language, count=len(sources) - max_sources)))
+        lines += [f"• {source_line(s, language)}" for s in refusal.listed_sources]
+        if refusal.more_sources:
+            lines.append(escape(say("and_more", language, count=refusal.more_sources)))
     return "\n".join(lines)
 
 

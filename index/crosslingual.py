@@ -14,19 +14,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Callable
 
-from .analysis import Analyzer, load_word_list, sastrawi_roots, sastrawi_stemmer, tokenize
+from .analysis import Analyzer, load_word_list, tokenize
 from .bm25 import TermGroup
+from .language import RAW_TOKEN_RE, detect_language
+from .lexicon import (
+    LATIN_WORD_RE,
+    english_lemmatizer,
+    is_known_indonesian,
+    load_dictionary,
+    load_glossary,
+    load_synonyms,
+)
 
 MAX_PHRASE_WORDS = 3
-# Raw tokens with case kept: words (with inner hyphens/apostrophes), numbers, handles, domains.
-_RAW_TOKEN_RE = re.compile(
-    r"@\w+|https?://\S+|[\w.-]*\w\.\w+|\d{1,4}(?:st|nd|rd|th)\b|\d+(?:[.,:/]\d+)*|\w+(?:['’-]\w+)*", re.IGNORECASE
-)
-_LATIN_WORD_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _POSSESSIVE_RE = re.compile(r"(?<=\w)['’]s$")
 _ORDINAL_RE = re.compile(r"(\d{1,4})(?:st|nd|rd|th)", re.IGNORECASE)
 
@@ -119,43 +121,6 @@ def cognate_candidates(word: str) -> list[str]:
     return candidates
 
 
-def _read_data(name: str) -> list[str]:
-    text = resources.files("index").joinpath("data", name).read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-@lru_cache(maxsize=1)
-def load_glossary() -> dict[str, tuple[tuple[str, ...], ...]]:
-    """english (lower case unless it is a name) → terms of the phrase, each a tuple of alternatives;
-    an empty tuple for phrases that carry nothing to search for ("how many"). The curated glossary,
-    then the common words no other source translates (data/common_words_en_id.tsv) where it is silent."""
-    return parse_glossary(_read_data("glossary_en_id.tsv"), _read_data("common_words_en_id.tsv"))
-
-
-def parse_glossary(*sources: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Glossary lines ("english<TAB>alternatives ; alternatives", "-" for no content), the first source
-    that has a word winning."""
-    glossary: dict[str, tuple[tuple[str, ...], ...]] = {}
-    for lines in sources:
-        for line in lines:
-            english, indonesian = (part.strip() for part in line.split("\t", 1))
-            if english not in glossary:
-                glossary[english] = (
-                    ()
-                    if indonesian == "-"
-                    else tuple(tuple(a.strip() for a in part.split(",") if a.strip()) for part in indonesian.split(";"))
-                )
-    return glossary
-
-
-@lru_cache(maxsize=1)
-def load_synonyms() -> dict[str, tuple[str, ...]]:
-    return {
-        word: tuple(syns.split("|"))
-        for word, syns in (line.split("\t", 1) for line in _read_data("wordnet_synonyms_en.tsv"))
-    }
-
-
 def roman_numeral(number: int) -> str:
     """10 → x: Indonesian news numbers events in Roman numerals (SEA Games XXII)."""
     numerals = (
@@ -179,115 +144,6 @@ def roman_numeral(number: int) -> str:
             out += letters
             number -= value
     return out
-
-
-def is_known_indonesian(word: str) -> bool:
-    """An Indonesian root, or a form of one that Sastrawi's dictionary stemmer takes apart (dimiliki → milik)."""
-    lower = word.lower()
-    if not _LATIN_WORD_RE.fullmatch(lower):
-        return False
-    roots = sastrawi_roots()
-    return lower in roots or sastrawi_stemmer()(lower) in roots
-
-
-@lru_cache(maxsize=1)
-def load_dictionary() -> dict[str, tuple[str, ...]]:
-    return {
-        head: tuple(ts.split("|")) for head, ts in (line.split("\t", 1) for line in _read_data("freedict_en_id.tsv"))
-    }
-
-
-@lru_cache(maxsize=1)
-def _lemmatizer() -> Callable[[str], str]:
-    import simplemma
-
-    return lambda word: simplemma.lemmatize(word, lang="en")
-
-
-@lru_cache(maxsize=1)
-def _language_detector():
-    from lingua import Language, LanguageDetectorBuilder
-
-    return (
-        LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.INDONESIAN)
-        .with_preloaded_language_models()
-        .build()
-    )
-
-
-@lru_cache(maxsize=1)
-def _function_words() -> tuple[frozenset[str], frozenset[str]]:
-    return load_word_list("stopwords_en.txt"), load_word_list("stopwords_id.txt")
-
-
-def detect_language(question: str) -> str:
-    """'en' or 'id' for the question as a whole.
-
-    Function words vote first: on our dev questions the vote was right for 100 % of them, lingua
-    (restricted to English and Indonesian) for 97.9 %, misled by long runs of Indonesian names in
-    English questions (benchmarks/crosslingual_retrieval.py). Lingua decides when the vote is tied,
-    e.g. for questions without function words ("Bigo Live blocking").
-    """
-    text = " ".join(_RAW_TOKEN_RE.findall(question))
-    if not re.search(r"[^\W\d_]", text):
-        return "id"  # nothing to tell by: numbers, emoji, punctuation
-    english_words, indonesian_words = _function_words()
-    # a title or name inside the question ("The Art of War", "Bank of Thailand") says nothing of its language
-    words = [w.lower() for w in without_title_runs(text.split())]
-    vote = sum(w in english_words for w in words) - sum(w in indonesian_words for w in words)
-    if vote:
-        return "en" if vote > 0 else "id"
-    # no function words ("tiktok sued trump?", "bigo diblokir"): content words that only one language
-    # knows vote next; lingua alone took "tiktok sued trump" for Indonesian
-    vote = sum(_word_language(w) for w in words)
-    if vote:
-        return "en" if vote > 0 else "id"
-    return lingua_language(text)
-
-
-def _word_language(word: str) -> int:
-    """+1 for a word only English knows (the dictionary, as written or as its lemma), -1 for one only
-    Indonesian knows (a root or a form Sastrawi takes apart), 0 for both, neither, or a name."""
-    english = word in load_dictionary() or word in load_glossary() or _lemmatizer()(word) in load_dictionary()
-    indonesian = is_known_indonesian(word)
-    return int(english) - int(indonesian)
-
-
-_TITLE_CONNECTORS = frozenset({"of", "the", "and", "for", "in", "on", "a", "an", "to", "de", "van", "von", "dan", "di"})
-
-
-def without_title_runs(tokens: list[str]) -> list[str]:
-    """The tokens less capitalised runs after the first word and the small words joining them
-    ("Apa isi buku The Art of War?" → Apa isi buku)."""
-
-    def capitalised(token: str) -> bool:
-        return token[:1].isupper()
-
-    kept: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if i > 0 and capitalised(tokens[i]):
-            j = i + 1
-            while j < len(tokens):
-                if capitalised(tokens[j]):
-                    j += 1
-                    continue
-                k = j
-                while k < len(tokens) and tokens[k].lower() in _TITLE_CONNECTORS:
-                    k += 1  # "of the" in "The Lord of the Rings"
-                if k == j or k == len(tokens) or not capitalised(tokens[k]):
-                    break
-                j = k + 1
-            i = j
-            continue
-        kept.append(tokens[i])
-        i += 1
-    return kept
-
-
-def lingua_language(text: str) -> str:
-    confidences = _language_detector().compute_language_confidence_values(text)
-    return "en" if confidences and confidences[0].language.name == "ENGLISH" else "id"
 
 
 class Translator:
@@ -316,7 +172,7 @@ class Translator:
         self.use_phrases = use_phrases
         self.synonyms = load_synonyms() if use_dictionary else {}
         self.structured = structured
-        self.lemmatize = _lemmatizer()
+        self.lemmatize = english_lemmatizer()
 
     # -- translation sources ------------------------------------------------------------------
 
@@ -326,7 +182,7 @@ class Translator:
         that is not also an English word the dictionary translates."""
         if self._indonesian_terms(token):
             return True
-        if _LATIN_WORD_RE.fullmatch(token.lower()) is None:
+        if LATIN_WORD_RE.fullmatch(token.lower()) is None:
             return False
         # "gambling" is in Sastrawi's root list too (Javanese), but in a question it is the English word
         return not self.analyzer.analyze(token) or (is_known_indonesian(token) and not self._is_english_word(token))
@@ -445,7 +301,7 @@ class Translator:
             # English 79,000 and 48.22 are written 79.000 and 48,22 in Indonesian: either may match
             terms = tuple(dict.fromkeys(t for t in (self.analyzer.term(token), self.analyzer.term(written)) if t))
             return [TermGroup(terms, 1.0, token)], (token, terms[1:]) if len(terms) > 1 else None, "name"
-        is_word = _LATIN_WORD_RE.fullmatch(lower) is not None
+        is_word = LATIN_WORD_RE.fullmatch(lower) is not None
         if is_word and not is_name and self._content_free(self._lookup(token, False)):
             return [], None, "translated"  # "year" → tahun, a stop word: nothing to search for
         word_groups = self.translate_word(token, is_name=is_name) if is_word else []
@@ -485,7 +341,7 @@ class Translator:
     def plan(self, question: str, language: str | None = None) -> TranslatedQuery:
         language = language or detect_language(question)
         # possessive 's carries nothing ("Indonesia's growth" → Indonesia growth)
-        raw = [_POSSESSIVE_RE.sub("", unicodedata.normalize("NFKC", t)) for t in _RAW_TOKEN_RE.findall(question)]
+        raw = [_POSSESSIVE_RE.sub("", unicodedata.normalize("NFKC", t)) for t in RAW_TOKEN_RE.findall(question)]
         groups: list[TermGroup] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         kinds: set[str] = set()
@@ -513,7 +369,7 @@ class Translator:
             is_name = (
                 (token[:1].isupper() and i > 1)
                 or (token.isupper() and len(token) > 1)
-                or not _LATIN_WORD_RE.fullmatch(token.lower())
+                or not LATIN_WORD_RE.fullmatch(token.lower())
             )
             token_groups, translation, kind = self._english_token(token, is_name)
             groups += token_groups

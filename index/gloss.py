@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .analysis import Analyzer, normalize, tokenize
-from .crosslingual import load_dictionary, load_glossary
+from .lexicon import load_dictionary, load_glossary
 
 MAX_GLOSSED_WORDS = 8
 MEANINGS_PER_WORD = 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .messages import reply_language, say
@@ -111,6 +112,26 @@ def source_fields(source: dict[str, object]) -> tuple[str, list[tuple[str, str]]
     return title, details, str(source.get("url") or "")
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What every renderer shows for "I don't know", in this order: the refusal; the closest paragraph (marked as
+    possibly not the answer) when something matched; the searched line; how to rephrase; and, when nothing matched
+    at all, the articles the index holds (the first few, then how many more)."""
+
+    closest: Hit | None
+    listed_sources: list[dict[str, object]]
+    more_sources: int
+
+
+def refusal_of(
+    answer: Answer, sources: list[dict[str, object]] | None, max_sources: int = MAX_LISTED_SOURCES
+) -> Refusal:
+    if answer.hits:
+        return Refusal(answer.hits[0], [], 0)
+    sources = sources or []
+    return Refusal(None, sources[:max_sources], max(len(sources) - max_sources, 0))
+
+
 def source_text(source: dict[str, object]) -> str:
     """One article the index holds, for a refusal's "what I know about" list."""
     title, details, _url = source_fields(source)
@@ -130,22 +151,26 @@ def answer_to_text(
     `emphasis` marks the best sentence (PLAIN, TERMINAL_BOLD); `sources`, the articles the index holds, are
     listed under a refusal that found nothing at all, as the bot's refusal does."""
     language = language or reply_language(answer.language)
+    searched = searched_line(answer, language)
     if not answer.answered:
+        refusal = refusal_of(answer, sources)
         blocks = [say("no_answer", language)]
-        if answer.hits:  # a refusal still shows the nearest paragraph, marked as possibly not the answer
-            blocks.append(f"{say('closest_label', language)}\n{_hit_text(answer.hits[0], None, language, emphasis)}")
+        if refusal.closest:
+            blocks.append(f"{say('closest_label', language)}\n{_hit_text(refusal.closest, None, language, emphasis)}")
+        if searched:
+            blocks.append(say("searched", language, what=searched))
         blocks.append(say("rephrase_tip", language))
-        if not answer.hits and sources:
-            listed = [source_text(s) for s in sources[:MAX_LISTED_SOURCES]]
-            if len(sources) > MAX_LISTED_SOURCES:
-                listed.append(say("and_more_plain", language, count=len(sources) - MAX_LISTED_SOURCES))
+        if refusal.listed_sources:
+            listed = [source_text(s) for s in refusal.listed_sources]
+            if refusal.more_sources:
+                listed.append(say("and_more_plain", language, count=refusal.more_sources))
             blocks.append("\n".join([say("what_i_know", language), *listed]))
-    else:
-        shown = list(answer.hits[:limit])
-        blocks = [
-            _hit_text(hit, number, language, emphasis, same_as)
-            for (number, hit), same_as in zip(enumerate(shown, start=1), same_article_as(shown))
-        ]
-    if searched := searched_line(answer, language):
+        return "\n\n".join(blocks)
+    shown = list(answer.hits[:limit])
+    blocks = [
+        _hit_text(hit, number, language, emphasis, same_as)
+        for (number, hit), same_as in zip(enumerate(shown, start=1), same_article_as(shown))
+    ]
+    if searched:
         blocks.append(say("searched", language, what=searched))
     return "\n\n".join(blocks)

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.crosslingual import load_dictionary, load_glossary  # noqa: E402
+from index.lexicon import load_dictionary, load_glossary  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
 OUT = ROOT / "index" / "data" / "wordnet_synonyms_en.tsv"

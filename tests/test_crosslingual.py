@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from index.analysis import get_analyzer
-from index.crosslingual import Translator, cognate_candidates, detect_language, roman_numeral
+from index.crosslingual import Translator, cognate_candidates, roman_numeral
+from index.language import detect_language
 from index.search import MOST_TELLING_TERMS, AnswerService, plan_query
 
 VOCABULARY = {
@@ -191,7 +192,7 @@ def test_english_bigo_question_cites_with_translations(seed_index: Path):
 
 
 def test_every_word_with_synonyms_translates_without_looping():
-    from index.crosslingual import load_synonyms
+    from index.lexicon import load_synonyms
 
     vocabulary = {"umum", "nyata", "kata"}
     translator = Translator(get_analyzer(), vocabulary.__contains__)
@@ -219,7 +220,7 @@ def test_common_words_fill_the_dictionarys_gaps(translator: Translator):
 
 
 def test_the_curated_glossary_wins_over_common_words():
-    from index.crosslingual import _read_data, load_glossary, parse_glossary
+    from index.lexicon import _read_data, load_glossary, parse_glossary
 
     curated = ["fine\tdenda, didenda", "how many\t-", "warning letter\tsurat ; teguran, peringatan"]
     common = ["fine\tbaik, bagus", "replace\tganti, mengganti"]
@@ -241,7 +242,7 @@ def test_the_curated_glossary_wins_over_common_words():
 
 @pytest.mark.parametrize("name", ["glossary_en_id.tsv", "common_words_en_id.tsv"])
 def test_glossary_files_are_well_formed(name: str):
-    from index.crosslingual import _read_data
+    from index.lexicon import _read_data
 
     seen: set[str] = set()
     for line in _read_data(name):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.crosslingual import detect_language
+from index.language import detect_language
 from index.search import AnswerService
 from index.semantic import SemanticReranker
 from index.store import build_index

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index.analysis import get_analyzer
-from index.crosslingual import Translator, detect_language, without_title_runs
+from index.crosslingual import Translator
+from index.language import detect_language, without_title_runs
 
 WORDS = (
     "budaya musik denga pucat buka baring kara makam una luka bigo live langsung blokir menteri alam jimi "

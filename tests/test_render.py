@@ -166,3 +166,26 @@ def test_excerpts_of_one_article_share_its_citation_line():
     # a later page cites the article again: its first excerpt there is the first that reader sees of it
     [page_two] = render.render_answer(answer(first, other, second), "id", start=2)
     assert "Menkominfo Ancam Blokir Bigo Live" in parse_telegram_html(page_two)
+
+
+def test_the_bot_and_the_console_lay_out_a_refusal_alike():
+    """Issue 15.1: the refusal was written twice (index/present.py, bot/render.py) and the two had drifted apart."""
+    from index.present import answer_to_text
+
+    sources = [{"doc_id": f"d{i}", "title": f"Artikel {i}", "source": "Contoh"} for i in range(11)]
+    unanswered = Answer("q", False, (), (TermGroup(("x",)),), 0.0)
+    html = parse_telegram_html(render.render_no_answer(unanswered, sources, "en"))
+    plain = answer_to_text(unanswered, language="en", sources=sources)
+    for text in (html, plain):
+        listed = [f"Artikel {i}" for i in range(11) if f"• Artikel {i} " in text]
+        assert listed == [f"Artikel {i}" for i in range(8)]
+        assert "3 more" in text
+        assert text.index("won't guess") < text.index("Try naming") < text.index("• Artikel 0")
+    closest = hit("Kominfo menegur platform streaming.", "Kominfo menegur platform streaming.", title="Teguran")
+    near_miss = Answer("q", False, (closest,), (TermGroup(("x",)),), 0.3)
+    for text in (
+        parse_telegram_html(render.render_no_answer(near_miss, sources, "en")),
+        answer_to_text(near_miss, language="en", sources=sources),
+    ):
+        assert text.index("Closest I found") < text.index("Kominfo") < text.index("Try naming")
+        assert "• Artikel" not in text

@@ -22,7 +22,7 @@ QUESTIONS = [
     "Does TikTok share user data with China?",
     "siapa menteri yang mengancam Bigo",
 ]
-SECONDS = 30
+SECONDS = 15
 QUESTIONS_PER_SECOND = 20
 
 
@@ -63,7 +63,7 @@ def test_the_bot_answers_every_question_while_the_index_is_rebuilt_every_second(
             reply = api.wait_reply(message, timeout=60)
             assert "went wrong" not in reply.text, reply.text
         assert bot.process.poll() is None, f"the bot died ({bot.process.returncode}):\n{bot.log()[-3000:]}"
-        assert builds >= 8, builds  # the index really was replaced under the questions, many times
+        assert builds >= 4, builds  # the index really was replaced under the questions, many times
         assert "now serving build" in bot.log()
     finally:
         if build is not None and build.poll() is None:
