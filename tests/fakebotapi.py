@@ -129,6 +129,7 @@ class FakeBotAPI:
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self._settle_chats = itertools.count(9_000_001)  # settle()'s marker chats, apart from the tests'
         self.calls: list[tuple[str, dict]] = []
         self.sent: list[SentMessage] = []
         self.edits: list[SentMessage] = []
@@ -298,6 +299,14 @@ class FakeBotAPI:
 
     def wait_reply(self, message: dict, timeout: float = 15.0) -> SentMessage:
         return self.wait_for(lambda: (self.replies_to(message) or [None])[0], timeout)
+
+    def settle(self, timeout: float = 15.0) -> None:
+        """Wait until the bot has handled the updates pushed so far: a marker question in a chat of its own is
+        pushed after them and answered. Updates are fetched in order and the silent paths do no I/O, so a test
+        that asserts "no reply" waits for this condition instead of sleeping."""
+        chat = next(self._settle_chats)
+        self.send_text(chat, "/help")
+        self.wait_for(lambda: self.messages_in(chat), timeout)
 
     def called(self, method: str) -> list[dict]:
         return [params for name, params in self.calls if name == method]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import os
 import sqlite3
-import time
 
 import pytest
 
@@ -22,8 +21,8 @@ def group_chat() -> int:
     return -next(_chat_ids)
 
 
-def assert_silent(api: FakeBotAPI, chat_id: int, seconds: float = 0.6) -> None:
-    time.sleep(seconds)
+def assert_silent(api: FakeBotAPI, chat_id: int) -> None:
+    api.settle()
     assert api.messages_in(chat_id) == []
 
 
