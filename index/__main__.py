@@ -1,4 +1,4 @@
-"""Command line: `python -m index build|search|list|stats` (an exact contract: other tools call it).
+"""Command line: `python -m index build|add|remove|compact|search|list|stats` (an exact contract: other tools call it).
 
 Errors end with exit code 2 and one line on stderr; results go to stdout.
 """
@@ -16,7 +16,16 @@ from .present import PLAIN, TERMINAL_BOLD, answer_to_json, answer_to_text, sourc
 from .search import AnswerService
 from .semantic import prepare_vectors, semantic_from_env
 from .settings import IndexSettings
-from .store import BuildError, IndexFileError, IndexReader, NotAnIndexError, build_index
+from .store import (
+    BuildError,
+    IndexFileError,
+    IndexReader,
+    NotAnIndexError,
+    add_documents,
+    build_index,
+    compact_index,
+    remove_documents,
+)
 
 SETTINGS = IndexSettings.from_env()  # INDEX_DB, CORPUS_DIR… from the environment and .env (index/settings.py)
 DEFAULT_DB = str(SETTINGS.index_db)
@@ -71,17 +80,67 @@ def cmd_build(args: argparse.Namespace) -> int:
     close_bar()
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
-    semantic = None if args.no_semantic else semantic_from_env(args.db)
-    if semantic is not None:  # so that the first questions do not wait for the model
-        embedded = prepare_vectors(args.db, semantic, on_progress=_embedding_progress())
-        if embedded:
-            print(f"embedded {embedded} paragraphs for semantic re-ranking → {semantic.cache.path}", file=sys.stderr)
-        semantic.close()
+    _embed_new_paragraphs(args.db, args.no_semantic)
     print(
         f"indexed {report.documents} documents, {report.paragraphs} paragraphs "
         f"({report.duplicate_paragraphs} duplicate paragraphs dropped), {report.terms} terms; "
         f"skipped {len(report.problems)} files/lines; {report.seconds:.2f} s → {report.db_path}"
     )
+    return 0
+
+
+def _embed_new_paragraphs(db: str, no_semantic: bool) -> None:
+    semantic = None if no_semantic else semantic_from_env(db)
+    if semantic is not None:  # so that the first questions do not wait for the model
+        embedded = prepare_vectors(db, semantic, on_progress=_embedding_progress())
+        if embedded:
+            print(f"embedded {embedded} paragraphs for semantic re-ranking → {semantic.cache.path}", file=sys.stderr)
+        semantic.close()
+
+
+def _waiting(db: str):
+    return lambda: print(f"waiting for another change to {db} to finish…", file=sys.stderr, flush=True)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    try:
+        report = add_documents([Path(s) for s in args.sources], Path(args.db), on_wait=_waiting(args.db))
+    except IndexFileError as error:
+        return _fail(str(error))
+    except (CorpusError, BuildError) as error:
+        for problem in getattr(error, "problems", ()):
+            print(f"skipped {problem}", file=sys.stderr)
+        return _fail(f"{getattr(error, 'summary', error)} (the index is unchanged)")
+    for problem in report.problems:
+        print(f"skipped {problem}", file=sys.stderr)
+    _embed_new_paragraphs(args.db, args.no_semantic)
+    print(
+        f"added {report.documents} documents, {report.paragraphs} paragraphs "
+        f"({report.duplicate_paragraphs} duplicate paragraphs dropped); "
+        f"skipped {len(report.problems)} files/lines; {report.seconds:.2f} s → {report.db_path}"
+    )
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    try:
+        report = remove_documents(args.doc_ids, Path(args.db), on_wait=_waiting(args.db))
+    except IndexFileError as error:
+        return _fail(str(error))
+    for doc_id in report.removed:
+        print(f"removed {doc_id}")
+    for doc_id in report.unknown:
+        print(f"not in the index: {doc_id}", file=sys.stderr)
+    print(f"removed {len(report.removed)} documents, {report.paragraphs} paragraphs; {report.seconds:.2f} s")
+    return 1 if report.unknown else 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    try:
+        meta = compact_index(Path(args.db), on_wait=_waiting(args.db))
+    except IndexFileError as error:
+        return _fail(str(error))
+    print(f"compacted {args.db}: {meta.documents} documents, {meta.paragraphs} paragraphs, {meta.terms} terms")
     return 0
 
 
@@ -187,6 +246,23 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--force", action="store_true", help="write over --db even if it is a file that is not an index")
     build.set_defaults(func=cmd_build)
+
+    add = commands.add_parser("add", help="add documents to the index without a rebuild")
+    add.add_argument("sources", nargs="+", metavar="SOURCE", help="article file, directory or .jsonl file")
+    add.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    add.add_argument("--no-semantic", action="store_true", help="do not embed the new paragraphs")
+    add.set_defaults(func=cmd_add)
+
+    remove = commands.add_parser(
+        "remove", help="remove documents from the index (their files stay: a later build adds them back)"
+    )
+    remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="as `list` shows them")
+    remove.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    remove.set_defaults(func=cmd_remove)
+
+    compact = commands.add_parser("compact", help="renumber paragraphs densely and give back removed ones' space")
+    compact.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    compact.set_defaults(func=cmd_compact)
 
     search = commands.add_parser("search", help="answer a question (or a file of questions)")
     search.add_argument("question", nargs="?", metavar="QUESTION")

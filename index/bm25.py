@@ -179,13 +179,15 @@ def rank_with_accumulator(
     accumulator: np.ndarray,
     *,
     coordinated: bool = False,
+    n_paragraphs: int | None = None,
 ) -> list[tuple[int, float]]:
     """The serving path: the same scores as score_groups + top_k (then `coordinate` if `coordinated`),
     added into a dense per-paragraph array instead of merging sorted candidate lists. `accumulator`
-    must be all zeros; it is left so."""
+    must be all zeros; it is left so. `n_paragraphs`, BM25's N: the live paragraphs when removals left ids
+    unused (default: every id)."""
     if k <= 0:
         return []
-    n_paragraphs = int(norms.size)
+    n_paragraphs = int(norms.size) if n_paragraphs is None else n_paragraphs
     idfs = [float(lucene_idf(n_paragraphs, p.weighting_doc_freq)) for p in group_postings]
     total_weight = sum(idf * weight for idf, weight in zip(idfs, weights))  # absent groups count too
     touched: list[np.ndarray] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -83,13 +84,27 @@ def build_index(
     db_path = Path(db_path)
     if not force and not may_build_at(db_path):
         raise NotAnIndexError(db_path)
+    with replacing(db_path, on_wait) as tmp_path:
+        fingerprint = corpus_fingerprint(sources)  # under the lock: raises CorpusError for a missing source
+        report = write_index(
+            sources, tmp_path, analyzer, params, fingerprint, on_document, clock, workers or default_workers(sources)
+        )
+    return replace(report, db_path=db_path, seconds=time.perf_counter() - started, builder_pid=os.getpid())
+
+
+@contextmanager
+def replacing(db_path: Path, on_wait: Callable[[], None] | None = None, *, copy: bool = False) -> Iterator[Path]:
+    """A new file for the index at db_path, renamed over it when the with-block completes (deleted if it fails):
+    readers see the old index or the new one, never a half, and a crash leaves the old one. One change per index
+    at a time (a lock file beside it); a change started while another runs waits for it (on_wait is called first).
+    `copy`: the new file starts as a copy of the current index (incremental changes), else empty (builds).
+    Raises IndexWriteError if the file cannot be written (the previous index is then unchanged)."""
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         lock = _BuildLock(db_path)
     except OSError as error:
         raise IndexWriteError(db_path, error.strerror or str(error)) from None
     with lock.held(on_wait):
-        fingerprint = corpus_fingerprint(sources)  # raises CorpusError for a missing source
         remove_stale_builds(db_path)
         tmp_path = _building_path(db_path)
         try:
@@ -97,16 +112,9 @@ def build_index(
             # created private before SQLite opens it: the index and its journal are not world-readable
             os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, INDEX_FILE_MODE))
             os.chmod(tmp_path, INDEX_FILE_MODE)  # whatever the umask
-            report = write_index(
-                sources,
-                tmp_path,
-                analyzer,
-                params,
-                fingerprint,
-                on_document,
-                clock,
-                workers or default_workers(sources),
-            )
+            if copy:
+                shutil.copyfile(db_path, tmp_path)  # the content only: the copy keeps its private mode
+            yield tmp_path
             os.replace(tmp_path, db_path)  # atomic on POSIX: readers see the old file or the new one
         except (OSError, sqlite3.OperationalError) as error:
             tmp_path.unlink(missing_ok=True)
@@ -115,7 +123,6 @@ def build_index(
         except BaseException:
             tmp_path.unlink(missing_ok=True)
             raise
-    return replace(report, db_path=db_path, seconds=time.perf_counter() - started, builder_pid=os.getpid())
 
 
 class _BuildLock:

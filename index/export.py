@@ -120,8 +120,8 @@ def export_opensearch(db_path: Path, out_dir: Path, batch: int = 5000) -> tuple[
     bulk_path = out_dir / "paragraphs.ndjson"
     count = 0
     with bulk_path.open("w", encoding="utf-8") as handle:
-        for start in range(0, reader.meta.paragraphs, batch):
-            records = reader.paragraphs(list(range(start, min(start + batch, reader.meta.paragraphs))))
+        for start in range(0, reader.meta.slots, batch):
+            records = reader.paragraphs(reader.live_paragraph_ids(start, start + batch))
             for paragraph_id in sorted(records):
                 r = records[paragraph_id]
                 action = {"index": {"_index": INDEX_NAME, "_id": f"{r.doc_id}:{r.position}"}}

@@ -84,7 +84,7 @@ class IndexReader:
             row = self.db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
         except sqlite3.DatabaseError as error:
             raise IndexCorruptError(self.path, *self._unreadable(str(error))) from None
-        if row is None or len(row[0]) != 4 * self.meta.paragraphs:
+        if row is None or len(row[0]) != 4 * self.meta.slots:
             raise IndexCorruptError(
                 self.path, f"{self.path} is incomplete", f"rebuild it with: {rebuild_hint(self.path)}"
             )
@@ -144,7 +144,7 @@ class IndexReader:
         """A zeroed score array per thread (the bot searches from several worker threads)."""
         buffer = getattr(self._accumulators, "buffer", None)
         if buffer is None:
-            buffer = self._accumulators.buffer = np.zeros(self.meta.paragraphs, dtype=np.float64)
+            buffer = self._accumulators.buffer = np.zeros(self.meta.slots, dtype=np.float64)
         return buffer
 
     def _corrupt(self, error: Exception) -> IndexCorruptError:
@@ -214,9 +214,21 @@ class IndexReader:
             raise self._corrupt(ValueError("postings name paragraphs that are not stored"))
         return records
 
+    def live_paragraph_ids(self, start: int, stop: int) -> list[int]:
+        """The ids in start…stop-1 that hold a paragraph (removals leave unused ids)."""
+        try:
+            rows = self.db.execute(
+                "SELECT paragraph_id FROM paragraphs WHERE paragraph_id >= ? AND paragraph_id < ? "
+                "ORDER BY paragraph_id",
+                (start, stop),
+            ).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
+        return [row[0] for row in rows]
+
     def paragraph_texts(self, batch: int = 1000) -> Iterator[list[str]]:
         """Every paragraph's text, in paragraph order, `batch` at a time (to embed them all)."""
-        for start in range(0, self.meta.paragraphs, batch):
+        for start in range(0, self.meta.slots, batch):
             try:
                 rows = self.db.execute(
                     "SELECT text FROM paragraphs WHERE paragraph_id >= ? AND paragraph_id < ? ORDER BY paragraph_id",

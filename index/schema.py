@@ -1,6 +1,6 @@
 """The index file's layout and what its readers and writers share: schema, version, errors, metadata records.
 
-Tables: `documents`, `paragraphs` (document, position, heading, text, length), `terms` (per term its
+Tables: `documents`, `paragraphs` (document, position, heading, text, length, digest), `terms` (per term its
 document frequency and postings as int32 blobs), `field_terms` (per term the paragraphs whose article
 title or own heading holds it), `arrays` (paragraph lengths) and `index_meta` (analyzer and version,
 k1, b, corpus fingerprint, build time, counts). SQL lives in this module, index/writer.py and index/reader.py.
@@ -18,7 +18,7 @@ from .analysis import AnalyzerSpec
 from .bm25 import BM25Params
 from .ingest import SourceProblem
 
-SCHEMA_VERSION = 3  # 2: index_meta has build_id; 3: field_terms, titles only as given
+SCHEMA_VERSION = 4  # 2: index_meta has build_id; 3: field_terms, titles only as given; 4: digests, slots (add/remove)
 
 
 class IndexFileError(Exception):
@@ -110,6 +110,13 @@ class IndexMeta:
     schema_version: int
     sources: tuple[str, ...] = ()
     build_id: str = ""  # unique per build: what answers and buttons name the index by
+    # paragraph ids run 0…slots-1; after removals some are unused (no postings, length 0), so `paragraphs`, the live
+    # count BM25's N is, may be smaller. 0 in metadata written before removals existed.
+    paragraph_slots: int = 0
+
+    @property
+    def slots(self) -> int:
+        return self.paragraph_slots or self.paragraphs
 
     @property
     def params(self) -> BM25Params:
@@ -163,7 +170,15 @@ def create_schema(db: sqlite_utils.Database) -> None:
         {"doc_id": str, "title": str, "source": str, "date": str, "url": str, "lang": str, "origin": str}, pk="doc_id"
     )
     db["paragraphs"].create(
-        {"paragraph_id": int, "doc_id": str, "position": int, "heading": str, "text": str, "length": int},
+        {
+            "paragraph_id": int,
+            "doc_id": str,
+            "position": int,
+            "heading": str,
+            "text": str,
+            "length": int,
+            "digest": bytes,  # what makes it a duplicate of another paragraph (writer.paragraph_digest)
+        },
         pk="paragraph_id",
         foreign_keys=[("doc_id", "documents", "doc_id")],
     )

@@ -396,7 +396,14 @@ class AnswerService:
         weights = [g.weight for g in groups]
         params = params or reader.meta.params
         ranked = rank_with_accumulator(
-            group_postings, weights, reader.norms(params), params, k, reader.accumulator(), coordinated=coordinated
+            group_postings,
+            weights,
+            reader.norms(params),
+            params,
+            k,
+            reader.accumulator(),
+            coordinated=coordinated,
+            n_paragraphs=reader.meta.paragraphs,
         )
         return ranked, group_postings
 

@@ -1,9 +1,9 @@
 """The index file, one import away: what the rest of the program uses of the storage modules.
 
 index/schema.py (layout, version, errors, records), index/writer.py (writing one file), index/build.py (builds:
-lock, atomic rename, `ensure_index`) and index/reader.py (reading). They are the only modules that run SQL on
-the index. A build writes a new file beside the target and renames it over the old one only when complete, so
-a failed or killed build leaves the previous index serving.
+lock, atomic rename, `ensure_index`), index/update.py (add, remove, compact without a rebuild) and index/reader.py
+(reading). They are the only modules that run SQL on the index. Every change writes a new file beside the target
+and renames it over the old one only when complete, so a failed or killed change leaves the previous index serving.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from .schema import (
     is_index_file,
     rebuild_hint,
 )
+from .update import RemoveReport, add_documents, compact_index, remove_documents
 from .writer import cited_title, group_by_term, group_by_term_reference, paragraph_digest
 
 __all__ = [
@@ -45,6 +46,9 @@ __all__ = [
     "NotAnIndexError",
     "ParagraphRecord",
     "PostingsCache",
+    "RemoveReport",
+    "add_documents",
+    "compact_index",
     "build_index",
     "cited_title",
     "ensure_index",
@@ -55,5 +59,6 @@ __all__ = [
     "is_index_file",
     "paragraph_digest",
     "rebuild_hint",
+    "remove_documents",
     "remove_stale_builds",
 ]

@@ -40,9 +40,10 @@ class AnalyzedUnit:
     # in source order: ("problem", (where, reason)) or ("document", (doc_id, title, source, date, url, lang, origin))
     items: list[tuple[str, tuple]]
     paragraphs_per_document: list[int]
-    # every paragraph of those documents, in order: (index in this unit, doc_id, position, heading, text, length)
+    # every paragraph of those documents, in order: (index in this unit, doc_id, position, heading, text, length,
+    # digest), the digest being what makes it a duplicate of another (paragraph_digest)
     paragraph_rows: list[tuple]
-    digests: list[bytes]  # what makes each paragraph a duplicate of another (paragraph_digest)
+    digests: list[bytes]
     lengths: np.ndarray  # int32 tokens per paragraph
     worker: int  # process id: whose term numbering this is
     new_terms: list[str]  # terms this worker numbered since its previous unit, in number order
@@ -55,7 +56,8 @@ class _PostingsBuilder:
     """Postings gathered as flat arrays of (term, paragraph, tf) while units stream past, then grouped
     by term with one sort: far faster than growing a list per term in Python."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_id: int = 0) -> None:
+        self.first_id = first_id  # the id of the first paragraph added (an incremental add continues the ids)
         self.term_ids: dict[str, int] = {}
         self.lengths = array("i")  # tokens per paragraph, in paragraph id order
         self._terms: list[np.ndarray] = []
@@ -73,7 +75,7 @@ class _PostingsBuilder:
         mapping = self._worker_mappings.get(unit.worker)
         mapping = new if mapping is None else np.concatenate((mapping, new))
         self._worker_mappings[unit.worker] = mapping
-        first_id = len(self.lengths)
+        first_id = self.first_id + len(self.lengths)
         per_paragraph = unit.pairs_per_paragraph
         if kept is None:
             pair_terms, pair_freqs = unit.pair_terms, unit.pair_freqs
@@ -251,8 +253,9 @@ def _analyze_unit(unit: tuple) -> AnalyzedUnit:
         for p in item.paragraphs:
             numbers = vocabulary.number(p.text)
             numbered.append(numbers)
-            rows.append((len(rows), m.doc_id, p.position, p.heading, p.text, len(numbers) // 4))
-            digests.append(paragraph_digest(p))
+            digest = paragraph_digest(p)
+            rows.append((len(rows), m.doc_id, p.position, p.heading, p.text, len(numbers) // 4, digest))
+            digests.append(digest)
     # distinct (paragraph, term) pairs with their counts, for the whole unit at once
     lengths = np.fromiter((len(numbers) // 4 for numbers in numbered), dtype=np.int32, count=len(numbered))
     n_terms = max(len(vocabulary.terms), 1)
@@ -299,6 +302,14 @@ def default_workers(sources: list[Path]) -> int:
     return max(1, min(os.cpu_count() or 1, 4)) if size > 8 * 2**20 else 1
 
 
+INSERT_DOCUMENT = "INSERT INTO documents (doc_id, title, source, date, url, lang, origin) VALUES (?, ?, ?, ?, ?, ?, ?)"
+INSERT_PARAGRAPH = (
+    "INSERT INTO paragraphs (paragraph_id, doc_id, position, heading, text, length, digest) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+CREATE_DIGEST_INDEX = "CREATE INDEX IF NOT EXISTS paragraphs_digest ON paragraphs (digest)"
+
+
 def write_index(
     sources: list[Path],
     path: Path,
@@ -322,12 +333,6 @@ def write_index(
     ids_seen = DuplicateIds()
     problems: list[SourceProblem] = []
     n_documents = n_paragraphs = duplicates = 0
-    insert_document = (
-        "INSERT INTO documents (doc_id, title, source, date, url, lang, origin) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    )
-    insert_paragraph = (
-        "INSERT INTO paragraphs (paragraph_id, doc_id, position, heading, text, length) VALUES (?, ?, ?, ?, ?, ?)"
-    )
 
     with db.conn:
         for unit in analyzed_units(sources, analyzer.spec, workers):
@@ -341,9 +346,9 @@ def write_index(
                 documents = _cited_documents(
                     documents, unit.paragraph_rows, unit.paragraphs_per_document, fields, n_paragraphs
                 )
-                db.conn.executemany(insert_document, documents)
+                db.conn.executemany(INSERT_DOCUMENT, documents)
                 db.conn.executemany(
-                    insert_paragraph.replace("VALUES (?,", f"VALUES (? + {n_paragraphs},"), unit.paragraph_rows
+                    INSERT_PARAGRAPH.replace("VALUES (?,", f"VALUES (? + {n_paragraphs},"), unit.paragraph_rows
                 )
                 postings.add_unit(unit, None, unit.lengths)
                 n_documents += len(documents)
@@ -351,41 +356,18 @@ def write_index(
                 if on_document and documents:
                     on_document(n_documents, n_paragraphs)
                 continue
-            kept: list[bool] = []
-            rows = iter(zip(unit.paragraph_rows, unit.digests))
-            paragraph_counts = iter(unit.paragraphs_per_document)
-            for kind, payload in unit.items:
-                if kind == "problem":
-                    problems.append(SourceProblem(*payload))
-                    continue
-                meta, count = payload, next(paragraph_counts)
-                paragraphs = [next(rows) for _ in range(count)]
-                problem = ids_seen.check_id(meta[0], meta[6])
-                if problem is not None:
-                    problems.append(problem)
-                    kept.extend([False] * count)
-                    continue
-                added = []
-                for (_index, doc_id, position, heading, text, length), digest in paragraphs:
-                    if digest in seen_paragraphs:
-                        duplicates += 1  # identical paragraphs (syndicated copies) are kept once
-                        kept.append(False)
-                        continue
-                    seen_paragraphs.add(digest)
-                    kept.append(True)
-                    added.append((n_paragraphs + len(added), doc_id, position, heading, text, length))
-                if not added:
-                    problems.append(SourceProblem(meta[6], "every paragraph duplicates one indexed earlier"))
-                    continue
+            accepted = accept_unit(unit, ids_seen, seen_paragraphs, n_paragraphs)
+            problems.extend(accepted.problems)
+            duplicates += accepted.duplicates
+            for meta, added in accepted.documents:
                 [meta] = _cited_documents([meta], added, [len(added)], fields, n_paragraphs)
-                db.conn.execute(insert_document, meta)
-                db.conn.executemany(insert_paragraph, added)
+                db.conn.execute(INSERT_DOCUMENT, meta)
+                db.conn.executemany(INSERT_PARAGRAPH, added)
                 n_paragraphs += len(added)
                 n_documents += 1
                 if on_document:
                     on_document(n_documents, n_paragraphs)
-            mask = np.array(kept, dtype=bool)
-            postings.add_unit(unit, mask, unit.lengths[mask])
+            postings.add_unit(unit, accepted.kept, unit.lengths[accepted.kept])
         lengths = postings.lengths
         if not lengths:
             listed = "; ".join(str(p) for p in problems[:5]) + (" …" if len(problems) > 5 else "")
@@ -398,6 +380,7 @@ def write_index(
             "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)", postings.postings()
         )
         db.conn.executemany("INSERT INTO field_terms (term, paragraph_ids) VALUES (?, ?)", fields.rows())
+        db.execute(CREATE_DIGEST_INDEX)
         length_array = np.frombuffer(lengths, dtype=np.int32)
         db.execute("INSERT INTO arrays (name, data) VALUES (?, ?)", ("paragraph_lengths", length_array.tobytes()))
         meta_values = {
@@ -415,11 +398,62 @@ def write_index(
             "schema_version": SCHEMA_VERSION,
             "sources": [str(s) for s in sources],
             "build_id": uuid.uuid4().hex,
+            "paragraph_slots": len(lengths),
         }
         db["index_meta"].insert_all(({"key": k, "value": json.dumps(v)} for k, v in meta_values.items()))
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
     return BuildReport(path, n_documents, len(lengths), duplicates, postings.term_count, tuple(problems), 0.0)
+
+
+@dataclass(slots=True)
+class AcceptedUnit:
+    """What of a unit goes into the index: its documents with their new paragraph rows, which of the unit's
+    paragraphs those are (in order), the problems, and how many paragraphs were dropped as duplicates."""
+
+    documents: list[tuple[tuple, list[tuple]]]
+    kept: np.ndarray
+    problems: list[SourceProblem]
+    duplicates: int
+
+
+def accept_unit(unit: AnalyzedUnit, ids_seen: DuplicateIds, seen_paragraphs: set[bytes], first_id: int) -> AcceptedUnit:
+    """The unit's documents one by one: a document id used before is a problem; a paragraph identical to one
+    indexed before (`seen_paragraphs`: digests, also those of an existing index when adding to it) is kept once.
+    The kept paragraphs get ids from `first_id` on."""
+    kept: list[bool] = []
+    documents: list[tuple[tuple, list[tuple]]] = []
+    problems: list[SourceProblem] = []
+    duplicates = 0
+    next_id = first_id
+    rows = iter(unit.paragraph_rows)
+    paragraph_counts = iter(unit.paragraphs_per_document)
+    for kind, payload in unit.items:
+        if kind == "problem":
+            problems.append(SourceProblem(*payload))
+            continue
+        meta, count = payload, next(paragraph_counts)
+        paragraphs = [next(rows) for _ in range(count)]
+        problem = ids_seen.check_id(meta[0], meta[6])
+        if problem is not None:
+            problems.append(problem)
+            kept.extend([False] * count)
+            continue
+        added = []
+        for _index, doc_id, position, heading, text, length, digest in paragraphs:
+            if digest in seen_paragraphs:
+                duplicates += 1  # identical paragraphs (syndicated copies) are kept once
+                kept.append(False)
+                continue
+            seen_paragraphs.add(digest)
+            kept.append(True)
+            added.append((next_id, doc_id, position, heading, text, length, digest))
+            next_id += 1
+        if not added:
+            problems.append(SourceProblem(meta[6], "every paragraph duplicates one indexed earlier"))
+            continue
+        documents.append((meta, added))
+    return AcceptedUnit(documents, np.array(kept, dtype=bool), problems, duplicates)
 
 
 def _cited_documents(

@@ -1,0 +1,362 @@
+"""Changing an index without rebuilding it: `add_documents` (files, directories, .jsonl, with the same per-file
+problems as a build), `remove_documents` (by document id) and `compact_index` (paragraph ids made dense again,
+the space of removed paragraphs given back).
+
+Each change is made on a copy of the index file, under the build lock, and renamed over it when complete
+(build.replacing): running readers see the old index or the new one, never half of a change (index/handle.py
+picks the new one up between questions), and a crash at any point leaves the last committed file.
+
+Statistics stay global, so scores equal those of a from-scratch build of the same documents (tests/test_update.py
+holds them to one): new paragraphs take the next ids and their postings are appended to each term's (ids stay
+ascending); a removed paragraph leaves every posting list and its length becomes 0; N and the average length
+count live paragraphs only. A removed paragraph's terms are found by analysing its stored text again with the
+index's own analyzer, the one that indexed it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import sqlite_utils
+
+from .analysis import Analyzer, get_analyzer
+from .build import replacing
+from .ingest import SourceProblem
+from .reader import IndexReader
+from .schema import BuildError, BuildReport, IndexMeta
+from .sources import DuplicateIds, corpus_fingerprint
+from .writer import (
+    INSERT_DOCUMENT,
+    INSERT_PARAGRAPH,
+    _cited_documents,
+    _FieldTermsBuilder,
+    _PostingsBuilder,
+    accept_unit,
+    analyzed_units,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveReport:
+    db_path: Path
+    removed: tuple[str, ...]  # document ids removed
+    unknown: tuple[str, ...]  # ids the index did not hold (nothing changed for them)
+    paragraphs: int  # paragraphs removed
+    seconds: float
+
+
+class _IndexedDigests(set):
+    """The digests of paragraphs added so far, and (looked up in the file) those the index held before: a paragraph
+    identical to one indexed earlier is kept once, as a build keeps it."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        super().__init__()
+        self.db = db
+
+    def __contains__(self, digest: object) -> bool:
+        if super().__contains__(digest):
+            return True
+        return self.db.execute("SELECT 1 FROM paragraphs WHERE digest = ? LIMIT 1", (digest,)).fetchone() is not None
+
+
+class _IndexedIds(DuplicateIds):
+    """Document ids: those the index holds, then those added so far (first come first served, as in a build)."""
+
+    def __init__(self, held: set[str]) -> None:
+        super().__init__()
+        self.held = held
+
+    def check_id(self, doc_id: str, where: str) -> SourceProblem | None:
+        if doc_id in self.held:
+            return SourceProblem(where, f"the index already holds {doc_id!r}; remove it first to replace it")
+        return super().check_id(doc_id, where)
+
+
+def _current_meta(db_path: Path) -> IndexMeta:
+    reader = IndexReader(db_path)  # raises IndexMissingError, IndexVersionError… with advice
+    try:
+        return reader.meta
+    finally:
+        reader.close()
+
+
+def _open_copy(path: Path) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(sqlite3.connect(path))
+    # nobody reads the copy until it is renamed into place, so durability can wait for the end
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    return db
+
+
+def _lengths(db: sqlite_utils.Database) -> np.ndarray:
+    row = db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
+    return np.frombuffer(row[0], dtype=np.int32).copy()
+
+
+def _write_meta(
+    db: sqlite_utils.Database, meta: IndexMeta, lengths: np.ndarray, clock: Callable[[], float], **changes: object
+) -> IndexMeta:
+    """The arrays and metadata after a change: a new build id (answers and buttons name the index by it)."""
+    live = int(db.execute("SELECT count(*) FROM paragraphs").fetchone()[0])
+    updated = replace(
+        meta,
+        documents=int(db.execute("SELECT count(*) FROM documents").fetchone()[0]),
+        paragraphs=live,
+        paragraph_slots=int(lengths.size),
+        terms=int(db.execute("SELECT count(*) FROM terms").fetchone()[0]),
+        # the mean over live paragraphs, exactly as a build computes it (removed ones have length 0)
+        avg_length=(float(lengths.sum(dtype=np.int64)) / live if live else 0.0) or 1.0,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock())),
+        build_id=uuid.uuid4().hex,
+        **changes,
+    )
+    db.execute("UPDATE arrays SET data = ? WHERE name = 'paragraph_lengths'", (lengths.astype(np.int32).tobytes(),))
+    fields = {field.name: getattr(updated, field.name) for field in dataclass_fields(updated)}
+    fields["sources"] = list(updated.sources)
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, ?)",
+        [(key, json.dumps(value)) for key, value in fields.items()],
+    )
+    return updated
+
+
+def add_documents(
+    sources: Iterable[Path],
+    db_path: Path,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    clock: Callable[[], float] = time.time,
+) -> BuildReport:
+    """Add the documents of `sources` to the index at db_path. A document whose id the index already holds is
+    skipped with a problem (remove it first to replace it), as a build skips a repeated id; raises BuildError
+    when nothing could be added (the index is then unchanged)."""
+    sources = [Path(s) for s in sources]
+    db_path = Path(db_path)
+    started = time.perf_counter()
+    _current_meta(db_path)  # an index of this program is there (else the error says what to do)
+    with replacing(db_path, on_wait, copy=True) as tmp_path:
+        meta = _current_meta(db_path)  # as it is now that this change holds the lock
+        analyzer = get_analyzer(meta.analyzer_spec)
+        db = _open_copy(tmp_path)
+        try:
+            report = _add(db, meta, analyzer, sources, clock)
+        finally:
+            db.close()
+    return replace(report, db_path=db_path, seconds=time.perf_counter() - started)
+
+
+def _add(
+    db: sqlite_utils.Database, meta: IndexMeta, analyzer: Analyzer, sources: list[Path], clock: Callable[[], float]
+) -> BuildReport:
+    ids_seen = _IndexedIds({row[0] for row in db.execute("SELECT doc_id FROM documents")})
+    seen = _IndexedDigests(db)
+    postings = _PostingsBuilder(first_id=meta.slots)
+    fields = _FieldTermsBuilder(analyzer)
+    problems: list[SourceProblem] = []
+    documents = duplicates = 0
+    next_id = meta.slots
+    with db.conn:
+        for unit in analyzed_units(sources, analyzer.spec, workers=1):
+            accepted = accept_unit(unit, ids_seen, seen, next_id)
+            problems.extend(accepted.problems)
+            duplicates += accepted.duplicates
+            for document, added in accepted.documents:
+                [cited] = _cited_documents([document], added, [len(added)], fields, next_id)
+                db.conn.execute(INSERT_DOCUMENT, cited)
+                db.conn.executemany(INSERT_PARAGRAPH, added)
+                next_id += len(added)
+                documents += 1
+            postings.add_unit(unit, accepted.kept, unit.lengths[accepted.kept])
+        if not documents:
+            listed = "; ".join(str(p) for p in problems[:5]) + (" …" if len(problems) > 5 else "")
+            raise BuildError(
+                "nothing to add" + (f" ({len(problems)} source problem(s): {listed})" if problems else ""),
+                tuple(problems),
+                summary="nothing to add",
+            )
+        added_paragraphs = next_id - meta.slots
+        for term, doc_freq, ids, freqs in postings.postings():
+            _append_postings(db, "terms", term, ids, freqs, doc_freq)
+        for term, ids in fields.rows():
+            _append_postings(db, "field_terms", term, ids)
+        lengths = np.concatenate((_lengths(db), np.frombuffer(postings.lengths, dtype=np.int32)))
+        updated = _write_meta(db, meta, lengths, clock, **_sources_after_adding(meta, sources))
+    return BuildReport(Path(), documents, added_paragraphs, duplicates, updated.terms, tuple(problems), 0.0)
+
+
+def _append_postings(
+    db: sqlite_utils.Database, table: str, term: str, ids: bytes, freqs: bytes | None = None, doc_freq: int = 0
+) -> None:
+    """A term's postings for new paragraphs (ids above every indexed one) appended to what the index holds.
+    (Joined here, not with SQL's ||, which turns blobs into text.)"""
+    if table == "terms":
+        row = db.execute("SELECT doc_freq, paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
+        if row is None:
+            db.execute(
+                "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)",
+                (term, doc_freq, ids, freqs),
+            )
+        else:
+            db.execute(
+                "UPDATE terms SET doc_freq = ?, paragraph_ids = ?, term_freqs = ? WHERE term = ?",
+                (row[0] + doc_freq, bytes(row[1]) + ids, bytes(row[2]) + freqs, term),
+            )
+        return
+    row = db.execute("SELECT paragraph_ids FROM field_terms WHERE term = ?", (term,)).fetchone()
+    if row is None:
+        db.execute("INSERT INTO field_terms (term, paragraph_ids) VALUES (?, ?)", (term, ids))
+    else:
+        db.execute("UPDATE field_terms SET paragraph_ids = ? WHERE term = ?", (bytes(row[0]) + ids, term))
+
+
+def _sources_after_adding(meta: IndexMeta, added: list[Path]) -> dict[str, object]:
+    """The index's sources and corpus fingerprint after an add. Files added from inside the sources (an article
+    saved into corpus/) change the corpus the index reflects: the fingerprint is taken again, so a later start
+    does not rebuild. Files from elsewhere extend what the index holds without making it stale."""
+    roots = [Path(s).resolve() for s in meta.sources]
+    inside = [s for s in added if any(s.resolve().is_relative_to(root) for root in roots)]
+    if not inside or not all(root.exists() for root in roots):
+        return {}
+    return {"corpus_fingerprint": corpus_fingerprint([Path(s) for s in meta.sources])}
+
+
+def remove_documents(
+    doc_ids: Iterable[str],
+    db_path: Path,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    clock: Callable[[], float] = time.time,
+    refingerprint: bool = False,
+) -> RemoveReport:
+    """Remove documents by id. Ids the index does not hold are reported in `unknown`; when none is held nothing
+    is written. `refingerprint`: the removed articles' files were deleted from the corpus too (the bot's /remove),
+    so the corpus fingerprint is taken again and a later start does not rebuild them back."""
+    wanted = list(dict.fromkeys(doc_ids))
+    db_path = Path(db_path)
+    started = time.perf_counter()
+    meta = _current_meta(db_path)
+    reader = IndexReader(db_path)
+    try:
+        held = {row[0] for row in reader.db.execute("SELECT doc_id FROM documents")}
+    finally:
+        reader.close()
+    removing = [doc_id for doc_id in wanted if doc_id in held]
+    unknown = tuple(doc_id for doc_id in wanted if doc_id not in held)
+    if not removing:
+        return RemoveReport(db_path, (), unknown, 0, time.perf_counter() - started)
+    with replacing(db_path, on_wait, copy=True) as tmp_path:
+        meta = _current_meta(db_path)
+        db = _open_copy(tmp_path)
+        try:
+            with db.conn:
+                removed, paragraphs = _remove(db, meta, removing)
+                changes = {}
+                if refingerprint and all(Path(s).exists() for s in meta.sources):
+                    changes["corpus_fingerprint"] = corpus_fingerprint([Path(s) for s in meta.sources])
+                _write_meta(db, meta, _lengths_without(db, paragraphs), clock, **changes)
+        finally:
+            db.close()
+    unknown += tuple(doc_id for doc_id in removing if doc_id not in removed)
+    return RemoveReport(db_path, tuple(removed), unknown, len(paragraphs), time.perf_counter() - started)
+
+
+def _remove(db: sqlite_utils.Database, meta: IndexMeta, doc_ids: list[str]) -> tuple[list[str], list[int]]:
+    analyzer = get_analyzer(meta.analyzer_spec)
+    body: dict[str, list[int]] = {}
+    field: dict[str, list[int]] = {}
+    removed: list[str] = []
+    paragraph_ids: list[int] = []
+    for doc_id in doc_ids:
+        title_row = db.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if title_row is None:
+            continue  # removed by a change that ran in between
+        title_terms = set(analyzer.analyze(title_row[0] or ""))
+        for paragraph_id, heading, text in db.execute(
+            "SELECT paragraph_id, heading, text FROM paragraphs WHERE doc_id = ?", (doc_id,)
+        ).fetchall():
+            paragraph_ids.append(paragraph_id)
+            for term in set(analyzer.analyze(text)):
+                body.setdefault(term, []).append(paragraph_id)
+            # the cited title is the given one, or a heading or the id standing in for it: its terms cover every
+            # title term the paragraph was recorded under (an extra term simply does not hold the id)
+            for term in title_terms | set(analyzer.analyze(heading or "")):
+                field.setdefault(term, []).append(paragraph_id)
+        db.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc_id,))
+        db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        removed.append(doc_id)
+    for term, ids in body.items():
+        row = db.execute("SELECT paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
+        if row is None:
+            continue
+        held = np.frombuffer(row[0], dtype=np.int32)
+        keep = ~np.isin(held, np.array(ids, dtype=np.int32))
+        if not keep.any():
+            db.execute("DELETE FROM terms WHERE term = ?", (term,))
+            continue
+        freqs = np.frombuffer(row[1], dtype=np.int32)
+        db.execute(
+            "UPDATE terms SET doc_freq = ?, paragraph_ids = ?, term_freqs = ? WHERE term = ?",
+            (int(keep.sum()), held[keep].tobytes(), freqs[keep].tobytes(), term),
+        )
+    for term, ids in field.items():
+        row = db.execute("SELECT paragraph_ids FROM field_terms WHERE term = ?", (term,)).fetchone()
+        if row is None:
+            continue
+        held = np.frombuffer(row[0], dtype=np.int32)
+        kept = held[~np.isin(held, np.array(ids, dtype=np.int32))]
+        if kept.size:
+            db.execute("UPDATE field_terms SET paragraph_ids = ? WHERE term = ?", (kept.tobytes(), term))
+        else:
+            db.execute("DELETE FROM field_terms WHERE term = ?", (term,))
+    return removed, paragraph_ids
+
+
+def _lengths_without(db: sqlite_utils.Database, paragraph_ids: list[int]) -> np.ndarray:
+    lengths = _lengths(db)
+    lengths[np.array(paragraph_ids, dtype=np.int64)] = 0
+    return lengths
+
+
+def compact_index(
+    db_path: Path, *, on_wait: Callable[[], None] | None = None, clock: Callable[[], float] = time.time
+) -> IndexMeta:
+    """Renumber the paragraphs densely (their order kept) and give back the space removed ones held. Scores do
+    not change; only the ids do, so buttons under earlier answers read as out of date."""
+    db_path = Path(db_path)
+    _current_meta(db_path)
+    with replacing(db_path, on_wait, copy=True) as tmp_path:
+        meta = _current_meta(db_path)
+        db = _open_copy(tmp_path)
+        try:
+            with db.conn:
+                old_ids = np.array(
+                    [row[0] for row in db.execute("SELECT paragraph_id FROM paragraphs ORDER BY paragraph_id")],
+                    dtype=np.int64,
+                )
+                new_id = np.full(meta.slots, -1, dtype=np.int32)
+                new_id[old_ids] = np.arange(old_ids.size, dtype=np.int32)
+                # paragraph ids move down only, in order: ascending updates never collide
+                db.execute("DROP INDEX IF EXISTS paragraphs_digest")
+                db.conn.executemany(
+                    "UPDATE paragraphs SET paragraph_id = ? WHERE paragraph_id = ?",
+                    [(int(new_id[old]), int(old)) for old in old_ids if new_id[old] != old],
+                )
+                db.execute("CREATE INDEX IF NOT EXISTS paragraphs_digest ON paragraphs (digest)")
+                for table in ("terms", "field_terms"):
+                    for term, ids in db.execute(f"SELECT term, paragraph_ids FROM {table}").fetchall():
+                        renumbered = new_id[np.frombuffer(ids, dtype=np.int32)]
+                        db.execute(f"UPDATE {table} SET paragraph_ids = ? WHERE term = ?", (renumbered.tobytes(), term))
+                lengths = _lengths(db)[old_ids]
+                updated = _write_meta(db, meta, lengths, clock)
+            db.execute("VACUUM")
+        finally:
+            db.close()
+    return updated
