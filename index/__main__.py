@@ -1,4 +1,5 @@
-"""Command line: `python -m index build|add|remove|compact|search|list|stats` (an exact contract: other tools call it).
+"""Command line: `python -m index build|add|fetch|remove|compact|search|list|stats` (an exact contract: other
+tools call it).
 
 Errors end with exit code 2 and one line on stderr; results go to stdout.
 """
@@ -144,6 +145,28 @@ def cmd_compact(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .fetch import ArticleFetcher
+    from .web import Fetcher
+
+    corpus = Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
+    failed = False
+    try:
+        with Fetcher(allow_private=SETTINGS.allow_private_urls, pace_seconds=SETTINGS.fetch_pace_seconds) as web:
+            articles = ArticleFetcher(Path(args.db), corpus, web)
+            try:
+                for url in args.urls:
+                    outcome = articles.fetch(url)
+                    failed |= outcome.failed
+                    print(outcome.line(), flush=True)
+            finally:
+                articles.close()
+    except IndexFileError as error:
+        return _fail(str(error))
+    _embed_new_paragraphs(args.db, args.no_semantic)
+    return 1 if failed else 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     if args.k < 1:
         return _fail("-k must be at least 1")
@@ -252,6 +275,13 @@ def make_parser() -> argparse.ArgumentParser:
     add.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
     add.add_argument("--no-semantic", action="store_true", help="do not embed the new paragraphs")
     add.set_defaults(func=cmd_add)
+
+    fetch = commands.add_parser("fetch", help="download articles from links into the corpus and add them")
+    fetch.add_argument("urls", nargs="+", metavar="URL")
+    fetch.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    fetch.add_argument("--corpus", default=None, help=f"where articles are saved (default: {SETTINGS.corpus_dir})")
+    fetch.add_argument("--no-semantic", action="store_true", help="do not embed the new paragraphs")
+    fetch.set_defaults(func=cmd_fetch)
 
     remove = commands.add_parser(
         "remove", help="remove documents from the index (their files stay: a later build adds them back)"

@@ -238,6 +238,25 @@ class IndexReader:
                 raise self._corrupt(error) from None
             yield [row[0] for row in rows]
 
+    def document_texts(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, str, str]]:
+        """(doc_id, url, its paragraphs' text joined) for the given documents, or all of them."""
+        query = (
+            "SELECT d.doc_id, d.url, group_concat(p.text, char(10)) FROM documents d "
+            "JOIN (SELECT doc_id, text FROM paragraphs ORDER BY doc_id, position) p ON p.doc_id = d.doc_id "
+            "{where} GROUP BY d.doc_id"
+        )
+        try:
+            if doc_ids is None:
+                yield from self.db.execute(query.format(where=""))
+                return
+            wanted = list(doc_ids)
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                yield from self.db.execute(query.format(where=f"WHERE d.doc_id IN ({marks})"), chunk)
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
+
     def documents(self) -> list[dict[str, object]]:
         return list(
             self.db.query(

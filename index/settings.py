@@ -42,6 +42,8 @@ class IndexSettings:
     corpus_dir: Path = DEFAULT_CORPUS_DIR  # CORPUS_DIR
     semantic_rerank: bool = True  # SEMANTIC_RERANK=off: BM25 order alone (index/semantic.py)
     vectors_db: Path | None = None  # VECTORS_DB: the paragraph vectors cache; default beside the index
+    allow_private_urls: bool = False  # ALLOW_PRIVATE_URLS=1: links to private/loopback addresses may be fetched
+    fetch_pace_seconds: float = 1.0  # FETCH_PACE_SECONDS: the least time between two requests to one host
 
     @property
     def vectors_path(self) -> Path:
@@ -55,7 +57,17 @@ class IndexSettings:
             corpus_dir=Path(env.get("CORPUS_DIR") or DEFAULT_CORPUS_DIR),
             semantic_rerank=switched_on(env.get("SEMANTIC_RERANK")),
             vectors_db=Path(env["VECTORS_DB"]) if env.get("VECTORS_DB", "").strip() else None,
+            allow_private_urls=env.get("ALLOW_PRIVATE_URLS", "").strip().lower() in {"1", "on", "true", "yes"},
+            fetch_pace_seconds=_seconds(env.get("FETCH_PACE_SECONDS"), 1.0),
         )
+
+
+def _seconds(value: str | None, default: float) -> float:
+    try:
+        seconds = float(value) if value and value.strip() else default
+    except ValueError:
+        return default
+    return seconds if 0 <= seconds < 3600 else default
 
 
 def vectors_path_beside(index_db: Path | str) -> Path:
