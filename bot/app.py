@@ -23,7 +23,7 @@ from telegram.ext import (
 from index.messages import ENGLISH, INDONESIAN, say
 from index.search import AnswerService
 
-from . import admin, buttons, handlers, public_commands, questions
+from . import admin, buttons, handlers, links, public_commands, questions
 from .config import Settings
 from .feedback import FeedbackStore
 from .services import CONTEXT_TYPES, BotServices
@@ -83,8 +83,17 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     admins = filters.User(user_id=list(settings.admin_ids), allow_empty=False)
     application.add_handler(CommandHandler("reindex", admin.on_reindex, filters=admins))
     application.add_handler(CommandHandler("stats", admin.on_stats, filters=admins))
-    application.add_handler(CommandHandler(["reindex", "stats"], handlers.on_admin_refused))
+    application.add_handler(CommandHandler("add", links.on_add, filters=admins))
+    application.add_handler(CommandHandler("remove", links.on_remove, filters=admins))
+    application.add_handler(CommandHandler(["reindex", "stats", "add", "remove"], handlers.on_admin_refused))
     private = filters.ChatType.PRIVATE
+    # an admin's private message that is only links adds them; everyone else's links are questions
+    application.add_handler(
+        MessageHandler(
+            filters.TEXT & private & admins & filters.UpdateType.MESSAGE & filters.Regex(links.ONLY_LINKS),
+            links.on_link,
+        )
+    )
     application.add_handler(
         MessageHandler(filters.Document.ALL & private & admins & filters.UpdateType.MESSAGE, admin.on_upload)
     )

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from index.settings import (
-    DEFAULT_CORPUS_DIR,
-    DEFAULT_INDEX_DB,
-    IndexSettings,
-    environment,
-    read_dotenv,
-    vectors_path_beside,
-)
+from index.settings import IndexSettings, environment, read_dotenv
 
 __all__ = ["Settings", "SettingsError", "read_dotenv"]
 
@@ -26,20 +19,30 @@ class SettingsError(ValueError):
 class Settings:
     telegram_bot_token: str = ""
     telegram_api_base_url: str = ""
-    index_db: Path = DEFAULT_INDEX_DB
-    corpus_dir: Path = DEFAULT_CORPUS_DIR
+    # INDEX_DB, CORPUS_DIR, SEMANTIC_RERANK, VECTORS_DB, ALLOW_PRIVATE_URLS…: index/settings.py, written once
+    index: IndexSettings = field(default_factory=IndexSettings)
     feedback_db: Path = Path("data/feedback.db")
     admin_ids: frozenset[int] = frozenset()
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"
     port: int = 8443
-    semantic_rerank: bool = True  # SEMANTIC_RERANK=off: BM25 order alone (index/semantic.py)
-    vectors_db: Path | None = None  # VECTORS_DB: paragraph vectors cache; default beside the index
+
+    @property
+    def index_db(self) -> Path:
+        return self.index.index_db
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.index.corpus_dir
+
+    @property
+    def semantic_rerank(self) -> bool:
+        return self.index.semantic_rerank
 
     @property
     def vectors_path(self) -> Path:
-        return self.vectors_db or vectors_path_beside(self.index_db)
+        return self.index.vectors_path
 
     @property
     def base_file_url(self) -> str:
@@ -70,16 +73,13 @@ class Settings:
         settings = cls(
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip(),
-            index_db=index.index_db,
-            corpus_dir=index.corpus_dir,
+            index=index,
             feedback_db=Path(env.get("FEEDBACK_DB") or "data/feedback.db"),
             admin_ids=frozenset(admins),
             webhook_url=env.get("WEBHOOK_URL", "").strip(),
             webhook_secret=env.get("WEBHOOK_SECRET", "").strip(),
             webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
             port=int(port),
-            semantic_rerank=index.semantic_rerank,
-            vectors_db=index.vectors_db,
         )
         if settings.webhook_url and not settings.webhook_secret:
             raise SettingsError("WEBHOOK_URL is set but WEBHOOK_SECRET is not: webhook mode needs a secret token")

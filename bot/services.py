@@ -24,6 +24,7 @@ class BotServices:
     settings: Settings | None = None
     conversations: Conversations = field(default_factory=Conversations)  # follow-ups, per chat, in memory
     reindex_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one /reindex at a time
+    corpus_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one link fetch or /remove at a time
 
 
 CONTEXT_TYPES = ContextTypes(bot_data=BotServices)

@@ -125,11 +125,13 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     try:
-        report = remove_documents(args.doc_ids, Path(args.db), on_wait=_waiting(args.db))
+        corpus = None if args.keep_files else Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
+        report = remove_documents(args.doc_ids, Path(args.db), corpus_dir=corpus, on_wait=_waiting(args.db))
     except IndexFileError as error:
         return _fail(str(error))
+    files = {path.stem: path for path in report.files}
     for doc_id in report.removed:
-        print(f"removed {doc_id}")
+        print(f"removed {doc_id}" + (f" (deleted {files[doc_id]})" if doc_id in files else ""))
     for doc_id in report.unknown:
         print(f"not in the index: {doc_id}", file=sys.stderr)
     print(f"removed {len(report.removed)} documents, {report.paragraphs} paragraphs; {report.seconds:.2f} s")
@@ -283,11 +285,15 @@ def make_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--no-semantic", action="store_true", help="do not embed the new paragraphs")
     fetch.set_defaults(func=cmd_fetch)
 
-    remove = commands.add_parser(
-        "remove", help="remove documents from the index (their files stay: a later build adds them back)"
-    )
+    remove = commands.add_parser("remove", help="remove articles from the index and their files from the corpus")
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="as `list` shows them")
     remove.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    remove.add_argument(
+        "--corpus", default=None, help=f"the folder whose article files are deleted (default: {SETTINGS.corpus_dir})"
+    )
+    remove.add_argument(
+        "--keep-files", action="store_true", help="remove from the index only (a later build adds them back)"
+    )
     remove.set_defaults(func=cmd_remove)
 
     compact = commands.add_parser("compact", help="renumber paragraphs densely and give back removed ones' space")

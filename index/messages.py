@@ -109,6 +109,17 @@ _EN: dict[str, str] = {
     "stats_answered": "Answered: {count} ({rate})",
     "stats_feedback": "Feedback: 👍 {up} · 👎 {down}",
     "stats_unanswered_html": "<b>Top unanswered questions</b>",
+    # links and removal (bot/links.py)
+    "add_usage_html": "Send <code>/add</code> and a link to a news article, e.g. <code>/add https://…</code>",
+    "link_fetching": "⏳ Fetching {url}…",
+    "link_added_html": "✅ Added <b>{title}</b>\n{details}\nid <code>{doc_id}</code> · {paragraphs} paragraphs. "
+    "Ask me about it now.",
+    "link_duplicate_html": "Already in the index as <code>{doc_id}</code>. Nothing was added.",
+    "link_skipped": "❌ Not added: {reason}.",
+    "remove_usage_html": "Send <code>/remove</code> and an article id; /sources shows admins the ids.",
+    "removed_html": "🗑 Removed <code>{doc_id}</code> ({paragraphs} paragraphs) from the index{file}.",
+    "removed_file": " and its file {name} from the corpus",
+    "remove_unknown_html": "The index has no article <code>{doc_id}</code>; /sources lists the articles.",
 }
 
 _ID: dict[str, str] = {
@@ -211,6 +222,16 @@ _ID: dict[str, str] = {
     "stats_answered": "Terjawab: {count} ({rate})",
     "stats_feedback": "Umpan balik: 👍 {up} · 👎 {down}",
     "stats_unanswered_html": "<b>Pertanyaan yang paling sering tak terjawab</b>",
+    "add_usage_html": "Kirim <code>/add</code> dan tautan artikel berita, mis. <code>/add https://…</code>",
+    "link_fetching": "⏳ Mengambil {url}…",
+    "link_added_html": "✅ Ditambahkan <b>{title}</b>\n{details}\nid <code>{doc_id}</code> · {paragraphs} paragraf. "
+    "Silakan tanyakan sekarang.",
+    "link_duplicate_html": "Sudah ada di indeks sebagai <code>{doc_id}</code>. Tidak ada yang ditambahkan.",
+    "link_skipped": "❌ Tidak ditambahkan: {reason}.",
+    "remove_usage_html": "Kirim <code>/remove</code> dan id artikel; /sources menampilkan id kepada admin.",
+    "removed_html": "🗑 <code>{doc_id}</code> ({paragraphs} paragraf) dihapus dari indeks{file}.",
+    "removed_file": " beserta berkasnya {name} dari korpus",
+    "remove_unknown_html": "Indeks tidak memuat artikel <code>{doc_id}</code>; /sources menampilkan daftar artikel.",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {ENGLISH: _EN, INDONESIAN: _ID}

@@ -16,6 +16,7 @@ index's own analyzer, the one that indexed it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -51,6 +52,8 @@ class RemoveReport:
     unknown: tuple[str, ...]  # ids the index did not hold (nothing changed for them)
     paragraphs: int  # paragraphs removed
     seconds: float
+    files: tuple[Path, ...] = ()  # article files deleted from the corpus folder
+    paragraphs_per_document: tuple[int, ...] = ()  # beside `removed`
 
 
 class _IndexedDigests(set):
@@ -232,17 +235,17 @@ def remove_documents(
     doc_ids: Iterable[str],
     db_path: Path,
     *,
+    corpus_dir: Path | None = None,
     on_wait: Callable[[], None] | None = None,
     clock: Callable[[], float] = time.time,
-    refingerprint: bool = False,
 ) -> RemoveReport:
     """Remove documents by id. Ids the index does not hold are reported in `unknown`; when none is held nothing
-    is written. `refingerprint`: the removed articles' files were deleted from the corpus too (the bot's /remove),
-    so the corpus fingerprint is taken again and a later start does not rebuild them back."""
+    is written. With `corpus_dir`, an article's own file inside that folder is deleted too (a .jsonl line or a file
+    elsewhere stays), and the corpus fingerprint is taken again, so a later start or build does not bring it back;
+    the files are set aside first and deleted only once the index change is in place (restored if it fails)."""
     wanted = list(dict.fromkeys(doc_ids))
     db_path = Path(db_path)
     started = time.perf_counter()
-    meta = _current_meta(db_path)
     reader = IndexReader(db_path)
     try:
         held = {row[0] for row in reader.db.execute("SELECT doc_id FROM documents")}
@@ -252,28 +255,60 @@ def remove_documents(
     unknown = tuple(doc_id for doc_id in wanted if doc_id not in held)
     if not removing:
         return RemoveReport(db_path, (), unknown, 0, time.perf_counter() - started)
-    with replacing(db_path, on_wait, copy=True) as tmp_path:
-        meta = _current_meta(db_path)
-        db = _open_copy(tmp_path)
-        try:
-            with db.conn:
-                removed, paragraphs = _remove(db, meta, removing)
-                changes = {}
-                if refingerprint and all(Path(s).exists() for s in meta.sources):
-                    changes["corpus_fingerprint"] = corpus_fingerprint([Path(s) for s in meta.sources])
-                _write_meta(db, meta, _lengths_without(db, paragraphs), clock, **changes)
-        finally:
-            db.close()
+    set_aside: list[tuple[Path, Path]] = []  # (article file, where it waits until the change is in place)
+    try:
+        with replacing(db_path, on_wait, copy=True) as tmp_path:
+            meta = _current_meta(db_path)
+            db = _open_copy(tmp_path)
+            try:
+                with db.conn:
+                    if corpus_dir is not None:
+                        set_aside = _set_aside_files(db, removing, Path(corpus_dir))
+                    removed, paragraphs, per_document = _remove(db, meta, removing)
+                    changes = {}
+                    if set_aside and all(Path(s).exists() for s in meta.sources):
+                        changes["corpus_fingerprint"] = corpus_fingerprint([Path(s) for s in meta.sources])
+                    _write_meta(db, meta, _lengths_without(db, paragraphs), clock, **changes)
+            finally:
+                db.close()
+    except BaseException:
+        for original, waiting in set_aside:
+            waiting.replace(original)
+        raise
+    for _original, waiting in set_aside:
+        waiting.unlink(missing_ok=True)
     unknown += tuple(doc_id for doc_id in removing if doc_id not in removed)
-    return RemoveReport(db_path, tuple(removed), unknown, len(paragraphs), time.perf_counter() - started)
+    files = tuple(original for original, _ in set_aside)
+    return RemoveReport(
+        db_path, tuple(removed), unknown, len(paragraphs), time.perf_counter() - started, files, tuple(per_document)
+    )
 
 
-def _remove(db: sqlite_utils.Database, meta: IndexMeta, doc_ids: list[str]) -> tuple[list[str], list[int]]:
+def _set_aside_files(db: sqlite_utils.Database, doc_ids: list[str], corpus_dir: Path) -> list[tuple[Path, Path]]:
+    """Move each document's own file inside corpus_dir to a hidden name the corpus walk skips."""
+    folder = corpus_dir.resolve()
+    moved = []
+    for doc_id in doc_ids:
+        row = db.execute("SELECT origin FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        origin = Path(row[0]) if row and row[0] else None
+        if origin is None or origin.is_symlink() or not origin.is_file() or origin.stem != doc_id:
+            continue  # a .jsonl line ("bulk.jsonl:12"), a link, or a file since replaced: left alone
+        if not origin.resolve().is_relative_to(folder):
+            continue
+        waiting = origin.with_name(f".{origin.name}.removing-{os.getpid()}")
+        origin.replace(waiting)
+        moved.append((origin, waiting))
+    return moved
+
+
+def _remove(db: sqlite_utils.Database, meta: IndexMeta, doc_ids: list[str]) -> tuple[list[str], list[int], list[int]]:
+    """Removes the documents; returns those removed, their paragraph ids, and how many paragraphs each had."""
     analyzer = get_analyzer(meta.analyzer_spec)
     body: dict[str, list[int]] = {}
     field: dict[str, list[int]] = {}
     removed: list[str] = []
     paragraph_ids: list[int] = []
+    per_document: list[int] = []
     for doc_id in doc_ids:
         title_row = db.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         if title_row is None:
@@ -292,6 +327,7 @@ def _remove(db: sqlite_utils.Database, meta: IndexMeta, doc_ids: list[str]) -> t
         db.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc_id,))
         db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         removed.append(doc_id)
+        per_document.append(len(paragraph_ids) - sum(per_document))
     for term, ids in body.items():
         row = db.execute("SELECT paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
         if row is None:
@@ -316,7 +352,7 @@ def _remove(db: sqlite_utils.Database, meta: IndexMeta, doc_ids: list[str]) -> t
             db.execute("UPDATE field_terms SET paragraph_ids = ? WHERE term = ?", (kept.tobytes(), term))
         else:
             db.execute("DELETE FROM field_terms WHERE term = ?", (term,))
-    return removed, paragraph_ids
+    return removed, paragraph_ids, per_document
 
 
 def _lengths_without(db: sqlite_utils.Database, paragraph_ids: list[int]) -> np.ndarray:

@@ -28,6 +28,10 @@ def test_html_messages_are_valid_telegram_html(language: str):
         "version": 3,
         "k1": 1.2,
         "b": 0.75,
+        "title": "Judul &amp; Co",  # values come escaped
+        "details": "Kabar · 2024-08-21",
+        "doc_id": "judul-1234",
+        "file": "",
     }
     for key in CATALOGUE[language]:
         if key.endswith("_html"):

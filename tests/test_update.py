@@ -230,3 +230,26 @@ def test_an_add_killed_midway_leaves_the_last_committed_index(tmp_path: Path):
     extra.write_text("Artikel baru tentang denda.\n", encoding="utf-8")
     assert add_documents([extra], db).documents == 1
     assert not list(tmp_path.glob(".index.db.building-*"))
+
+
+def test_removing_with_the_corpus_folder_deletes_the_article_file_and_keeps_the_index_current(tmp_path: Path):
+    from index.store import index_is_stale
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("000_aa8ebef06fca3b6d.txt", "004_6a56fde06985a141.txt"):
+        shutil.copy(REPO / "corpus" / name, corpus)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "luar.md").write_text("Artikel dari luar folder korpus tentang denda.\n", encoding="utf-8")
+    db = tmp_path / "index.db"
+    build_index([corpus], db)
+    add_documents([elsewhere / "luar.md"], db)
+    report = remove_documents(["004_6a56fde06985a141", "luar"], db, corpus_dir=corpus)
+    assert report.removed == ("004_6a56fde06985a141", "luar")
+    assert report.files == (corpus / "004_6a56fde06985a141.txt",)
+    assert not (corpus / "004_6a56fde06985a141.txt").exists() and (elsewhere / "luar.md").exists()
+    assert [p.name for p in corpus.iterdir()] == ["000_aa8ebef06fca3b6d.txt"]  # nothing set aside is left
+    assert index_is_stale(db, [corpus]) is None  # a restart does not rebuild the article back
+    kept = remove_documents(["000_aa8ebef06fca3b6d"], db)  # without the folder: the index only
+    assert kept.files == () and (corpus / "000_aa8ebef06fca3b6d.txt").exists()

@@ -1,0 +1,71 @@
+"""Issue 17.5 against the real bot: an admin's link is fetched from a local news site, added without a rebuild and
+answered from with a full citation; its AMP copy is a duplicate; /remove takes it out of the index and the corpus;
+everyone else's links are questions."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from fakebotapi import FakeBotAPI
+from newsroom import Newsroom, standard_site
+
+from .conftest import BotProcess, admin_says, copy_seed_corpus
+
+
+@pytest.fixture
+def newsroom():
+    site = Newsroom().start()
+    yield site
+    site.stop()
+
+
+def reply_starting(api: FakeBotAPI, message: dict, *prefixes: str, timeout: float = 60) -> str:
+    def found():
+        return next((m.text for m in api.replies_to(message) if m.text.startswith(prefixes)), None)
+
+    return api.wait_for(found, timeout)
+
+
+def test_an_admin_link_is_answerable_seconds_later_and_removable(
+    fresh_api: FakeBotAPI, newsroom: Newsroom, tmp_path: Path
+):
+    api = fresh_api
+    urls = standard_site(newsroom)
+    corpus = copy_seed_corpus(tmp_path)
+    env = {"CORPUS_DIR": str(corpus), "ALLOW_PRIVATE_URLS": "1", "FETCH_PACE_SECONDS": "0"}
+    with BotProcess(api, tmp_path, **env).start():
+        link = admin_says(api, urls["main"])
+        added = reply_starting(api, link, "✅", "❌")
+        added_at = time.monotonic()
+        assert added.startswith("✅ Added Kominfo Denda Zebraungu karena Iklan Judi"), added
+        assert "Kabar Tekno · 2024-08-21" in added and "4 paragraphs" in added
+        doc_id = added.split("id ", 1)[1].split()[0]
+        assert (corpus / f"{doc_id}.md").is_file()
+        question = api.send_text(5101, "Kenapa Zebraungu didenda?")
+        answer = api.wait_reply(question)
+        answered_after = time.monotonic() - added_at
+        assert "Zebraungu" in answer.text.split("\n")[0]
+        assert "Kabar Tekno" in answer.text and "Kominfo Denda Zebraungu karena Iklan Judi" in answer.text
+        assert "2024-08-21" in answer.text
+        print(f"answered {answered_after:.2f} s after 'added'")
+        amp = admin_says(api, f"/add {urls['amp']}")
+        assert f"Already in the index as {doc_id}" in reply_starting(api, amp, "Already")
+        usage = admin_says(api, "/add")
+        assert "/add" in api.wait_reply(usage).text
+        # someone else's link is a question, and /add or /remove are refused
+        stranger = api.send_text(5102, urls["syndicated"], user_id=5102)
+        assert not api.wait_reply(stranger).text.startswith(("⏳", "✅"))
+        refused = api.send_text(5103, f"/remove {doc_id}", user_id=5103)
+        assert "only the bot's admins" in api.wait_reply(refused).text
+        removal = admin_says(api, f"/remove {doc_id} tidak-ada")
+        removed = api.wait_reply(removal).text
+        assert f"Removed {doc_id} (4 paragraphs)" in removed and f"its file {doc_id}.md" in removed
+        assert "The index has no article tidak-ada" in removed
+        assert not (corpus / f"{doc_id}.md").exists()
+        again = api.send_text(5104, "Kenapa Zebraungu didenda?")
+        assert "Kabar Tekno" not in api.wait_reply(again).text
+        broken = admin_says(api, newsroom.url("/500"))
+        assert reply_starting(api, broken, "❌") == "❌ Not added: HTTP 500."
