@@ -48,6 +48,10 @@ def build_application(settings: Settings, service: AnswerService) -> Application
         services.settings = settings
         await application.bot.set_my_commands(commands(INDONESIAN))  # everyone but English-language users
         await application.bot.set_my_commands(commands(ENGLISH), language_code=ENGLISH)
+        if settings.index.feeds_file is not None:
+            interval = settings.index.feed_interval_minutes * 60
+            application.job_queue.run_repeating(links.poll_feeds, interval=interval, first=min(interval, 10.0))
+            log.info("polling the feeds in %s every %g min", settings.index.feeds_file, interval / 60)
         log.info("bot @%s ready", application.bot.username)
 
     async def post_shutdown(application: Application) -> None:
@@ -103,6 +107,7 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     application.add_handler(CommandHandler("start", public_commands.on_start))
     application.add_handler(CommandHandler("help", public_commands.on_help))
     application.add_handler(CommandHandler("ask", questions.on_ask))
+    application.add_handler(CommandHandler("sources", links.on_admin_sources, filters=admins))
     application.add_handler(CommandHandler("sources", public_commands.on_sources))
     application.add_handler(CommandHandler("about", public_commands.on_about))
     application.add_handler(MessageHandler(filters.COMMAND, public_commands.on_unknown_command))

@@ -1,5 +1,7 @@
-"""Admins keep the corpus current from the chat: a link sent in private (or `/add URL`) is fetched, saved into the
-corpus and added to the index without a rebuild (index/fetch.py); `/remove DOC_ID` takes an article out of both.
+"""Keeping the corpus current. Admins, from the chat: a link sent in private (or `/add URL`) is fetched, saved into
+the corpus and added to the index without a rebuild (index/fetch.py); `/remove DOC_ID` takes an article out of
+both; `/sources` shows them the ids, the outlets and the feeds' state. And by itself: the feeds in FEEDS_FILE are
+polled every FEED_INTERVAL minutes (index/feeds.py) by PTB's JobQueue.
 
 Only admins get here (the handlers are registered behind the admin filter; everyone else's links are questions).
 Fetching blocks on the network, so it runs in a worker thread; one corpus change at a time (the index's own
@@ -15,11 +17,13 @@ from html import escape
 
 from telegram import Update
 
+from index.feeds import FeedReport, FeedState, feed_store_beside, poll_feed, read_feeds_file
 from index.fetch import ArticleFetcher, FetchOutcome
 from index.messages import say
 from index.store import IndexFileError, remove_documents
 from index.web import Fetcher
 
+from . import render
 from .replies import send_reliably, user_language
 from .services import BotContext
 
@@ -125,3 +129,58 @@ async def on_remove(update: Update, context: BotContext) -> None:
     lines += [say("remove_unknown_html", language, doc_id=escape(doc_id)) for doc_id in report.unknown]
     log.info("admin removed %d article(s)", len(report.removed))
     await send_reliably(lambda: message.reply_text("\n".join(lines), do_quote=True))
+
+
+def _poll_all(settings) -> list[FeedReport]:  # type: ignore[no-untyped-def] - bot Settings
+    index = settings.index
+    feeds = read_feeds_file(index.feeds_file)
+    with Fetcher(allow_private=index.allow_private_urls, pace_seconds=index.fetch_pace_seconds) as web:
+        articles = ArticleFetcher(index.index_db, index.corpus_dir, web)
+        store = feed_store_beside(index.index_db)
+        try:
+            return [poll_feed(url, articles, store) for url in feeds]
+        finally:
+            store.close()
+            articles.close()
+
+
+async def poll_feeds(context: BotContext) -> None:
+    """The JobQueue's every-FEED_INTERVAL job: new feed entries into the corpus and the index."""
+    services = context.bot_data
+    async with services.corpus_lock:
+        try:
+            reports = await asyncio.to_thread(_poll_all, services.settings)
+        except (OSError, IndexFileError) as error:
+            log.warning("feeds not polled: %s", getattr(error, "reason", None) or error)
+            return
+        if any(o.added for report in reports for o in report.outcomes):
+            await asyncio.to_thread(services.service.refresh)
+    for report in reports:
+        (log.warning if report.error else log.info)("%s", report.line())
+
+
+def _feed_states(settings) -> list[FeedState] | None:  # type: ignore[no-untyped-def] - bot Settings
+    index = settings.index
+    if index.feeds_file is None:
+        return None
+    try:
+        urls = read_feeds_file(index.feeds_file)
+    except OSError:
+        return []
+    store = feed_store_beside(index.index_db)
+    try:
+        return store.states(urls)
+    finally:
+        store.close()
+
+
+async def on_admin_sources(update: Update, context: BotContext) -> None:
+    """/sources for admins: the articles with their ids, per outlet, and the feeds with their state."""
+    services = context.bot_data
+    settings = services.settings
+    sources = await asyncio.to_thread(services.service.documents)
+    feeds = await asyncio.to_thread(_feed_states, settings)
+    language = user_language(update)
+    texts = render.render_admin_sources(sources, feeds, settings.index.feed_interval_minutes, language)
+    for text in texts:
+        await send_reliably(lambda text=text: update.effective_message.reply_text(text))

@@ -7,9 +7,11 @@ and shortening a single excerpt that would not fit on its own.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from html import escape
 
+from index.feeds import FeedState
 from index.messages import say
 from index.present import citation_fields, gloss_line, refusal_of, same_article_as, searched_line, source_fields
 from index.search import Answer, Hit
@@ -178,6 +180,44 @@ def render_sources(sources: list[dict[str, object]], language: str) -> list[str]
         return [escape(say("no_sources", language))]
     header = say("sources_header_html", language, count=len(sources))
     return pack_messages([header] + [f"• {source_line(s, language)}" for s in sources])
+
+
+def render_admin_sources(
+    sources: list[dict[str, object]], feeds: list[FeedState] | None, interval_minutes: float, language: str
+) -> list[str]:
+    """What admins see for /sources: the articles with their ids (for /remove), how many per outlet, and each
+    feed's state (None: no feeds file)."""
+    blocks = [say("sources_header_html", language, count=len(sources))]
+    outlets: dict[str, int] = {}
+    for source in sources:
+        outlet = str(source.get("source") or "—")
+        outlets[outlet] = outlets.get(outlet, 0) + 1
+    if outlets:
+        ranked = sorted(outlets.items(), key=lambda item: (-item[1], item[0]))
+        blocks.append(say("outlets_html", language) + "\n" + " · ".join(f"{escape(o)} ({n})" for o, n in ranked))
+    blocks += [f"• <code>{escape(shortened(s['doc_id'], 'doc_id'))}</code> {source_line(s, language)}" for s in sources]
+    if feeds is None:
+        blocks.append(say("no_feeds_html", language))
+    else:
+        lines = [say("feeds_html", language, minutes=f"{interval_minutes:g}")]
+        for feed in feeds:
+            lines.append(f"• {escape(shortened(feed.url, 'source'))}: {escape(feed_status(feed, language))}")
+        blocks.append("\n".join(lines))
+    return pack_messages(blocks)
+
+
+def feed_status(feed: FeedState, language: str) -> str:
+    if feed.last_error:
+        return say("feed_error", language, when=utc_minute(feed.last_checked), error=feed.last_error)
+    if not feed.last_success:
+        return say("feed_never", language)
+    counts = {"added": feed.added, "duplicates": feed.duplicates, "skipped": feed.skipped}
+    return say("feed_ok", language, when=utc_minute(feed.last_success), **counts)
+
+
+def utc_minute(timestamp: float) -> str:
+    """A time to the minute in UTC (admins may be in several time zones)."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
 
 
 def render_about(meta: IndexMeta, language: str) -> str:

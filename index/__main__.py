@@ -1,4 +1,4 @@
-"""Command line: `python -m index build|add|fetch|remove|compact|search|list|stats` (an exact contract: other
+"""Command line: `python -m index build|add|fetch|update|remove|compact|search|list|stats` (an exact contract: other
 tools call it).
 
 Errors end with exit code 2 and one line on stderr; results go to stdout.
@@ -169,6 +169,40 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_update(args: argparse.Namespace) -> int:
+    from .feeds import feed_store_beside, poll_feed, read_feeds_file
+    from .fetch import ArticleFetcher
+    from .web import Fetcher
+
+    feeds_path = Path(args.feeds) if args.feeds else SETTINGS.feeds_file
+    if feeds_path is None:
+        return _fail("give --feeds FILE (or set FEEDS_FILE): one RSS/Atom feed or sitemap URL a line")
+    try:
+        feeds = read_feeds_file(feeds_path)
+    except OSError as error:
+        return _fail(f"cannot read {feeds_path}: {error.strerror or error}")
+    corpus = Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
+    failed = False
+    try:
+        with Fetcher(allow_private=SETTINGS.allow_private_urls, pace_seconds=SETTINGS.fetch_pace_seconds) as web:
+            articles = ArticleFetcher(Path(args.db), corpus, web)
+            store = feed_store_beside(Path(args.db))
+            try:
+                for url in feeds:
+                    report = poll_feed(url, articles, store)
+                    for outcome in report.outcomes:
+                        print(outcome.line(), flush=True)
+                    print(report.line(), flush=True)
+                    failed |= bool(report.error) or any(o.failed for o in report.outcomes)
+            finally:
+                store.close()
+                articles.close()
+    except IndexFileError as error:
+        return _fail(str(error))
+    _embed_new_paragraphs(args.db, args.no_semantic)
+    return 1 if failed else 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     if args.k < 1:
         return _fail("-k must be at least 1")
@@ -284,6 +318,13 @@ def make_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--corpus", default=None, help=f"where articles are saved (default: {SETTINGS.corpus_dir})")
     fetch.add_argument("--no-semantic", action="store_true", help="do not embed the new paragraphs")
     fetch.set_defaults(func=cmd_fetch)
+
+    update = commands.add_parser("update", help="poll news feeds and add their new articles (for cron)")
+    update.add_argument("--db", default=DEFAULT_DB, help=f"index file (default: {DEFAULT_DB})")
+    update.add_argument("--corpus", default=None, help=f"where articles are saved (default: {SETTINGS.corpus_dir})")
+    update.add_argument("--feeds", default=None, metavar="FILE", help="RSS/Atom/sitemap URLs, one a line ($FEEDS_FILE)")
+    update.add_argument("--no-semantic", action="store_true", help="do not embed the new paragraphs")
+    update.set_defaults(func=cmd_update)
 
     remove = commands.add_parser("remove", help="remove articles from the index and their files from the corpus")
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="as `list` shows them")

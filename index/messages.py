@@ -120,6 +120,12 @@ _EN: dict[str, str] = {
     "removed_html": "🗑 Removed <code>{doc_id}</code> ({paragraphs} paragraphs) from the index{file}.",
     "removed_file": " and its file {name} from the corpus",
     "remove_unknown_html": "The index has no article <code>{doc_id}</code>; /sources lists the articles.",
+    "outlets_html": "<b>By outlet</b>",
+    "feeds_html": "<b>Feeds</b> (polled every {minutes} min)",
+    "no_feeds_html": "<b>Feeds</b>: none (set FEEDS_FILE to poll RSS/Atom feeds or sitemaps)",
+    "feed_never": "not polled yet",
+    "feed_ok": "last success {when} · {added} added, {duplicates} duplicates, {skipped} skipped",
+    "feed_error": "⚠️ last error {when}: {error}",
 }
 
 _ID: dict[str, str] = {
@@ -232,6 +238,12 @@ _ID: dict[str, str] = {
     "removed_html": "🗑 <code>{doc_id}</code> ({paragraphs} paragraf) dihapus dari indeks{file}.",
     "removed_file": " beserta berkasnya {name} dari korpus",
     "remove_unknown_html": "Indeks tidak memuat artikel <code>{doc_id}</code>; /sources menampilkan daftar artikel.",
+    "outlets_html": "<b>Per media</b>",
+    "feeds_html": "<b>Feed</b> (diperiksa setiap {minutes} menit)",
+    "no_feeds_html": "<b>Feed</b>: tidak ada (isi FEEDS_FILE untuk memeriksa feed RSS/Atom atau sitemap)",
+    "feed_never": "belum diperiksa",
+    "feed_ok": "terakhir berhasil {when} · {added} ditambahkan, {duplicates} duplikat, {skipped} dilewati",
+    "feed_error": "⚠️ galat terakhir {when}: {error}",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {ENGLISH: _EN, INDONESIAN: _ID}

@@ -44,6 +44,8 @@ class IndexSettings:
     vectors_db: Path | None = None  # VECTORS_DB: the paragraph vectors cache; default beside the index
     allow_private_urls: bool = False  # ALLOW_PRIVATE_URLS=1: links to private/loopback addresses may be fetched
     fetch_pace_seconds: float = 1.0  # FETCH_PACE_SECONDS: the least time between two requests to one host
+    feeds_file: Path | None = None  # FEEDS_FILE: RSS/Atom/sitemap URLs, one a line; none: no polling
+    feed_interval_minutes: float = 30.0  # FEED_INTERVAL: how often the bot polls the feeds
 
     @property
     def vectors_path(self) -> Path:
@@ -59,10 +61,13 @@ class IndexSettings:
             vectors_db=Path(env["VECTORS_DB"]) if env.get("VECTORS_DB", "").strip() else None,
             allow_private_urls=env.get("ALLOW_PRIVATE_URLS", "").strip().lower() in {"1", "on", "true", "yes"},
             fetch_pace_seconds=_seconds(env.get("FETCH_PACE_SECONDS"), 1.0),
+            feeds_file=Path(env["FEEDS_FILE"]) if env.get("FEEDS_FILE", "").strip() else None,
+            feed_interval_minutes=_seconds(env.get("FEED_INTERVAL"), 30.0) or 30.0,
         )
 
 
 def _seconds(value: str | None, default: float) -> float:
+    """A non-negative number below 3600 (seconds or minutes), else the default."""
     try:
         seconds = float(value) if value and value.strip() else default
     except ValueError:

@@ -212,3 +212,60 @@ def standard_site(newsroom: Newsroom) -> dict[str, str]:
         "syndicated": newsroom.url("/sindikasi/zebraungu"),
         "undated": newsroom.url("/tanpa-metadata"),
     }
+
+
+_TOPIC_WORDS = (
+    "pemerintah kominfo aplikasi platform konten judi online pornografi akun pengguna data moderasi pemblokiran "
+    "ancaman perusahaan layanan digital internet media sosial video streaming regulasi kebijakan keamanan privasi "
+    "laporan menteri kementerian teguran sanksi denda hukum startup investor pajak iklan server pusat wilayah "
+    "provinsi kota desa sekolah mahasiswa pelajar guru orang tua anak remaja keluarga pasar harga beras cabai"
+).split()
+
+
+def generated_story(number: int) -> tuple[str, list[str]]:
+    """A distinct made-up story (title, paragraphs): its own words in its own order, so no two resemble."""
+    import random
+
+    rng = random.Random(number)
+    title = f"Berita {number}: " + " ".join(rng.sample(_TOPIC_WORDS, 4)).capitalize()
+    paragraphs = [
+        " ".join(rng.choice(_TOPIC_WORDS) for _ in range(28)).capitalize() + f" pada laporan nomor {number}-{p}."
+        for p in range(3)
+    ]
+    return title, paragraphs
+
+
+def add_story_pages(newsroom: Newsroom, numbers: range, outlet: str = "Kabar Tekno") -> list[str]:
+    urls = []
+    for number in numbers:
+        title, paragraphs = generated_story(number)
+        path = f"/berita/cerita-{number}"
+        newsroom.add(path, outlet_page(title, paragraphs, outlet=outlet, canonical=newsroom.url(path)))
+        urls.append(newsroom.url(path))
+    return urls
+
+
+def rss(urls: list[str], title: str = "Kabar Tekno") -> str:
+    items = "".join(
+        f'<item><title>Berita {n}</title><link>{url}</link><guid isPermaLink="true">{url}</guid>'
+        f"<pubDate>Wed, 21 Aug 2024 10:{n % 60:02d}:00 +0700</pubDate></item>"
+        for n, url in enumerate(urls)
+    )
+    head = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0">'
+    return f"{head}<channel><title>{title}</title>{items}</channel></rss>"
+
+
+def atom(urls: list[str]) -> str:
+    entries = "".join(
+        f'<entry><id>tag:portal.example,2024:{n}</id><title>Berita {n}</title><link rel="alternate" href="{url}"/>'
+        f"<updated>2024-08-21T10:00:00Z</updated></entry>"
+        for n, url in enumerate(urls)
+    )
+    head = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    return f"{head}<title>Portal</title>{entries}</feed>"
+
+
+def sitemap(urls: list[str]) -> str:
+    locs = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
+    head = '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    return f"{head}{locs}</urlset>"

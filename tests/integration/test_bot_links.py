@@ -69,3 +69,38 @@ def test_an_admin_link_is_answerable_seconds_later_and_removable(
         assert "Kabar Tekno" not in api.wait_reply(again).text
         broken = admin_says(api, newsroom.url("/500"))
         assert reply_starting(api, broken, "❌") == "❌ Not added: HTTP 500."
+
+
+def test_the_bot_polls_its_feeds_and_shows_admins_their_state(
+    fresh_api: FakeBotAPI, newsroom: Newsroom, tmp_path: Path
+):
+    from newsroom import add_story_pages, generated_story, rss
+
+    api = fresh_api
+    urls = add_story_pages(newsroom, range(300, 303))
+    newsroom.add("/rss", rss(urls), "application/rss+xml")
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(f"# one outlet\n{newsroom.url('/rss')}\n{newsroom.url('/hilang.xml')}\n", encoding="utf-8")
+    corpus = copy_seed_corpus(tmp_path)
+    env = {
+        "CORPUS_DIR": str(corpus),
+        "ALLOW_PRIVATE_URLS": "1",
+        "FETCH_PACE_SECONDS": "0",
+        "FEEDS_FILE": str(feeds),
+        "FEED_INTERVAL": "0.02",  # minutes: a poll about every second
+    }
+    with BotProcess(api, tmp_path, **env).start() as bot:
+        api.wait_for(lambda: len(list(corpus.glob("berita-302-*.md"))) == 1, timeout=60)
+        title, paragraphs = generated_story(302)
+        question = api.send_text(5201, paragraphs[1][:80])
+        assert title in api.wait_reply(question).text
+        sources = admin_says(api, "/sources")
+        listing = api.wait_for(lambda: [m.text for m in api.messages_in(sources["chat"]["id"]) if "Feeds" in m.text])
+        text = listing[-1]
+        assert "Kabar Tekno (3)" in text and "Liputan6.com" in text
+        assert f"{newsroom.url('/rss')}: last success" in text and "3 added, 0 duplicates, 0 skipped" in text
+        assert f"{newsroom.url('/hilang.xml')}: ⚠️ last error" in text and "HTTP 404" in text
+        api.send_text(5202, "/sources", user_id=5202)
+        public = api.wait_for(lambda: api.messages_in(5202))[0].text
+        assert "articles indexed" in public and "Feeds" not in public and "By outlet" not in public
+    assert "polling the feeds" in bot.log()
