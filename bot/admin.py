@@ -158,7 +158,8 @@ async def run_reindex(update: Update, context: BotContext) -> None:
     if lock.locked():
         await send_reliably(lambda: message.reply_text(say("reindex_running", language), do_quote=True))
         return
-    async with lock:
+    # a link being added waits for the rebuild (and the other way round): the two would race for its file
+    async with lock, context.bot_data.corpus_lock:
         progress = await send_reliably(
             lambda: message.reply_text(
                 say("reindexing", language, corpus=escape(str(settings.corpus_dir))), do_quote=True

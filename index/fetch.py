@@ -157,6 +157,13 @@ class ArticleFetcher:
             return FetchOutcome(url, duplicate_of=held)
         return self._save_and_add(url, article)
 
+    def _index_holds(self, doc_id: str) -> bool:
+        reader = IndexReader(self.db_path)
+        try:
+            return reader.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None
+        finally:
+            reader.close()
+
     def _save_and_add(self, url: str, article: WebArticle) -> FetchOutcome:
         doc_id = article_doc_id(article)
         self.corpus_dir.mkdir(parents=True, exist_ok=True)
@@ -171,6 +178,8 @@ class ArticleFetcher:
         try:
             report = add_documents([path], self.db_path)
         except BuildError as error:
+            if self._index_holds(doc_id):  # a rebuild of the corpus took the saved file in first: it is held
+                return FetchOutcome(url, duplicate_of=doc_id)
             path.unlink(missing_ok=True)
             reason = error.problems[0].reason if error.problems else error.summary
             return FetchOutcome(url, reason=f"not added: {reason}")

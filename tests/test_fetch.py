@@ -241,3 +241,12 @@ def test_the_command_line_fetches_links(newsroom: Newsroom, tmp_path: Path):
     refused = fetch(urls["undated"], private=False)
     assert refused.returncode == 1 and "refused address" in refused.stdout
     assert fetch().returncode == 2  # no URL: bad usage
+
+
+def test_an_article_id_is_a_plain_file_name_whatever_the_title():
+    from index.webpage import WebArticle, article_doc_id
+
+    for title in ("../../etc/passwd", "/root/.ssh", "Judul\x00aneh <script>", "", "…", "A" * 500):
+        doc_id = article_doc_id(WebArticle("https://kabar.example/x", title, "", "", "", "id", ("isi",)))
+        assert doc_id and "/" not in doc_id and not doc_id.startswith(".") and len(doc_id) <= 80
+        assert all(ch.isalnum() or ch == "-" for ch in doc_id)
