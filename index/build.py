@@ -28,7 +28,8 @@ from .schema import (
     NotAnIndexError,
     may_build_at,
 )
-from .writer import default_workers, write_index
+from .units import default_workers
+from .writer import write_index
 
 
 def _building_path(db_path: Path) -> Path:

@@ -177,7 +177,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             "heading": str,
             "text": str,
             "length": int,
-            "digest": bytes,  # what makes it a duplicate of another paragraph (writer.paragraph_digest)
+            "digest": bytes,  # what makes it a duplicate of another paragraph (units.paragraph_digest)
         },
         pk="paragraph_id",
         foreign_keys=[("doc_id", "documents", "doc_id")],

@@ -28,7 +28,9 @@ from .schema import (
     rebuild_hint,
 )
 from .update import RemoveReport, add_documents, compact_index, remove_documents
-from .writer import cited_title, group_by_term, group_by_term_reference, paragraph_digest
+from .postings_builder import group_by_term, group_by_term_reference
+from .units import paragraph_digest
+from .writer import cited_title
 
 __all__ = [
     "INDEX_FILE_MODE",

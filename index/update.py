@@ -34,15 +34,9 @@ from .ingest import SourceProblem
 from .reader import IndexReader
 from .schema import BuildError, BuildReport, IndexMeta
 from .sources import DuplicateIds, corpus_fingerprint
-from .writer import (
-    INSERT_DOCUMENT,
-    INSERT_PARAGRAPH,
-    _cited_documents,
-    _FieldTermsBuilder,
-    _PostingsBuilder,
-    accept_unit,
-    analyzed_units,
-)
+from .postings_builder import FieldTermsBuilder, PostingsBuilder
+from .units import analyzed_units
+from .writer import INSERT_DOCUMENT, INSERT_PARAGRAPH, cited_documents, accept_unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +155,8 @@ def _add(
 ) -> BuildReport:
     ids_seen = _IndexedIds({row[0] for row in db.execute("SELECT doc_id FROM documents")})
     seen = _IndexedDigests(db)
-    postings = _PostingsBuilder(first_id=meta.slots)
-    fields = _FieldTermsBuilder(analyzer)
+    postings = PostingsBuilder(first_id=meta.slots)
+    fields = FieldTermsBuilder(analyzer)
     problems: list[SourceProblem] = []
     documents = duplicates = 0
     next_id = meta.slots
@@ -172,7 +166,7 @@ def _add(
             problems.extend(accepted.problems)
             duplicates += accepted.duplicates
             for document, added in accepted.documents:
-                [cited] = _cited_documents([document], added, [len(added)], fields, next_id)
+                [cited] = cited_documents([document], added, [len(added)], fields, next_id)
                 db.conn.execute(INSERT_DOCUMENT, cited)
                 db.conn.executemany(INSERT_PARAGRAPH, added)
                 next_id += len(added)
