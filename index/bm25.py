@@ -53,6 +53,13 @@ class Postings:
     # turn common. None / -1: plain postings.
     bonus: np.ndarray | None = None
     idf_doc_freq: int = -1
+    # (k1+1)·tf/(tf+norm) per posting as float32, for `impact_params` (the index reader computes them once per
+    # term it loads): the serving path adds them up instead of recomputing, then rescores its candidates exactly
+    impacts: np.ndarray | None = None
+    impact_params: BM25Params | None = None
+    # positions of the highest impacts, best first (at most TOP_IMPACTS): a one-term question's best k are
+    # among them, so it reads k entries instead of the whole list
+    top_impacts: np.ndarray | None = None
 
     @property
     def doc_freq(self) -> int:
@@ -170,6 +177,35 @@ def length_norms(lengths: np.ndarray, avg_length: float, params: BM25Params) -> 
     return params.k1 * (1.0 - params.b + params.b * lengths / avg_length)
 
 
+def impacts_of(postings: Postings, norms: np.ndarray, params: BM25Params) -> np.ndarray:
+    """(k1+1)·tf/(tf+norm) per posting, plus its title bonus, as float64: the query-independent part of BM25."""
+    tf = postings.term_freqs.astype(np.float64)
+    denominator = norms[postings.paragraph_ids]
+    denominator += tf
+    tf *= params.k1 + 1.0
+    tf /= denominator
+    if postings.bonus is not None:
+        tf += postings.bonus
+    return tf
+
+
+TOP_IMPACTS = 256
+
+
+def best_impact_positions(impacts: np.ndarray, count: int = TOP_IMPACTS) -> np.ndarray:
+    """Positions of the `count` highest impacts, highest first, ties by position (= paragraph id)."""
+    if impacts.size > count:
+        positions = np.argpartition(-impacts, count - 1)[:count]
+    else:
+        positions = np.arange(impacts.size)
+    return positions[np.lexsort((positions, -impacts[positions]))]
+
+
+# Float32 sums of a few dozen non-negative contributions are within ~1e-6 of the exact sum, relatively; candidates
+# are taken this much (relative to the best score) below the approximate k-th best, then scored exactly.
+APPROXIMATION_SLACK = 1e-5
+
+
 def rank_with_accumulator(
     group_postings: Sequence[Postings],
     weights: Sequence[float],
@@ -181,94 +217,139 @@ def rank_with_accumulator(
     coordinated: bool = False,
     n_paragraphs: int | None = None,
 ) -> list[tuple[int, float]]:
-    """The serving path: the same scores as score_groups + top_k (then `coordinate` if `coordinated`),
-    added into a dense per-paragraph array instead of merging sorted candidate lists. `accumulator`
-    must be all zeros; it is left so. `n_paragraphs`, BM25's N: the live paragraphs when removals left ids
-    unused (default: every id)."""
+    """The serving path: the same scores as score_groups + top_k (then `coordinate` if `coordinated`).
+
+    Contributions (precomputed float32 impacts where the postings carry them) are added into a dense per-paragraph
+    `accumulator` (float32 when serving: half the memory traffic), which only *selects* candidates: every paragraph
+    that could be in the best k is kept, with a margin for rounding, and the candidates are then scored exactly in
+    float64 from the postings. `accumulator` must be all zeros; it is left so. `n_paragraphs`, BM25's N: the live
+    paragraphs when removals left ids unused (default: every id)."""
     if k <= 0:
         return []
     n_paragraphs = int(norms.size) if n_paragraphs is None else n_paragraphs
     idfs = [float(lucene_idf(n_paragraphs, p.weighting_doc_freq)) for p in group_postings]
     total_weight = sum(idf * weight for idf, weight in zip(idfs, weights))  # absent groups count too
-    touched: list[np.ndarray] = []
-    shares: list[float] = []  # each matched group's part of the query's IDF weight, for coverage
-    for postings, weight, idf in zip(group_postings, weights, idfs):
-        if not postings.doc_freq:
-            continue
-        ids = postings.paragraph_ids
-        tf = postings.term_freqs.astype(np.float64)
-        # contribution = idf·w·tf·(k1+1) / (tf + norm), computed in place to spare temporaries
-        denominator = norms[ids]
-        denominator += tf
-        tf *= params.k1 + 1.0
-        tf /= denominator
-        if postings.bonus is not None:
-            tf += postings.bonus
-        tf *= idf * weight
-        # ids within one term's postings are unique, so fancy-index += adds each contribution once
-        accumulator[ids] += tf
-        touched.append(ids)
-        shares.append(idf * weight / total_weight if total_weight > 0 else 0.0)
-    if not touched:
+    present = [
+        (postings, idf * weight, idf * weight / total_weight if total_weight > 0 else 0.0)
+        for postings, weight, idf in zip(group_postings, weights, idfs)
+        if postings.doc_freq
+    ]
+    if not present:
         return []
-    if len(touched) == 1:
-        ids = touched[0]
-        scores = accumulator[ids]
-        accumulator[ids] = 0.0
-        return top_k(ids, scores * shares[0] if coordinated else scores, k)
-    # Candidates with repeats: a paragraph matching g groups has g entries, each holding its total score.
-    candidates = np.concatenate(touched)
-    values = accumulator[candidates]
-    accumulator[candidates] = 0.0
-    if not coordinated:
-        return _best_paragraphs(candidates, values, k, len(touched))
-    # Coverage is at most 1, so a paragraph scores at most its BM25 score. First round: the paragraphs of
-    # the k·g best entries by BM25, coordinated, give a k-th score F. Any paragraph whose BM25 is below F
-    # cannot enter the best k; if some left out reach F, a second round takes every entry with BM25 ≥ F.
-    offsets = np.cumsum([t.size for t in touched])
+    if len(present) == 1 and (best := _one_term_from_top_impacts(present[0], norms, params, k, coordinated)):
+        return best
+    scale = accumulator.dtype.type
+    touched: list[np.ndarray] = []
+    for postings, factor, _share in present:
+        if postings.impacts is not None and postings.impact_params == params and postings.bonus is None:
+            contribution = postings.impacts * scale(factor)
+        else:
+            contribution = (impacts_of(postings, norms, params) * factor).astype(accumulator.dtype, copy=False)
+        # ids within one term's postings are unique, so fancy-index += adds each contribution once
+        accumulator[postings.paragraph_ids] += contribution
+        touched.append(postings.paragraph_ids)
+    entries = touched[0] if len(touched) == 1 else np.concatenate(touched)
+    values = accumulator[entries].astype(np.float64)
+    accumulator[entries] = 0
+    # how far an approximate sum may be from the exact one (non-negative parts: relative to the largest score)
+    slack = max(APPROXIMATION_SLACK, (len(touched) + 4) * 1.2e-7) * float(values.max())
+    # the (k·g)-th best entry is at most the k-th best paragraph's BM25 (a paragraph has ≤ g entries)
     keep_count = k * len(touched)
-    if candidates.size <= keep_count:
-        kept = np.ones(candidates.size, dtype=bool)
-    else:
-        kept = values >= np.partition(values, candidates.size - keep_count)[candidates.size - keep_count]
-    best = _coordinated_top_k(candidates, values, kept, offsets, shares, k, accumulator)
-    left_out = values[~kept]
-    if left_out.size and float(left_out.max()) >= best[-1][1]:
-        best = _coordinated_top_k(candidates, values, values >= best[-1][1], offsets, shares, k, accumulator)
+    floor = -np.inf
+    if values.size > keep_count:
+        floor = float(np.partition(values, values.size - keep_count)[values.size - keep_count])
+    if not coordinated:
+        # a paragraph below floor − 2·slack scores (exactly) below k others: it cannot be in the best k
+        candidates = np.unique(entries[values >= floor - 2 * slack])
+        return top_k(candidates, _exact_scores(candidates, present, norms, params, False), k)
+    # Coverage is at most 1, so a paragraph scores at most its BM25 score. First round: the entries near the best
+    # k·g by BM25, coordinated (approximately, then exactly for the few that can be best), give a k-th score F.
+    # A paragraph left out has BM25 below the floor: if F is above the floor none can enter; else look again
+    # among every entry whose BM25 reaches F.
+    offsets = np.cumsum([t.size for t in touched])
+    shares = [share for _postings, _factor, share in present]
+    best = _coordinated_round(
+        entries, values, values >= floor - 2 * slack, offsets, shares, present, norms, params, k, slack, accumulator
+    )
+    if len(best) == k and floor > -np.inf and floor + slack >= best[-1][1]:
+        kept = values >= best[-1][1] - 2 * slack
+        best = _coordinated_round(entries, values, kept, offsets, shares, present, norms, params, k, slack, accumulator)
     return best
 
 
-def _coordinated_top_k(
-    candidates: np.ndarray,
+def _coordinated_round(
+    entries: np.ndarray,
     values: np.ndarray,
     kept: np.ndarray,
     offsets: np.ndarray,
     shares: Sequence[float],
+    present: Sequence[tuple[Postings, float, float]],
+    norms: np.ndarray,
+    params: BM25Params,
     k: int,
+    slack: float,
     scratch: np.ndarray,
 ) -> list[tuple[int, float]]:
-    """Best k of the kept entries' paragraphs by BM25 × coverage. Group g's entries are
-    candidates[offsets[g-1]:offsets[g]]; `scratch` is the zeroed accumulator, borrowed and left zeroed."""
+    """Best k of the kept entries' paragraphs by BM25 × coverage. Group g's entries are entries[offsets[g-1]:
+    offsets[g]]. Coverage is summed approximately in `scratch` (the zeroed accumulator, left zeroed) to find the
+    few paragraphs that can be best; those are scored exactly."""
     positions = np.flatnonzero(kept)
-    kept_ids = candidates[positions]
+    kept_ids = entries[positions]
     start = 0
-    # a paragraph's coverage: add each group's share at its kept entries (unique within a group, so
-    # fancy-index += adds once), then read it back at every entry — no sort of the kept entries
+    # a paragraph's coverage: add each group's share at its kept entries (unique within a group, so fancy-index
+    # += adds once), then read it back at every entry — no sort of the kept entries
     for share, end in zip(shares, np.searchsorted(positions, offsets)):
-        scratch[kept_ids[start:end]] += share
+        scratch[kept_ids[start:end]] += scratch.dtype.type(share)
         start = end
-    scores = values[positions] * scratch[kept_ids]
-    scratch[kept_ids] = 0.0
-    return _best_paragraphs(kept_ids, scores, k, len(shares))
+    approximate = values[positions] * scratch[kept_ids]
+    scratch[kept_ids] = 0
+    if approximate.size > k * len(shares):
+        border = np.partition(approximate, approximate.size - k * len(shares))[approximate.size - k * len(shares)]
+        # coverage errs by at most a few float32 steps of 1: the product by at most slack + that much of the score
+        candidates = np.unique(kept_ids[approximate >= border - 2 * slack - 1e-6 * float(approximate.max())])
+    else:
+        candidates = np.unique(kept_ids)
+    return top_k(candidates, _exact_scores(candidates, present, norms, params, True), k)
 
 
-def _best_paragraphs(entry_ids: np.ndarray, entry_scores: np.ndarray, k: int, groups: int) -> list[tuple[int, float]]:
-    """Best k paragraphs from entries where a paragraph appears up to `groups` times with the same score:
-    keep every entry scoring at least the (k·groups)-th best — at most the k-th best paragraph's score,
-    so the best k and their ties survive — and only then make them unique. No sort over all entries."""
-    keep_count = k * groups
-    if entry_ids.size > keep_count:
-        kept = entry_scores >= np.partition(entry_scores, entry_ids.size - keep_count)[entry_ids.size - keep_count]
-        entry_ids, entry_scores = entry_ids[kept], entry_scores[kept]
-    ids, first = np.unique(entry_ids, return_index=True)
-    return top_k(ids, entry_scores[first], k)
+def _one_term_from_top_impacts(
+    group: tuple[Postings, float, float], norms: np.ndarray, params: BM25Params, k: int, coordinated: bool
+) -> list[tuple[int, float]] | None:
+    """A one-term question's best k from the term's highest impacts (its score is impact × a constant), or None
+    when the list is not long enough to be sure (then the full path decides)."""
+    postings, _factor, _share = group
+    top = postings.top_impacts
+    if top is None or postings.impact_params != params or postings.bonus is not None or k > top.size:
+        return None
+    impacts = postings.impacts[top].astype(np.float64)  # best first
+    slack = 2 * max(APPROXIMATION_SLACK, 5 * 1.2e-7) * float(impacts[0])
+    near = impacts >= impacts[k - 1] - slack
+    if near[-1] and top.size < postings.doc_freq:
+        return None  # entries beyond the list may tie with the k-th best
+    candidates = np.sort(postings.paragraph_ids[top[near]])
+    return top_k(candidates, _exact_scores(candidates, [group], norms, params, coordinated), k)
+
+
+def _exact_scores(
+    candidates: np.ndarray,
+    present: Sequence[tuple[Postings, float, float]],
+    norms: np.ndarray,
+    params: BM25Params,
+    coordinated: bool,
+) -> np.ndarray:
+    """BM25 (× coverage if `coordinated`) of each candidate paragraph (unique ids), in float64 from the postings,
+    summed group by group in query order as score_groups does."""
+    scores = np.zeros(candidates.size, dtype=np.float64)
+    coverage = np.zeros(candidates.size, dtype=np.float64)
+    for postings, factor, share in present:
+        ids = postings.paragraph_ids
+        found = np.minimum(np.searchsorted(ids, candidates), ids.size - 1)
+        hit = ids[found] == candidates
+        at = found[hit]
+        tf = postings.term_freqs[at].astype(np.float64)
+        part = tf * (params.k1 + 1.0) / (norms[candidates[hit]] + tf)
+        if postings.bonus is not None:
+            part += postings.bonus[at]
+        scores[hit] += part * factor
+        coverage[hit] += share
+    return scores * coverage if coordinated else scores

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -13,7 +14,7 @@ import numpy as np
 import sqlite_utils
 
 from .analysis import ANALYZER_VERSION, get_analyzer
-from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
+from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, best_impact_positions, impacts_of, length_norms
 from .schema import (
     SCHEMA_VERSION,
     IndexCorruptError,
@@ -52,7 +53,8 @@ class PostingsCache:
 
     @staticmethod
     def _size(postings: Postings) -> int:
-        return postings.paragraph_ids.nbytes + postings.term_freqs.nbytes + 100  # + per-entry overhead
+        impacts = sum(a.nbytes for a in (postings.impacts, postings.top_impacts) if a is not None)
+        return postings.paragraph_ids.nbytes + postings.term_freqs.nbytes + impacts + 100  # + per-entry overhead
 
     def put(self, term: str, postings: Postings) -> None:
         size = self._size(postings)
@@ -141,10 +143,11 @@ class IndexReader:
         return norms
 
     def accumulator(self) -> np.ndarray:
-        """A zeroed score array per thread (the bot searches from several worker threads)."""
+        """A zeroed score array per thread (the bot searches from several worker threads). float32: it only
+        selects candidates, which are then scored exactly (bm25.rank_with_accumulator)."""
         buffer = getattr(self._accumulators, "buffer", None)
         if buffer is None:
-            buffer = self._accumulators.buffer = np.zeros(self.meta.slots, dtype=np.float64)
+            buffer = self._accumulators.buffer = np.zeros(self.meta.slots, dtype=np.float32)
         return buffer
 
     def _corrupt(self, error: Exception) -> IndexCorruptError:
@@ -159,7 +162,11 @@ class IndexReader:
             raise self._corrupt(error) from None
         if row is None:
             return EMPTY_POSTINGS
-        return Postings(np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.int32))
+        postings = Postings(np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.int32))
+        # the query-independent part of each posting's score, once per term loaded (k1 and b are the index's)
+        params = self.meta.params
+        impacts = impacts_of(postings, self.norms(params), params).astype(np.float32)
+        return replace(postings, impacts=impacts, impact_params=params, top_impacts=best_impact_positions(impacts))
 
     def field_postings(self, term: str) -> Postings:
         """Paragraphs whose article title or heading holds `term` (term frequency 1 each)."""

@@ -101,6 +101,16 @@ def test_top_k_ties_break_by_paragraph_id():
     assert top_k(ids, scores, 0) == []
 
 
+def served(postings, norms, params, top):  # type: ignore[no-untyped-def]
+    """Postings as the index reader serves them: float32 impacts and the positions of the `top` highest."""
+    from dataclasses import replace
+
+    from index.bm25 import best_impact_positions, impacts_of
+
+    impacts = impacts_of(postings, norms, params).astype(np.float32)
+    return replace(postings, impacts=impacts, impact_params=params, top_impacts=best_impact_positions(impacts, top))
+
+
 def test_params_are_validated():
     with pytest.raises(ValueError):
         BM25Params(k1=-1)
@@ -121,22 +131,33 @@ def test_term_in_every_paragraph_still_scores_positive():
     k1=st.floats(0.01, 3.0),
     b=st.floats(0.0, 1.0),
     coordinated=st.booleans(),
+    serving=st.booleans(),
 )
-def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus, query, k, k1, b, coordinated):
+def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus, query, k, k1, b, coordinated, serving):
     """Plain: rank-bm25's scores. Coordinated: rank-bm25's scores × coverage from the token lists, and the
-    plain reference (score_groups, then `coordinate` over every paragraph) agrees too."""
-    from index.bm25 import coordinate, length_norms, rank_with_accumulator
+    plain reference (score_groups, then `coordinate` over every paragraph) agrees too. `serving`: as the index
+    reader serves, with float32 impacts precomputed per posting and a float32 accumulator (approximate sums
+    that only select the candidates, scored exactly after)."""
+    from dataclasses import replace
+
+    from index.bm25 import coordinate, impacts_of, length_norms, rank_with_accumulator
 
     params = BM25Params(k1, b)
     postings = postings_of(corpus)
     lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    norms = length_norms(lengths, lengths.mean(), params)
     distinct = list(dict.fromkeys(query))
     groups = [postings.get(t, merge_postings([])) for t in distinct]
+    if serving:
+        groups = [
+            replace(g, impacts=impacts_of(g, norms, params).astype(np.float32), impact_params=params)
+            if g.doc_freq
+            else g
+            for g in groups
+        ]
     weights = [query.count(t) for t in distinct]
-    accumulator = np.zeros(len(corpus))
-    got = rank_with_accumulator(
-        groups, weights, length_norms(lengths, lengths.mean(), params), params, k, accumulator, coordinated=coordinated
-    )
+    accumulator = np.zeros(len(corpus), dtype=np.float32 if serving else np.float64)
+    got = rank_with_accumulator(groups, weights, norms, params, k, accumulator, coordinated=coordinated)
     oracle = LuceneIdfBM25Okapi(corpus, k1=k1, b=b).get_scores(query)
     if coordinated:
         oracle = oracle * np.array(oracle_coverage(corpus, query))
@@ -226,3 +247,39 @@ def test_coordinated_serving_path_looks_further_when_coverage_reorders_the_best_
     assert got[0][0] == 10
     assert [pid for pid, _ in got] == [pid for pid, _ in expected]
     np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], rtol=1e-12)
+
+
+@pytest.mark.parametrize("coordinated", [False, True])
+def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(coordinated: bool):
+    """Many paragraphs share a length and term frequencies, so their scores tie exactly or differ in the last
+    bits: the float32 accumulator must still let the exact best k through, ties ordered by id."""
+
+    from index.bm25 import coordinate, length_norms, rank_with_accumulator
+
+    rng = np.random.default_rng(5)
+    vocabulary = [f"w{i}" for i in range(40)]
+    corpus = [list(rng.choice(vocabulary, size=int(rng.choice([8, 9, 10])))) for _ in range(6000)]
+    postings = postings_of(corpus)
+    params = BM25Params()
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    norms = length_norms(lengths, lengths.mean(), params)
+    served_postings = {t: served(p, norms, params, top=25) for t, p in postings.items()}
+    accumulator = np.zeros(len(corpus), dtype=np.float32)
+    for _ in range(60):
+        query = list(rng.choice(vocabulary, size=int(rng.integers(1, 6)), replace=False))
+        groups = [postings[t] for t in query]
+        ids, plain = score_groups(groups, [1.0] * len(groups), lengths, params)
+        reference = coordinate(ids, plain, groups, [1.0] * len(groups), len(corpus)) if coordinated else plain
+        expected = top_k(ids, reference, 10)
+        got = rank_with_accumulator(
+            [served_postings[t] for t in query],
+            [1.0] * len(query),
+            norms,
+            params,
+            10,
+            accumulator,
+            coordinated=coordinated,
+        )
+        assert [pid for pid, _ in got] == [pid for pid, _ in expected]
+        assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, expected))
+        assert not accumulator.any()
