@@ -65,14 +65,15 @@ class _IndexedDigests(set):
 
 
 class _IndexedIds(DuplicateIds):
-    """Document ids: those the index holds, then those added so far (first come first served, as in a build)."""
+    """Document ids: those the index holds (looked up in the file: a million ids are not read for one article),
+    then those added so far (first come first served, as in a build)."""
 
-    def __init__(self, held: set[str]) -> None:
+    def __init__(self, db: sqlite_utils.Database) -> None:
         super().__init__()
-        self.held = held
+        self.db = db
 
     def check_id(self, doc_id: str, where: str) -> SourceProblem | None:
-        if doc_id in self.held:
+        if self.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is not None:
             return SourceProblem(where, f"the index already holds {doc_id!r}; remove it first to replace it")
         return super().check_id(doc_id, where)
 
@@ -153,7 +154,7 @@ def add_documents(
 def _add(
     db: sqlite_utils.Database, meta: IndexMeta, analyzer: Analyzer, sources: list[Path], clock: Callable[[], float]
 ) -> BuildReport:
-    ids_seen = _IndexedIds({row[0] for row in db.execute("SELECT doc_id FROM documents")})
+    ids_seen = _IndexedIds(db)
     seen = _IndexedDigests(db)
     postings = PostingsBuilder(first_id=meta.slots)
     fields = FieldTermsBuilder(analyzer)
@@ -242,7 +243,7 @@ def remove_documents(
     started = time.perf_counter()
     reader = IndexReader(db_path)
     try:
-        held = {row[0] for row in reader.db.execute("SELECT doc_id FROM documents")}
+        held = {d for d in wanted if reader.db.execute("SELECT 1 FROM documents WHERE doc_id = ?", (d,)).fetchone()}
     finally:
         reader.close()
     removing = [doc_id for doc_id in wanted if doc_id in held]
@@ -374,7 +375,7 @@ def compact_index(
                 new_id = np.full(meta.slots, -1, dtype=np.int32)
                 new_id[old_ids] = np.arange(old_ids.size, dtype=np.int32)
                 # paragraph ids move down only, in order: ascending updates never collide
-                db.execute("DROP INDEX IF EXISTS paragraphs_digest")
+                db.execute("DROP INDEX IF EXISTS paragraphs_digest")  # rebuilt below, after the renumbering
                 db.conn.executemany(
                     "UPDATE paragraphs SET paragraph_id = ? WHERE paragraph_id = ?",
                     [(int(new_id[old]), int(old)) for old in old_ids if new_id[old] != old],

@@ -35,7 +35,11 @@ INSERT_PARAGRAPH = (
     "INSERT INTO paragraphs (paragraph_id, doc_id, position, heading, text, length, digest) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-CREATE_DIGEST_INDEX = "CREATE INDEX IF NOT EXISTS paragraphs_digest ON paragraphs (digest)"
+# what incremental changes look paragraphs up by: their digest (a duplicate?) and their document (a removal)
+CREATE_PARAGRAPH_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS paragraphs_digest ON paragraphs (digest)",
+    "CREATE INDEX IF NOT EXISTS paragraphs_doc ON paragraphs (doc_id)",
+)
 
 
 def write_index(
@@ -108,7 +112,8 @@ def write_index(
             "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)", postings.postings()
         )
         db.conn.executemany("INSERT INTO field_terms (term, paragraph_ids) VALUES (?, ?)", fields.rows())
-        db.execute(CREATE_DIGEST_INDEX)
+        for statement in CREATE_PARAGRAPH_INDEXES:
+            db.execute(statement)
         length_array = np.frombuffer(lengths, dtype=np.int32)
         db.execute("INSERT INTO arrays (name, data) VALUES (?, ?)", ("paragraph_lengths", length_array.tobytes()))
         meta_values = {
