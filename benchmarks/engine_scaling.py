@@ -1,4 +1,5 @@
-"""BM25 engine at scale: ours vs rank-bm25 vs bm25s on synthetic corpora of 10k, 100k and 1M paragraphs.
+"""BM25 engine at scale: ours vs rank-bm25, bm25s, tantivy, PISA and SQLite FTS5 on synthetic corpora of 10k,
+100k and 1M paragraphs.
 
 Corpora: Zipf-distributed vocabulary of Indonesian-looking words (syllables), ~60 tokens per paragraph,
 written as JSONL. All engines get the same tokens (our analyzer's output); our build time includes
@@ -9,7 +10,7 @@ index and answers. Queries of 1, 3 and 8 terms, drawn by frequency from below th
 coverage (index/bm25.py), in the same serving process.
 rank-bm25 is skipped above 100k paragraphs (it would take minutes per query batch).
 Run:  .venv/bin/python benchmarks/engine_scaling.py [--sizes 10000,100000,1000000] [--queries 100]
-Needs the bench extra: pip install -e '.[bench]' (bm25s with numba, scipy).
+Needs the bench extra: pip install -e '.[bench]' (bm25s with numba, scipy, tantivy, pyterrier-pisa).
 """
 
 from __future__ import annotations
@@ -202,6 +203,100 @@ def worker_bm25s(corpus: Path, queries: dict[int, list[str]]) -> dict:
     return {"build_s": build_s, "rss_mb": peak_rss_mb(), "open_s": float("nan"), "size_mb": float("nan"), **result}
 
 
+def worker_tantivy(corpus: Path, queries: dict[int, list[str]]) -> dict:
+    import tantivy
+
+    tokens, analyzer = _analyzed_corpus(corpus)
+    directory = Path(tempfile.mkdtemp(prefix="tantivy-"))
+    started = time.perf_counter()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("body", stored=False, tokenizer_name="whitespace")  # our tokens, as the others get
+    schema = builder.build()
+    index = tantivy.Index(schema, path=str(directory))
+    writer = index.writer(heap_size=500_000_000, num_threads=1)
+    for terms in tokens:
+        writer.add_document(tantivy.Document(body=" ".join(terms)))
+    writer.commit()
+    writer.wait_merging_threads()
+    build_s = time.perf_counter() - started
+    del tokens
+    size_mb = sum(f.stat().st_size for f in directory.iterdir()) / 2**20
+    started = time.perf_counter()
+    index = tantivy.Index.open(str(directory))
+    searcher = index.searcher()
+    open_s = time.perf_counter() - started
+    analyzed = {q: " ".join(analyzer.analyze(q)) for batch in queries.values() for q in batch}
+    result = timings(lambda q: searcher.search(index.parse_query(analyzed[q], ["body"]), 10), queries)
+    return {"build_s": build_s, "rss_mb": peak_rss_mb(), "open_s": open_s, "size_mb": size_mb, **result}
+
+
+def worker_pisa(corpus: Path, queries: dict[int, list[str]]) -> dict:
+    import numpy as np
+    from pyterrier_pisa import PisaIndex, _pisathon
+
+    tokens, analyzer = _analyzed_corpus(corpus)
+    directory = Path(tempfile.mkdtemp(prefix="pisa-")) / "index"
+    started = time.perf_counter()
+    index = PisaIndex(str(directory), stemmer="none", threads=1, overwrite=True)
+    index.index({"docno": str(i), "text": " ".join(terms)} for i, terms in enumerate(tokens))
+    build_s = time.perf_counter() - started
+    del tokens
+    size_mb = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 2**20
+    started = time.perf_counter()
+    retriever = index.bm25(k1=1.2, b=0.75, num_results=10, threads=1)
+    retriever.reset_retrieval_context()  # loads the index (timed as opening)
+    open_s = time.perf_counter() - started
+    analyzed = {q: " ".join(analyzer.analyze(q)) for batch in queries.values() for q in batch}
+    out = {name: np.empty(10, dtype=dtype) for name, dtype in (("q", np.int32), ("d", object), ("r", np.int32))}
+    scores = np.empty(10, dtype=np.float32)
+
+    def run(q: str):  # PISA's own call, without the pandas frame around it
+        return _pisathon.retrieve(
+            retriever._ctxt,
+            retriever.query_algorithm.value,
+            [(0, analyzed[q])],
+            k=10,
+            threads=1,
+            query_weighted=1,
+            pretokenised=False,
+            result_qidxs=out["q"],
+            result_docnos=out["d"],
+            result_ranks=out["r"],
+            result_scores=scores,
+        )
+
+    result = timings(run, queries)
+    return {"build_s": build_s, "rss_mb": peak_rss_mb(), "open_s": open_s, "size_mb": size_mb, **result}
+
+
+def worker_fts5(corpus: Path, queries: dict[int, list[str]]) -> dict:
+    import sqlite3
+
+    tokens, analyzer = _analyzed_corpus(corpus)
+    path = Path(tempfile.mkdtemp(prefix="fts5-")) / "fts.db"
+    started = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE p USING fts5(body, tokenize = 'unicode61')")
+    db.executemany("INSERT INTO p (body) VALUES (?)", ((" ".join(t),) for t in tokens))
+    db.commit()
+    build_s = time.perf_counter() - started
+    del tokens
+    analyzed = {q: " OR ".join(f'"{t}"' for t in analyzer.analyze(q)) for batch in queries.values() for q in batch}
+    result = timings(
+        lambda q: db.execute(
+            "SELECT rowid FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT 10", (analyzed[q],)
+        ).fetchall(),
+        queries,
+    )
+    return {
+        "build_s": build_s,
+        "rss_mb": peak_rss_mb(),
+        "open_s": float("nan"),
+        "size_mb": path.stat().st_size / 2**20,
+        **result,
+    }
+
+
 def run_worker(*args: str) -> dict:
     output = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True, text=True, check=False)
     if output.returncode != 0:
@@ -215,6 +310,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--rank-bm25-max", type=int, default=100_000)
     parser.add_argument("--workdir", default=None, help="keep corpora here between runs")
+    parser.add_argument("--peers", default="bm25s,tantivy,pisa,fts5", help="other engines, in this order")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -228,6 +324,12 @@ def main() -> None:
             result = worker_ours_serve(Path(rest[0]), queries)
         elif kind == "rank-bm25":
             result = worker_rank_bm25(Path(rest[0]), queries)
+        elif kind == "tantivy":
+            result = worker_tantivy(Path(rest[0]), queries)
+        elif kind == "pisa":
+            result = worker_pisa(Path(rest[0]), queries)
+        elif kind == "fts5":
+            result = worker_fts5(Path(rest[0]), queries)
         else:
             result = worker_bm25s(Path(rest[0]), queries)
         print(json.dumps(result))
@@ -258,7 +360,11 @@ def main() -> None:
         rows = [("ours", {**built, **served}), ("ours+cov", {**built, **served, **served["coordinated"]})]
         if size <= args.rank_bm25_max:
             rows.append(("rank-bm25", run_worker("rank-bm25", str(corpus), str(queries_path))))
-        rows.append(("bm25s", run_worker("bm25s", str(corpus), str(queries_path))))
+        for peer in args.peers.split(","):
+            try:
+                rows.append((peer, run_worker(peer, str(corpus), str(queries_path))))
+            except RuntimeError as error:  # a peer not installed (the bench extra) is reported, not fatal
+                print(f"{size:>10} {peer} failed: {str(error).strip().splitlines()[-1]}", flush=True)
         for name, r in rows:
             rate = size / r["build_s"] if r["build_s"] else float("nan")
             print(
