@@ -18,10 +18,9 @@ from html import escape
 from telegram import Update
 
 from index.feeds import FeedReport, FeedState, feed_store_beside, poll_feed, read_feeds_file
-from index.fetch import ArticleFetcher, FetchOutcome
+from index.fetch import FetchOutcome, article_fetcher
 from index.messages import say
 from index.store import IndexFileError, remove_documents
-from index.web import Fetcher
 
 from . import render
 from .replies import send_reliably, user_language
@@ -79,14 +78,11 @@ async def add_links(update: Update, context: BotContext, urls: list[str]) -> Non
 
 def _fetch_one(settings, url: str) -> FetchOutcome:  # type: ignore[no-untyped-def] - bot Settings
     index = settings.index
-    with Fetcher(allow_private=index.allow_private_urls, pace_seconds=index.fetch_pace_seconds) as web:
-        articles = ArticleFetcher(index.index_db, index.corpus_dir, web)
-        try:
+    try:
+        with article_fetcher(index, index.index_db, index.corpus_dir) as articles:
             return articles.fetch(url)
-        except IndexFileError as error:
-            return FetchOutcome(url, reason=error.reason)
-        finally:
-            articles.close()
+    except IndexFileError as error:
+        return FetchOutcome(url, reason=error.reason)
 
 
 async def on_add(update: Update, context: BotContext) -> None:
@@ -134,14 +130,12 @@ async def on_remove(update: Update, context: BotContext) -> None:
 def _poll_all(settings) -> list[FeedReport]:  # type: ignore[no-untyped-def] - bot Settings
     index = settings.index
     feeds = read_feeds_file(index.feeds_file)
-    with Fetcher(allow_private=index.allow_private_urls, pace_seconds=index.fetch_pace_seconds) as web:
-        articles = ArticleFetcher(index.index_db, index.corpus_dir, web)
+    with article_fetcher(index, index.index_db, index.corpus_dir) as articles:
         store = feed_store_beside(index.index_db)
         try:
             return [poll_feed(url, articles, store) for url in feeds]
         finally:
             store.close()
-            articles.close()
 
 
 async def poll_feeds(context: BotContext) -> None:

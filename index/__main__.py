@@ -148,21 +148,16 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from .fetch import ArticleFetcher
-    from .web import Fetcher
+    from .fetch import article_fetcher
 
     corpus = Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
     failed = False
     try:
-        with Fetcher(allow_private=SETTINGS.allow_private_urls, pace_seconds=SETTINGS.fetch_pace_seconds) as web:
-            articles = ArticleFetcher(Path(args.db), corpus, web)
-            try:
-                for url in args.urls:
-                    outcome = articles.fetch(url)
-                    failed |= outcome.failed
-                    print(outcome.line(), flush=True)
-            finally:
-                articles.close()
+        with article_fetcher(SETTINGS, Path(args.db), corpus) as articles:
+            for url in args.urls:
+                outcome = articles.fetch(url)
+                failed |= outcome.failed
+                print(outcome.line(), flush=True)
     except IndexFileError as error:
         return _fail(str(error))
     _embed_new_paragraphs(args.db, args.no_semantic)
@@ -171,8 +166,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_update(args: argparse.Namespace) -> int:
     from .feeds import feed_store_beside, poll_feed, read_feeds_file
-    from .fetch import ArticleFetcher
-    from .web import Fetcher
+    from .fetch import article_fetcher
 
     feeds_path = Path(args.feeds) if args.feeds else SETTINGS.feeds_file
     if feeds_path is None:
@@ -184,8 +178,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
     failed = False
     try:
-        with Fetcher(allow_private=SETTINGS.allow_private_urls, pace_seconds=SETTINGS.fetch_pace_seconds) as web:
-            articles = ArticleFetcher(Path(args.db), corpus, web)
+        with article_fetcher(SETTINGS, Path(args.db), corpus) as articles:
             store = feed_store_beside(Path(args.db))
             try:
                 for url in feeds:
@@ -196,7 +189,6 @@ def cmd_update(args: argparse.Namespace) -> int:
                     failed |= bool(report.error) or any(o.failed for o in report.outcomes)
             finally:
                 store.close()
-                articles.close()
     except IndexFileError as error:
         return _fail(str(error))
     _embed_new_paragraphs(args.db, args.no_semantic)

@@ -13,14 +13,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
 from .reader import IndexReader
 from .schema import BuildError
+from .settings import IndexSettings
 from .update import add_documents
 from .web import Fetcher, FetchError
 from .webpage import WebArticle, article_doc_id, article_file_text, canonical_url, extract_article, minhash
@@ -122,6 +125,18 @@ class ArticleRegistry:
         self.db.close()
 
 
+@contextmanager
+def article_fetcher(settings: IndexSettings, db_path: Path, corpus_dir: Path) -> Iterator[ArticleFetcher]:
+    """An ArticleFetcher for one index and corpus folder with a Fetcher as the settings say (private addresses,
+    pace), both closed after."""
+    with Fetcher(allow_private=settings.allow_private_urls, pace_seconds=settings.fetch_pace_seconds) as web:
+        articles = ArticleFetcher(db_path, corpus_dir, web)
+        try:
+            yield articles
+        finally:
+            articles.close()
+
+
 class ArticleFetcher:
     """Fetches links into one corpus folder and index. Not thread-safe: one fetch run at a time per index (the bot
     runs them one after another)."""
@@ -130,6 +145,7 @@ class ArticleFetcher:
         self.db_path = Path(db_path)
         self.corpus_dir = Path(corpus_dir)
         self.fetcher = fetcher
+        IndexReader(self.db_path).close()  # an index is there (else IndexFileError says what to do)
         self.registry = ArticleRegistry(registry_path_beside(self.db_path))
 
     def close(self) -> None:

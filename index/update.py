@@ -32,11 +32,11 @@ from .analysis import Analyzer, get_analyzer
 from .build import replacing
 from .ingest import SourceProblem
 from .reader import IndexReader
-from .schema import BuildError, BuildReport, IndexMeta
+from .schema import BuildReport, IndexMeta
 from .sources import DuplicateIds, corpus_fingerprint
 from .postings_builder import FieldTermsBuilder, PostingsBuilder
 from .units import analyzed_units
-from .writer import INSERT_DOCUMENT, INSERT_PARAGRAPH, cited_documents, accept_unit
+from .writer import accept_unit, nothing_usable, store_accepted
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,20 +166,11 @@ def _add(
             accepted = accept_unit(unit, ids_seen, seen, next_id)
             problems.extend(accepted.problems)
             duplicates += accepted.duplicates
-            for document, added in accepted.documents:
-                [cited] = cited_documents([document], added, [len(added)], fields, next_id)
-                db.conn.execute(INSERT_DOCUMENT, cited)
-                db.conn.executemany(INSERT_PARAGRAPH, added)
-                next_id += len(added)
-                documents += 1
+            next_id += store_accepted(db, accepted, fields, next_id)
+            documents += len(accepted.documents)
             postings.add_unit(unit, accepted.kept, unit.lengths[accepted.kept])
         if not documents:
-            listed = "; ".join(str(p) for p in problems[:5]) + (" …" if len(problems) > 5 else "")
-            raise BuildError(
-                "nothing to add" + (f" ({len(problems)} source problem(s): {listed})" if problems else ""),
-                tuple(problems),
-                summary="nothing to add",
-            )
+            raise nothing_usable("nothing to add", problems)
         added_paragraphs = next_id - meta.slots
         for term, doc_freq, ids, freqs in postings.postings():
             _append_postings(db, "terms", term, ids, freqs, doc_freq)

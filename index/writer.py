@@ -91,23 +91,14 @@ def write_index(
             accepted = accept_unit(unit, ids_seen, seen_paragraphs, n_paragraphs)
             problems.extend(accepted.problems)
             duplicates += accepted.duplicates
-            for meta, added in accepted.documents:
-                [meta] = cited_documents([meta], added, [len(added)], fields, n_paragraphs)
-                db.conn.execute(INSERT_DOCUMENT, meta)
-                db.conn.executemany(INSERT_PARAGRAPH, added)
-                n_paragraphs += len(added)
-                n_documents += 1
-                if on_document:
-                    on_document(n_documents, n_paragraphs)
+            n_paragraphs += store_accepted(db, accepted, fields, n_paragraphs)
+            n_documents += len(accepted.documents)
+            if on_document and accepted.documents:
+                on_document(n_documents, n_paragraphs)
             postings.add_unit(unit, accepted.kept, unit.lengths[accepted.kept])
         lengths = postings.lengths
         if not lengths:
-            listed = "; ".join(str(p) for p in problems[:5]) + (" …" if len(problems) > 5 else "")
-            raise BuildError(
-                "no paragraphs to index" + (f" ({len(problems)} source problem(s): {listed})" if problems else ""),
-                tuple(problems),
-                summary="no paragraphs to index",
-            )
+            raise nothing_usable("no paragraphs to index", problems)
         db.conn.executemany(
             "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)", postings.postings()
         )
@@ -187,6 +178,28 @@ def accept_unit(unit: AnalyzedUnit, ids_seen: DuplicateIds, seen_paragraphs: set
             continue
         documents.append((document, added))
     return AcceptedUnit(documents, np.array(kept, dtype=bool), problems, duplicates)
+
+
+def store_accepted(db: sqlite_utils.Database, accepted: AcceptedUnit, fields: FieldTermsBuilder, first_id: int) -> int:
+    """Insert an accepted unit's documents (cited) and paragraphs, whose ids start at `first_id`; returns how many
+    paragraphs that was."""
+    stored = 0
+    for document, added in accepted.documents:
+        [cited] = cited_documents([document], added, [len(added)], fields, first_id + stored)
+        db.conn.execute(INSERT_DOCUMENT, cited)
+        db.conn.executemany(INSERT_PARAGRAPH, added)
+        stored += len(added)
+    return stored
+
+
+def nothing_usable(summary: str, problems: list[SourceProblem]) -> BuildError:
+    """The error of a build or an add that found nothing to index, listing the first problems."""
+    listed = "; ".join(str(p) for p in problems[:5]) + (" …" if len(problems) > 5 else "")
+    return BuildError(
+        summary + (f" ({len(problems)} source problem(s): {listed})" if problems else ""),
+        tuple(problems),
+        summary=summary,
+    )
 
 
 def cited_documents(

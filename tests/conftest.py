@@ -58,3 +58,26 @@ def env_without_token(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
     env["PYTHONPATH"] = str(REPO)
     return env
+
+
+@pytest.fixture
+def newsroom():
+    """A local news site on 127.0.0.1 (tests/newsroom.py) for fetch and feed tests."""
+    from newsroom import Newsroom
+
+    site = Newsroom().start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def corpus_index(tmp_path: Path) -> tuple[Path, Path]:
+    """An index of one seed article and the corpus folder it was built from (fetched articles go there)."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(REPO / "corpus" / "000_aa8ebef06fca3b6d.txt", corpus)
+    db = tmp_path / "index.db"
+    build_index([corpus], db)
+    return db, corpus

@@ -4,7 +4,6 @@ local news site on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,27 +12,10 @@ import pytest
 
 from index.feeds import FeedError, feed_store_beside, parse_feed, poll_feed, read_feeds_file
 from index.fetch import ArticleFetcher
-from index.store import IndexReader, build_index
+from index.store import IndexReader
 from index.web import Fetcher
 from newsroom import Newsroom, add_story_pages, atom, rss, sitemap
 from support import REPO
-
-
-@pytest.fixture
-def newsroom():
-    site = Newsroom().start()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
-def corpus_index(tmp_path: Path) -> tuple[Path, Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(REPO / "corpus" / "000_aa8ebef06fca3b6d.txt", corpus)
-    db = tmp_path / "index.db"
-    build_index([corpus], db)
-    return db, corpus
 
 
 def documents(db: Path) -> int:

@@ -14,29 +14,12 @@ import pytest
 
 from index import open_index
 from index.fetch import ArticleFetcher
-from index.store import IndexReader, build_index
+from index.store import IndexReader
 from index.web import Fetcher, FetchError
 from index.fetch import NEAR_DUPLICATE_RESEMBLANCE
 from index.webpage import canonical_url, dateline_date, minhash, resemblance
 from newsroom import OTHER_STORY, STORY, Newsroom, standard_site
 from support import REPO
-
-
-@pytest.fixture
-def newsroom():
-    site = Newsroom().start()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
-def corpus_index(tmp_path: Path) -> tuple[Path, Path]:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(REPO / "corpus" / "000_aa8ebef06fca3b6d.txt", corpus)
-    db = tmp_path / "index.db"
-    build_index([corpus], db)
-    return db, corpus
 
 
 def articles(db: Path, corpus: Path, **fetcher_options) -> ArticleFetcher:

@@ -7,19 +7,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 
 from fakebotapi import FakeBotAPI
 from newsroom import Newsroom, standard_site
 
 from .conftest import BotProcess, admin_says, copy_seed_corpus
-
-
-@pytest.fixture
-def newsroom():
-    site = Newsroom().start()
-    yield site
-    site.stop()
 
 
 def reply_starting(api: FakeBotAPI, message: dict, *prefixes: str, timeout: float = 60) -> str:
