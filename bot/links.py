@@ -29,6 +29,7 @@ from .services import BotContext
 log = logging.getLogger(__name__)
 
 MAX_LINKS_PER_MESSAGE = 5
+MAX_REMOVALS_PER_MESSAGE = 20  # one reply lists them all: it stays far below Telegram's 4,096 characters
 _LINK_RE = re.compile(r"https?://\S+", re.IGNORECASE)
 ONLY_LINKS = re.compile(r"^\s*https?://\S+(\s+https?://\S+)*\s*$", re.IGNORECASE)
 
@@ -44,18 +45,19 @@ def links_in(text: str) -> list[str]:
 def describe_outcome(outcome: FetchOutcome, language: str) -> str:
     if outcome.added and outcome.article is not None:
         article = outcome.article
-        details = " · ".join(escape(value) for value in (article.outlet, article.date, article.url) if value)
+        shown = (render.shortened(article.outlet, "source"), article.date, render.shortened(article.url, "heading"))
+        details = " · ".join(escape(value) for value in shown if value)
         return say(
             "link_added_html",
             language,
-            title=escape(article.title or outcome.doc_id),
+            title=escape(render.shortened(article.title or outcome.doc_id, "title")),
             details=details,
             doc_id=escape(outcome.doc_id),
             paragraphs=outcome.paragraphs,
         )
     if outcome.duplicate_of:
         return say("link_duplicate_html", language, doc_id=escape(outcome.duplicate_of))
-    return escape(say("link_skipped", language, reason=outcome.reason))
+    return escape(say("link_skipped", language, reason=render.shortened(outcome.reason, "heading")))
 
 
 async def add_links(update: Update, context: BotContext, urls: list[str]) -> None:
@@ -66,7 +68,9 @@ async def add_links(update: Update, context: BotContext, urls: list[str]) -> Non
     async with services.corpus_lock:
         for url in urls:
             progress = await send_reliably(
-                lambda url=url: message.reply_text(escape(say("link_fetching", language, url=url)), do_quote=True)
+                lambda url=url: message.reply_text(
+                    escape(say("link_fetching", language, url=render.shortened(url, "heading"))), do_quote=True
+                )
             )
             outcome = await asyncio.to_thread(_fetch_one, settings, url)
             log.info("admin link: %s", "added" if outcome.added else "duplicate" if outcome.duplicate_of else "skipped")
@@ -110,19 +114,30 @@ async def on_remove(update: Update, context: BotContext) -> None:
     settings = services.settings
     message = update.effective_message
     language = user_language(update)
-    doc_ids = list(dict.fromkeys(context.args or []))
+    doc_ids = list(dict.fromkeys(context.args or []))[:MAX_REMOVALS_PER_MESSAGE]
     if not doc_ids:
         await send_reliably(lambda: message.reply_text(say("remove_usage_html", language), do_quote=True))
         return
     async with services.corpus_lock:
-        report = await asyncio.to_thread(remove_documents, doc_ids, settings.index_db, corpus_dir=settings.corpus_dir)
+        try:
+            report = await asyncio.to_thread(
+                remove_documents, doc_ids, settings.index_db, corpus_dir=settings.corpus_dir
+            )
+        except IndexFileError as error:
+            text = escape(say("link_skipped", language, reason=error.reason))
+            await send_reliably(lambda: message.reply_text(text, do_quote=True))
+            return
         await asyncio.to_thread(services.service.refresh)
     files = {path.stem: path.name for path in report.files}
+
+    def shown(doc_id: str) -> str:
+        return escape(render.shortened(doc_id, "doc_id"))
+
     lines = []
     for doc_id, paragraphs in zip(report.removed, report.paragraphs_per_document):
         file = say("removed_file", language, name=escape(files[doc_id])) if doc_id in files else ""
-        lines.append(say("removed_html", language, doc_id=escape(doc_id), paragraphs=paragraphs, file=file))
-    lines += [say("remove_unknown_html", language, doc_id=escape(doc_id)) for doc_id in report.unknown]
+        lines.append(say("removed_html", language, doc_id=shown(doc_id), paragraphs=paragraphs, file=file))
+    lines += [say("remove_unknown_html", language, doc_id=shown(doc_id)) for doc_id in report.unknown]
     log.info("admin removed %d article(s)", len(report.removed))
     await send_reliably(lambda: message.reply_text("\n".join(lines), do_quote=True))
 

@@ -61,6 +61,11 @@ def test_an_admin_link_is_answerable_seconds_later_and_removable(
         assert "Kabar Tekno" not in api.wait_reply(again).text
         broken = admin_says(api, newsroom.url("/500"))
         assert reply_starting(api, broken, "❌") == "❌ Not added: HTTP 500."
+        many = admin_says(api, "/remove " + " ".join("x" * 150 + str(n) for n in range(40)))
+        reply = api.wait_reply(many).text
+        assert reply.count("The index has no article") == 20 and len(reply) <= 4096 and not api.rejected
+        long_link = admin_says(api, newsroom.url("/" + "p" * 3000))
+        assert reply_starting(api, long_link, "❌").startswith("❌ Not added: HTTP 404")
 
 
 def test_the_bot_polls_its_feeds_and_shows_admins_their_state(
