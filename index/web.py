@@ -19,12 +19,13 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-USER_AGENT = "PolicyNewsBot/0.1 (+https://github.com/policy-news-bot; answers questions with cited news excerpts)"
+USER_AGENT = "PolicyNewsBot/0.1 (a Telegram bot that answers questions with cited news excerpts)"
 ROBOTS_AGENT = "PolicyNewsBot"
 MAX_REDIRECTS = 5
 MAX_PAGE_BYTES = 5 * 2**20
 MAX_ROBOTS_BYTES = 512 * 2**10
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)  # per connect and per read
+MAX_DOWNLOAD_SECONDS = 30.0  # a whole response: a server dripping a byte every few seconds is cut off too
 DEFAULT_PACE_SECONDS = 1.0  # between two requests to one host
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -147,11 +148,14 @@ class Fetcher:
                 if declared.isdigit() and int(declared) > limit:
                     raise FetchError(f"too big ({int(declared) / 2**20:.1f} MB; the limit is {limit / 2**20:.0f} MB)")
                 body = bytearray()
+                deadline = time.monotonic() + MAX_DOWNLOAD_SECONDS
                 if response.status_code == 200:
                     for chunk in response.iter_bytes():
                         body += chunk
                         if len(body) > limit:
                             raise FetchError(f"too big (over {limit / 2**20:.0f} MB)")
+                        if time.monotonic() > deadline:
+                            raise FetchError("timed out")
                 return _Response(response.status_code, httpx.Headers(response.headers), bytes(body))
         except httpx.TimeoutException:
             raise FetchError("timed out") from None
