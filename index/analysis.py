@@ -197,6 +197,24 @@ class Analyzer:
     def analyze(self, text: str) -> list[str]:
         return list(chain.from_iterable(memoised_chunks(text, self._chunk_terms, self.chunk_terms)))
 
+    def matching_terms(self, text: str, wanted: frozenset[str]) -> set[str]:
+        """The terms of `text` that are in `wanted` — set(analyze(text)) & wanted — analysing only the tokens that
+        could yield one. A token's term is the token itself or a stem found inside it, whose first letter may
+        differ (memukul → pukul, menyapu → sapu), so a token that holds no wanted term less its first letter
+        cannot yield it and is not stemmed (best_sentence reads a dozen paragraphs per answer: stemming each
+        word cost most of an answer; tests hold this to analyze)."""
+        needles = {term[1:] for term in wanted}
+        found: set[str] = set()
+        for chunk in normalize(text).split():
+            cached = self._chunk_terms.get(chunk)
+            if cached is not None:
+                found.update(term for term in cached if term in wanted)
+                continue
+            for token in tokenize(chunk):
+                if any(needle in token for needle in needles) and (term := self.term(token)) in wanted:
+                    found.add(term)
+        return found
+
     def analyze_reference(self, text: str) -> list[str]:
         terms = []
         for token in tokenize(normalize(text)):

@@ -95,8 +95,9 @@ def best_sentence(
     type (a date for "kapan", a number for "berapa", a name for "siapa"/"di mana"); the first on a tie."""
     sentences = split_sentences(text) or [text]
     best, best_score = sentences[0], 0.0
+    wanted = frozenset(term for group in groups for term in group.terms)
     for sentence in sentences:
-        terms = set(analyzer.analyze(sentence))
+        terms = analyzer.matching_terms(sentence, wanted)
         score = sum(idf for group, idf in zip(groups, group_idfs) if terms.intersection(group.terms))
         if answer_kind and score > 0 and holds_answer_type(sentence, answer_kind, question):
             score *= ANSWER_TYPE_BONUS

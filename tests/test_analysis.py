@@ -97,3 +97,33 @@ def test_fast_analyze_equals_the_reference(text: str):
     analyzer = get_analyzer()
     assert analyzer.analyze(text) == analyzer.analyze_reference(text)
     assert analyzer.analyze(text) == analyzer.analyze_reference(text)  # second time from the memo
+
+
+def test_matching_terms_equals_analysing_everything_and_keeping_the_wanted():
+    """best_sentence stems only tokens that could yield a question term (index/analysis.py matching_terms): over
+    the seed articles and every affixed form of a sample of Sastrawi's roots (nasal assimilation included:
+    memukul → pukul, menyapu → sapu, mengirim → kirim), it finds exactly what full analysis finds."""
+    import random
+
+    from index.analysis import Analyzer, AnalyzerSpec, sastrawi_roots
+    from support import MESSY_ARTICLE, REPO
+
+    rng = random.Random(3)
+    roots = sorted(sastrawi_roots())
+    prefixes = ["", "me", "mem", "men", "meng", "meny", "pe", "pem", "pen", "peng", "peny", "di", "ter", "ber", "ke"]
+    suffixes = ["", "kan", "an", "i", "nya", "lah", "kah"]
+    affixed = [rng.choice(prefixes) + root + rng.choice(suffixes) for root in rng.sample(roots, 3000)]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "corpus").iterdir())] + [MESSY_ARTICLE]
+    texts += [" ".join(affixed[i : i + 30]) + "." for i in range(0, len(affixed), 30)]
+    reference = Analyzer(AnalyzerSpec())
+    served = Analyzer(AnalyzerSpec())  # its own memo: the tokens it skips are never stemmed by the other
+    checked = 0
+    for text in texts:
+        for sentence in text.split("\n"):
+            terms = reference.analyze_reference(sentence)
+            if not terms:
+                continue
+            for wanted in (frozenset(terms), frozenset(rng.sample(terms, max(1, len(terms) // 4)))):
+                assert served.matching_terms(sentence, wanted) == set(terms) & wanted, sentence
+                checked += 1
+    assert checked > 200
