@@ -147,7 +147,7 @@ def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
     from index.search import AnswerService
 
     started = time.perf_counter()
-    service = AnswerService(db)
+    service = AnswerService(db, semantic=None)  # the engine and the answer path without the embedding model
     open_s = time.perf_counter() - started
     analyzed = {n: [service.analyzer.analyze(q) for q in batch] for n, batch in queries.items()}
     lookup = {" ".join(t): t for batch in analyzed.values() for t in batch}
@@ -160,7 +160,9 @@ def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
         lambda q: service.rank_tokens(lookup[q], 10, coordinated=True),
         texts,
     )
-    return {"open_s": open_s, "rss_mb": peak_rss_mb(), **result, "coordinated": coordinated}
+    # the whole answer path (language, plan, ranking, best sentence, citations) as idx.ask runs it
+    answered = timings(lambda q: service.answer(q, 10), queries)
+    return {"open_s": open_s, "rss_mb": peak_rss_mb(), **result, "coordinated": coordinated, "answer": answered}
 
 
 def _analyzed_corpus(corpus: Path) -> tuple[list[list[str]], object]:
@@ -357,10 +359,14 @@ def main() -> None:
         db.unlink(missing_ok=True)
         built = run_worker("ours-build", str(corpus), str(db))
         served = run_worker("ours-serve", str(db), str(queries_path))
-        rows = [("ours", {**built, **served}), ("ours+cov", {**built, **served, **served["coordinated"]})]
+        rows = [
+            ("ours", {**built, **served}),
+            ("ours+cov", {**built, **served, **served["coordinated"]}),
+            ("ours ask", {**built, **served, **served["answer"]}),
+        ]
         if size <= args.rank_bm25_max:
             rows.append(("rank-bm25", run_worker("rank-bm25", str(corpus), str(queries_path))))
-        for peer in args.peers.split(","):
+        for peer in filter(None, args.peers.split(",")):
             try:
                 rows.append((peer, run_worker(peer, str(corpus), str(queries_path))))
             except RuntimeError as error:  # a peer not installed (the bench extra) is reported, not fatal
