@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from contextlib import nullcontext
 
 from index.ingest import CorpusError
 from index.search import AnswerService
@@ -16,7 +17,7 @@ from index.semantic import SemanticReranker, make_reranker, prepare_vectors, une
 from index.store import BuildError, IndexFileError, ensure_index
 
 from .config import Settings, SettingsError
-from .console import locale_language, run_console
+from .console import locale_language, run_console, terminal_of_our_own
 
 log = logging.getLogger("bot")
 
@@ -91,10 +92,12 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not settings.telegram_bot_token:
-        try:
-            run_console(service, sys.stdin, sys.stdout, interactive=sys.stdin.isatty(), user_language=locale_language())
-        except KeyboardInterrupt:  # Ctrl-C ends the chat like Ctrl-D, without a traceback
-            print(file=sys.stdout)
+        interactive = sys.stdin.isatty()
+        with terminal_of_our_own(sys.stdin) if interactive else nullcontext():
+            try:
+                run_console(service, sys.stdin, sys.stdout, interactive=interactive, user_language=locale_language())
+            except KeyboardInterrupt:  # Ctrl-C ends the chat like Ctrl-D, without a traceback
+                print(file=sys.stdout)
         return 0
     from telegram.error import InvalidToken
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import TextIO
+import signal
+from contextlib import contextmanager
+from typing import Iterator, TextIO
 
 from index.followup import Conversations
 from index.messages import QUIT_WORDS, reply_language, say
@@ -57,6 +59,40 @@ def run_console(
             print(file=stdout, flush=True)
         answered += 1
     return answered
+
+
+@contextmanager
+def terminal_of_our_own(stdin: TextIO) -> Iterator[None]:
+    """While the console chat runs on a terminal, its own process group is the terminal's foreground group, so
+    Ctrl-C reaches the chat alone — not a `make run` around it, which otherwise reports "Interrupt" and exits by
+    the signal although the chat ended cleanly. The previous foreground group gets the terminal back after. Run
+    from a shell with job control we already lead the foreground group, and in the background the terminal is not
+    ours: then nothing changes."""
+    try:
+        descriptor = stdin.fileno()
+        previous = os.tcgetpgrp(descriptor)
+    except (OSError, ValueError, AttributeError):
+        yield  # not a terminal
+        return
+    if previous != os.getpgrp() or os.getpgrp() == os.getpid():
+        yield  # in the background (not ours to take), or already the foreground group's leader (a shell's job)
+        return
+    ignored = signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a background group may then set the foreground
+    try:
+        os.setpgid(0, 0)
+        os.tcsetpgrp(descriptor, os.getpgrp())
+    except OSError:
+        signal.signal(signal.SIGTTOU, ignored)
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            os.tcsetpgrp(descriptor, previous)
+        except OSError:
+            pass  # the group that had it is gone: its shell takes the terminal back itself
+        signal.signal(signal.SIGTTOU, ignored)
 
 
 def _read_question(stdin: TextIO, stdout: TextIO, interactive: bool) -> str | None:
