@@ -9,7 +9,7 @@ from typing import Iterator, TextIO
 
 from index.followup import Conversations
 from index.messages import QUIT_WORDS, reply_language, say
-from index.present import PLAIN, TERMINAL_BOLD, answer_to_text
+from index.present import MAX_LISTED_SOURCES, PLAIN, TERMINAL_BOLD, answer_to_text
 from index.search import AnswerService
 
 
@@ -52,7 +52,8 @@ def run_console(
             answer,
             language=reply_language(answer.language, user_language),
             emphasis=TERMINAL_BOLD if interactive else PLAIN,
-            sources=service.documents() if not answer.answered and not answer.hits else None,
+            sources=service.documents(MAX_LISTED_SOURCES + 1) if not answer.answered and not answer.hits else None,
+            total_sources=service.meta.documents,
         )
         print(text, file=stdout, flush=True)
         if not interactive:

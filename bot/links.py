@@ -187,9 +187,10 @@ async def on_admin_sources(update: Update, context: BotContext) -> None:
     """/sources for admins: the articles with their ids, per outlet, and the feeds with their state."""
     services = context.bot_data
     settings = services.settings
-    sources = await asyncio.to_thread(services.service.documents)
+    sources = await asyncio.to_thread(services.service.documents, render.MAX_SOURCES_SHOWN)
+    outlets = await asyncio.to_thread(services.service.outlet_counts)
     feeds = await asyncio.to_thread(_feed_states, settings)
     language = user_language(update)
-    texts = render.render_admin_sources(sources, feeds, settings.index.feed_interval_minutes, language)
+    texts = render.render_admin_sources(sources, outlets, feeds, settings.index.feed_interval_minutes, language)
     for text in texts:
         await send_reliably(lambda text=text: update.effective_message.reply_text(text))

@@ -27,8 +27,9 @@ async def on_help(update: Update, context: BotContext) -> None:
 
 async def on_sources(update: Update, context: BotContext) -> None:
     service, _ = services_of(context)
-    sources = await asyncio.to_thread(service.documents)
-    for text in render.render_sources(sources, user_language(update)):
+    sources = await asyncio.to_thread(service.documents, render.MAX_SOURCES_SHOWN)
+    total = service.meta.documents
+    for text in render.render_sources(sources, user_language(update), total):
         await send_reliably(lambda text=text: update.effective_message.reply_text(text))
 
 

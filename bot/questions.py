@@ -18,6 +18,7 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 
 from index.messages import say
+from index.present import MAX_LISTED_SOURCES
 from index.search import Answer, AnswerService
 
 from . import render
@@ -59,8 +60,9 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     )
     language = user_language(update, answer.language)
     if not answer.answered:
-        sources = await asyncio.to_thread(service.documents)
-        text = render.render_no_answer(answer, sources, language)
+        # what the index holds is listed only when nothing matched at all: the newest few, and how many in all
+        sources = [] if answer.hits else await asyncio.to_thread(service.documents, MAX_LISTED_SOURCES + 1)
+        text = render.render_no_answer(answer, sources, language, total_sources=service.meta.documents)
         await send_reliably(lambda: message.reply_text(text, do_quote=True))
         return
     await send_pages(message, answer, question_id, 0, language)

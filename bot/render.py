@@ -146,9 +146,12 @@ def render_answer(answer: Answer, language: str, start: int = 0, count: int = EX
 CLOSEST_TEXT_CHARS = 1200  # the closest paragraph of a refusal, shortened: it is not the answer
 
 
-def render_no_answer(answer: Answer, sources: list[dict[str, object]], language: str) -> str:
-    """A refusal, laid out as index.present.Refusal says (the console's and CLI's too), in Telegram HTML."""
-    refusal = refusal_of(answer, sources)
+def render_no_answer(
+    answer: Answer, sources: list[dict[str, object]], language: str, total_sources: int | None = None
+) -> str:
+    """A refusal, laid out as index.present.Refusal says (the console's and CLI's too), in Telegram HTML.
+    `sources`: the newest articles; `total_sources`: how many there are, when `sources` is only the first few."""
+    refusal = refusal_of(answer, sources, total=total_sources)
     lines = [escape(say("no_answer", language))]
     if refusal.closest:
         closest = excerpt_html(refusal.closest, language, text_limit=CLOSEST_TEXT_CHARS)
@@ -175,27 +178,41 @@ def source_line(source: dict[str, object], language: str) -> str:
     return f"{title}" + (f" ({', '.join(details)})" if details else "") + link
 
 
-def render_sources(sources: list[dict[str, object]], language: str) -> list[str]:
+MAX_SOURCES_SHOWN = 60  # /sources lists the newest this many: a big corpus would otherwise be thousands of messages
+
+
+def render_sources(sources: list[dict[str, object]], language: str, total: int | None = None) -> list[str]:
+    """The newest articles; `total`: how many the index holds when `sources` is only the first of them."""
+    total = len(sources) if total is None else total
     if not sources:
         return [escape(say("no_sources", language))]
-    header = say("sources_header_html", language, count=len(sources))
-    return pack_messages([header] + [f"• {source_line(s, language)}" for s in sources])
+    header = say("sources_header_html", language, count=total)
+    lines = [f"• {source_line(s, language)}" for s in sources[:MAX_SOURCES_SHOWN]]
+    if total > len(lines):
+        lines.append(escape(say("and_more_plain", language, count=total - len(lines))))
+    return pack_messages([header] + lines)
 
 
 def render_admin_sources(
-    sources: list[dict[str, object]], feeds: list[FeedState] | None, interval_minutes: float, language: str
+    sources: list[dict[str, object]],
+    outlets: list[tuple[str, int]],
+    feeds: list[FeedState] | None,
+    interval_minutes: float,
+    language: str,
 ) -> list[str]:
-    """What admins see for /sources: the articles with their ids (for /remove), how many per outlet, and each
-    feed's state (None: no feeds file)."""
-    blocks = [say("sources_header_html", language, count=len(sources))]
-    outlets: dict[str, int] = {}
-    for source in sources:
-        outlet = str(source.get("source") or "—")
-        outlets[outlet] = outlets.get(outlet, 0) + 1
+    """What admins see for /sources: how many articles per outlet, the newest articles with their ids (for
+    /remove), and each feed's state (None: no feeds file)."""
+    total = sum(count for _, count in outlets)
+    blocks = [say("sources_header_html", language, count=total)]
     if outlets:
-        ranked = sorted(outlets.items(), key=lambda item: (-item[1], item[0]))
-        blocks.append(say("outlets_html", language) + "\n" + " · ".join(f"{escape(o)} ({n})" for o, n in ranked))
-    blocks += [f"• <code>{escape(shortened(s['doc_id'], 'doc_id'))}</code> {source_line(s, language)}" for s in sources]
+        shown = " · ".join(f"{escape(shortened(o or '—', 'source'))} ({n})" for o, n in outlets[:MAX_SOURCES_SHOWN])
+        blocks.append(say("outlets_html", language) + "\n" + shown)
+    blocks += [
+        f"• <code>{escape(shortened(s['doc_id'], 'doc_id'))}</code> {source_line(s, language)}"
+        for s in sources[:MAX_SOURCES_SHOWN]
+    ]
+    if total > min(len(sources), MAX_SOURCES_SHOWN):
+        blocks.append(escape(say("and_more_plain", language, count=total - min(len(sources), MAX_SOURCES_SHOWN))))
     if feeds is None:
         blocks.append(say("no_feeds_html", language))
     else:

@@ -124,12 +124,18 @@ class Refusal:
 
 
 def refusal_of(
-    answer: Answer, sources: list[dict[str, object]] | None, max_sources: int = MAX_LISTED_SOURCES
+    answer: Answer,
+    sources: list[dict[str, object]] | None,
+    max_sources: int = MAX_LISTED_SOURCES,
+    total: int | None = None,
 ) -> Refusal:
+    """`sources`: the newest articles (at least `max_sources` of them when the index has that many); `total`: how
+    many the index holds, when `sources` is only the first few."""
     if answer.hits:
         return Refusal(answer.hits[0], [], 0)
     sources = sources or []
-    return Refusal(None, sources[:max_sources], max(len(sources) - max_sources, 0))
+    listed = sources[:max_sources]
+    return Refusal(None, listed, max((len(sources) if total is None else total) - len(listed), 0))
 
 
 def source_text(source: dict[str, object]) -> str:
@@ -146,6 +152,7 @@ def answer_to_text(
     *,
     emphasis: tuple[str, str] = PLAIN,
     sources: list[dict[str, object]] | None = None,
+    total_sources: int | None = None,
 ) -> str:
     """Plain text (console, CLI); the words around the excerpts in `language`, by default the question's.
     `emphasis` marks the best sentence (PLAIN, TERMINAL_BOLD); `sources`, the articles the index holds, are
@@ -153,7 +160,7 @@ def answer_to_text(
     language = language or reply_language(answer.language)
     searched = searched_line(answer, language)
     if not answer.answered:
-        refusal = refusal_of(answer, sources)
+        refusal = refusal_of(answer, sources, total=total_sources)
         blocks = [say("no_answer", language)]
         if refusal.closest:
             blocks.append(f"{say('closest_label', language)}\n{_hit_text(refusal.closest, None, language, emphasis)}")

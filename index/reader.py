@@ -264,14 +264,24 @@ class IndexReader:
         except sqlite3.DatabaseError as error:
             raise self._corrupt(error) from None
 
-    def documents(self) -> list[dict[str, object]]:
+    def documents(self, limit: int | None = None) -> list[dict[str, object]]:
+        """The articles, newest first (then by id), each with its paragraph count; at most `limit` of them (a
+        refusal lists a few of a million without reading them all)."""
         return list(
             self.db.query(
-                "SELECT d.doc_id, d.title, d.source, d.date, d.url, d.lang, count(p.paragraph_id) AS paragraphs "
-                "FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.doc_id "
-                "GROUP BY d.doc_id ORDER BY d.date DESC, d.doc_id"
+                "SELECT d.doc_id, d.title, d.source, d.date, d.url, d.lang, "
+                "(SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.doc_id) AS paragraphs "
+                "FROM documents d ORDER BY d.date DESC, d.doc_id LIMIT ?",
+                (-1 if limit is None else limit,),
             )
         )
+
+    def outlet_counts(self) -> list[tuple[str, int]]:
+        """How many articles each outlet has, most first."""
+        rows = self.db.execute(
+            "SELECT coalesce(source, ''), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        return [(str(source), int(count)) for source, count in rows]
 
     def is_current(self) -> bool:
         """False once the file on disk was replaced (a rebuild), so callers can reopen between questions."""

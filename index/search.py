@@ -145,10 +145,14 @@ class AnswerService:
         """Pick up a rebuilt index now (questions also do it themselves); True if a new build was found."""
         return self.index.refresh()
 
-    def documents(self) -> list[dict[str, object]]:
-        """The indexed articles (for /sources and "what I know about")."""
+    def documents(self, limit: int | None = None) -> list[dict[str, object]]:
+        """The indexed articles, newest first, at most `limit` (for /sources and "what I know about")."""
         with self.index.snapshot() as snapshot:
-            return snapshot.reader.documents()
+            return snapshot.reader.documents(limit)
+
+    def outlet_counts(self) -> list[tuple[str, int]]:
+        with self.index.snapshot() as snapshot:
+            return snapshot.reader.outlet_counts()
 
     def answer(
         self,

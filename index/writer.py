@@ -39,6 +39,7 @@ INSERT_PARAGRAPH = (
 CREATE_PARAGRAPH_INDEXES = (
     "CREATE INDEX IF NOT EXISTS paragraphs_digest ON paragraphs (digest)",
     "CREATE INDEX IF NOT EXISTS paragraphs_doc ON paragraphs (doc_id)",
+    "CREATE INDEX IF NOT EXISTS documents_newest ON documents (date DESC, doc_id)",  # listings, newest first
 )
 
 

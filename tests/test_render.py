@@ -189,3 +189,23 @@ def test_the_bot_and_the_console_lay_out_a_refusal_alike():
     ):
         assert text.index("Closest I found") < text.index("Kominfo") < text.index("Try naming")
         assert "• Artikel" not in text
+
+
+def test_source_listings_stay_a_few_messages_whatever_the_corpus_size():
+    """A million articles made /sources thousands of messages (and every refusal read them all): the newest
+    MAX_SOURCES_SHOWN are listed, then how many more there are."""
+    sources = [
+        {"doc_id": f"d{i}", "title": f"Artikel {i}", "source": "Contoh"} for i in range(render.MAX_SOURCES_SHOWN)
+    ]
+    messages = render.render_sources(sources, "en", total=1_000_000)
+    text = "\n".join(parse_telegram_html(m) for m in messages)
+    assert len(messages) <= 3 and "1000000 articles indexed" in text
+    assert (
+        f"• Artikel {render.MAX_SOURCES_SHOWN - 1}" in text and f"{1_000_000 - render.MAX_SOURCES_SHOWN} more" in text
+    )
+    admin = render.render_admin_sources(sources, [("Contoh", 999_990), ("", 10)], None, 30, "en")
+    shown = "\n".join(parse_telegram_html(m) for m in admin)
+    assert "Contoh (999990) · — (10)" in shown and f"{1_000_000 - render.MAX_SOURCES_SHOWN} more" in shown
+    unanswered = Answer("q", False, (), (TermGroup(("x",)),), 0.0)
+    refusal = parse_telegram_html(render.render_no_answer(unanswered, sources[:9], "en", total_sources=1_000_000))
+    assert "• Artikel 7" in refusal and "• Artikel 8" not in refusal and "999992 more" in refusal

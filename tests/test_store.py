@@ -271,3 +271,20 @@ def test_titles_and_headings_are_kept_for_the_paragraphs_under_them(tmp_path: Pa
         "tanpa-judul": "tanpa-judul",
         "berjudul-subbab": "Sanksi Administratif Baru",
     }
+
+
+def test_documents_are_listed_newest_first_a_few_at_a_time_with_counts_per_outlet(tmp_path):
+    from index.store import IndexReader, build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, (date, outlet) in enumerate([("2024-01-02", "A"), ("2024-03-04", "B"), ("2023-12-31", "A"), ("", "")]):
+        front = f"---\ntitle: Judul {n}\nsource: {outlet}\ndate: {date}\n---\n" if outlet else ""
+        (corpus / f"a{n}.md").write_text(front + f"Isi artikel nomor {n} tentang denda platform.\n", encoding="utf-8")
+    build_index([corpus], tmp_path / "index.db")
+    reader = IndexReader(tmp_path / "index.db")
+    everything = reader.documents()
+    assert [d["doc_id"] for d in everything] == ["a1", "a0", "a2", "a3"]  # newest first, undated last
+    assert reader.documents(2) == everything[:2] and all(d["paragraphs"] == 1 for d in everything)
+    assert reader.outlet_counts() == [("A", 2), ("", 1), ("B", 1)]
+    reader.close()
