@@ -78,10 +78,14 @@ class ArticleRegistry:
             "CREATE TABLE IF NOT EXISTS articles (doc_id TEXT PRIMARY KEY, canonical_url TEXT, minhash BLOB NOT NULL)"
         )
         self.db.execute("CREATE INDEX IF NOT EXISTS articles_url ON articles (canonical_url)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS registry_meta (key TEXT PRIMARY KEY, value TEXT)")
         self.db.commit()
 
     def sync(self, reader: IndexReader) -> None:
-        """Record the articles the index holds and forget those it no longer does."""
+        """Record the articles the index holds and forget those it no longer does — once per index build (the
+        build id read last is kept), so fetching link after link does not read every article each time."""
+        if self.synced_build() == reader.meta.build_id:
+            return
         held = {row[0]: row[1] for row in reader.db.execute("SELECT doc_id, url FROM documents")}
         with self._lock:
             known = {row[0] for row in self.db.execute("SELECT doc_id FROM articles")}
@@ -93,6 +97,19 @@ class ArticleRegistry:
                 for doc_id, url, text in reader.document_texts(missing)
             ]
             self.db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?)", rows)
+            self.db.commit()
+        self.mark_synced(reader.meta.build_id)
+
+    def synced_build(self) -> str:
+        with self._lock:
+            row = self.db.execute("SELECT value FROM registry_meta WHERE key = 'synced_build'").fetchone()
+        return row[0] if row else ""
+
+    def mark_synced(self, build_id: str) -> None:
+        """The registry matches the index of this build (after a sync, or after recording the one article an
+        add put into the previous one)."""
+        with self._lock:
+            self.db.execute("INSERT OR REPLACE INTO registry_meta VALUES ('synced_build', ?)", (build_id,))
             self.db.commit()
 
     def record(self, doc_id: str, url: str, text: str) -> None:
@@ -202,5 +219,10 @@ class ArticleFetcher:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
+        previous_build = self.registry.synced_build()
         self.registry.record(doc_id, article.url, "\n".join(article.paragraphs))
+        # in step with the new build if nothing else changed the index since the last sync (the article just
+        # recorded is then its only change); otherwise the next fetch syncs in full
+        if previous_build and report.previous_build_id == previous_build:
+            self.registry.mark_synced(report.build_id)
         return FetchOutcome(url, doc_id=doc_id, paragraphs=report.paragraphs, article=article)

@@ -138,6 +138,8 @@ class BuildReport:
     problems: tuple[SourceProblem, ...]
     seconds: float
     builder_pid: int = 0  # the process that built it (the bot builds in a worker process)
+    build_id: str = ""  # of the index written (incremental adds)
+    previous_build_id: str = ""  # of the index it was changed from (incremental adds)
 
 
 @dataclass(frozen=True, slots=True)

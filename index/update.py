@@ -178,7 +178,17 @@ def _add(
             _append_postings(db, "field_terms", term, ids)
         lengths = np.concatenate((_lengths(db), np.frombuffer(postings.lengths, dtype=np.int32)))
         updated = _write_meta(db, meta, lengths, clock, **_sources_after_adding(meta, sources))
-    return BuildReport(Path(), documents, added_paragraphs, duplicates, updated.terms, tuple(problems), 0.0)
+    return BuildReport(
+        Path(),
+        documents,
+        added_paragraphs,
+        duplicates,
+        updated.terms,
+        tuple(problems),
+        0.0,
+        build_id=updated.build_id,
+        previous_build_id=meta.build_id,
+    )
 
 
 def _append_postings(

@@ -233,3 +233,26 @@ def test_an_article_id_is_a_plain_file_name_whatever_the_title():
         doc_id = article_doc_id(WebArticle("https://kabar.example/x", title, "", "", "", "id", ("isi",)))
         assert doc_id and "/" not in doc_id and not doc_id.startswith(".") and len(doc_id) <= 80
         assert all(ch.isalnum() or ch == "-" for ch in doc_id)
+
+
+def test_the_registry_follows_the_index_between_fetches(newsroom: Newsroom, corpus_index):
+    """What is held is read from the index: an article removed since (here with the command line's function) can
+    be fetched again, and one added from a file is a duplicate of its copy on the web."""
+    from index.store import add_documents, remove_documents
+
+    db, corpus = corpus_index
+    urls = standard_site(newsroom)
+    fetcher = articles(db, corpus)
+    first = fetcher.fetch(urls["main"])
+    assert first.added and fetcher.fetch(urls["amp"]).duplicate_of == first.doc_id
+    remove_documents([first.doc_id], db, corpus_dir=corpus)
+    again = fetcher.fetch(urls["main"])
+    assert again.added and again.doc_id == first.doc_id, again
+    copy = corpus.parent / "salinan.md"
+    copy.write_text(
+        "---\ntitle: Salinan\nurl: " + urls["undated"] + "?utm_source=x\n---\n" + "\n\n".join(OTHER_STORY) + "\n",
+        encoding="utf-8",
+    )
+    add_documents([copy], db)
+    assert fetcher.fetch(urls["undated"]).duplicate_of == "salinan"
+    fetcher.close()
