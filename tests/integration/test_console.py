@@ -101,6 +101,28 @@ def test_a_refusal_with_nothing_matching_lists_the_articles(tmp_path: Path, env_
     assert "• Menkominfo Ancam Blokir, Bigo Live Perketat Aturan" in out and "(Liputan6.com, 2024-09-17)" in out
 
 
+def _start_on_a_terminal(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    """The command on a new pseudo-terminal that is its controlling terminal (so Ctrl-C is a SIGINT), as a user's
+    shell would start it; returns the process and the terminal's other end."""
+    import os
+    import pty
+
+    main, terminal = pty.openpty()
+
+    def own_terminal() -> None:
+        import fcntl
+        import termios
+
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdin=terminal, stdout=terminal, stderr=subprocess.PIPE, preexec_fn=own_terminal
+    )
+    os.close(terminal)
+    return process, main
+
+
 def _read_until(fd: int, wanted: bytes, seconds: float = 120.0, required: bool = True) -> bytes:
     """What the terminal shows until `wanted` appears (bounded in time; not `required`: whatever came by then)."""
     import os
@@ -132,29 +154,10 @@ def test_on_a_terminal_the_best_sentence_is_bold_and_ctrl_c_ends_cleanly(
     """Issue 15.5: a real pseudo-terminal, as a user's: terminal bold (never **), a prompt with readline, and
     Ctrl-C ending the chat with exit 0 and no traceback."""
     import os
-    import pty
 
     env = {**env_without_token, "INDEX_DB": str(tmp_path / "index.db"), "CORPUS_DIR": str(REPO / "corpus")}
     env["TERM"] = "dumb"  # readline without terminal control sequences of its own
-    main, terminal = pty.openpty()
-
-    def own_terminal() -> None:  # the pty becomes the chat's controlling terminal, so Ctrl-C is a SIGINT
-        import fcntl
-        import termios
-
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=REPO,
-        env=env,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=subprocess.PIPE,
-        preexec_fn=own_terminal,
-    )
-    os.close(terminal)
+    process, main = _start_on_a_terminal([sys.executable, "-m", "bot"], env)
     try:
         _read_until(main, b"? ")
         os.write(main, "Apakah TikTok membagikan data pengguna ke pemerintah China?\n".encode())
@@ -186,7 +189,6 @@ def test_ctrl_c_reaches_the_chat_alone_not_a_make_around_it(tmp_path: Path, env_
     parent stands in for make (same process group, counts the SIGINTs it gets); the chat must take the terminal's
     foreground for itself and give it back."""
     import os
-    import pty
 
     env = {**env_without_token, "INDEX_DB": str(tmp_path / "index.db"), "CORPUS_DIR": str(REPO / "corpus")}
     env["TERM"] = "dumb"
@@ -197,25 +199,7 @@ def test_ctrl_c_reaches_the_chat_alone_not_a_make_around_it(tmp_path: Path, env_
         "code = subprocess.call([sys.executable, '-m', 'bot'])\n"
         "print('PARENT', 'interrupted' if got else 'untouched', code, flush=True)\n"
     )
-    main, terminal = pty.openpty()
-
-    def own_terminal() -> None:
-        import fcntl
-        import termios
-
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    process = subprocess.Popen(
-        [sys.executable, "-c", parent],
-        cwd=REPO,
-        env=env,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=subprocess.PIPE,
-        preexec_fn=own_terminal,
-    )
-    os.close(terminal)
+    process, main = _start_on_a_terminal([sys.executable, "-c", parent], env)
     try:
         _read_until(main, b"? ")
         seen = b""
