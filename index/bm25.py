@@ -206,6 +206,12 @@ def best_impact_positions(impacts: np.ndarray, count: int = TOP_IMPACTS) -> np.n
 APPROXIMATION_SLACK = 1e-5
 
 
+def approximation_slack(groups: int, largest: float) -> float:
+    """How far a float32 sum of `groups` non-negative parts may be from the exact one, the largest sum being
+    `largest`: a few float32 steps per part, never less than APPROXIMATION_SLACK of it."""
+    return max(APPROXIMATION_SLACK, (groups + 4) * 1.2e-7) * largest
+
+
 def rank_with_accumulator(
     group_postings: Sequence[Postings],
     weights: Sequence[float],
@@ -252,7 +258,7 @@ def rank_with_accumulator(
     values = accumulator[entries].astype(np.float64)
     accumulator[entries] = 0
     # how far an approximate sum may be from the exact one (non-negative parts: relative to the largest score)
-    slack = max(APPROXIMATION_SLACK, (len(touched) + 4) * 1.2e-7) * float(values.max())
+    slack = approximation_slack(len(touched), float(values.max()))
     # the (k·g)-th best entry is at most the k-th best paragraph's BM25 (a paragraph has ≤ g entries)
     keep_count = k * len(touched)
     floor = -np.inf
@@ -322,7 +328,7 @@ def _one_term_from_top_impacts(
     if top is None or postings.impact_params != params or postings.bonus is not None or k > top.size:
         return None
     impacts = postings.impacts[top].astype(np.float64)  # best first
-    slack = 2 * max(APPROXIMATION_SLACK, 5 * 1.2e-7) * float(impacts[0])
+    slack = 2 * approximation_slack(1, float(impacts[0]))
     near = impacts >= impacts[k - 1] - slack
     if near[-1] and top.size < postings.doc_freq:
         return None  # entries beyond the list may tie with the k-th best
@@ -346,10 +352,7 @@ def _exact_scores(
         found = np.minimum(np.searchsorted(ids, candidates), ids.size - 1)
         hit = ids[found] == candidates
         at = found[hit]
-        tf = postings.term_freqs[at].astype(np.float64)
-        part = tf * (params.k1 + 1.0) / (norms[candidates[hit]] + tf)
-        if postings.bonus is not None:
-            part += postings.bonus[at]
-        scores[hit] += part * factor
+        bonus = None if postings.bonus is None else postings.bonus[at]
+        scores[hit] += impacts_of(Postings(candidates[hit], postings.term_freqs[at], bonus), norms, params) * factor
         coverage[hit] += share
     return scores * coverage if coordinated else scores

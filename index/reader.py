@@ -186,7 +186,16 @@ class IndexReader:
         return found
 
     def has_term(self, term: str) -> bool:
-        return self.postings(term).doc_freq > 0
+        """Whether the index holds `term`: from the postings cache if they are loaded, else one look-up of its
+        document frequency — the translator asks this of dozens of candidate words per question, and loading
+        each one's postings (and their impacts) would be work for terms that are never ranked."""
+        cached = self._postings_cache.get(term)
+        if cached is not None:
+            return cached.doc_freq > 0
+        try:
+            return self.db.execute("SELECT 1 FROM terms WHERE term = ?", (term,)).fetchone() is not None
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(error) from None
 
     def doc_freqs(self, terms: Iterable[str]) -> dict[str, int]:
         """Document frequency of each of `terms` the index holds (absent ones are left out): one query
