@@ -99,6 +99,11 @@ def _embed_new_paragraphs(db: str, no_semantic: bool) -> None:
         semantic.close()
 
 
+def _corpus_of(args: argparse.Namespace) -> Path:
+    """--corpus, else CORPUS_DIR (or corpus/): where fetched articles are saved and removed ones deleted."""
+    return Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
+
+
 def _waiting(db: str):
     return lambda: print(f"waiting for another change to {db} to finish…", file=sys.stderr, flush=True)
 
@@ -125,7 +130,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     try:
-        corpus = None if args.keep_files else Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
+        corpus = None if args.keep_files else _corpus_of(args)
         report = remove_documents(args.doc_ids, Path(args.db), corpus_dir=corpus, on_wait=_waiting(args.db))
     except IndexFileError as error:
         return _fail(str(error))
@@ -150,7 +155,7 @@ def cmd_compact(args: argparse.Namespace) -> int:
 def cmd_fetch(args: argparse.Namespace) -> int:
     from .fetch import article_fetcher
 
-    corpus = Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
+    corpus = _corpus_of(args)
     failed = False
     try:
         with article_fetcher(SETTINGS, Path(args.db), corpus) as articles:
@@ -175,7 +180,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         feeds = read_feeds_file(feeds_path)
     except OSError as error:
         return _fail(f"cannot read {feeds_path}: {error.strerror or error}")
-    corpus = Path(args.corpus) if args.corpus else SETTINGS.corpus_dir
+    corpus = _corpus_of(args)
     failed = False
     try:
         with article_fetcher(SETTINGS, Path(args.db), corpus) as articles:

@@ -222,9 +222,16 @@ def _sources_after_adding(meta: IndexMeta, added: list[Path]) -> dict[str, objec
     does not rebuild. Files from elsewhere extend what the index holds without making it stale."""
     roots = [Path(s).resolve() for s in meta.sources]
     inside = [s for s in added if any(s.resolve().is_relative_to(root) for root in roots)]
-    if not inside or not all(root.exists() for root in roots):
+    return _fingerprint_again(meta) if inside else {}
+
+
+def _fingerprint_again(meta: IndexMeta) -> dict[str, object]:
+    """The corpus fingerprint taken again, after a change made the index and its sources agree (an article file
+    added or deleted with it); nothing when a source is gone (the next start rebuilds anyway)."""
+    sources = [Path(s) for s in meta.sources]
+    if not all(source.exists() for source in sources):
         return {}
-    return {"corpus_fingerprint": corpus_fingerprint([Path(s) for s in meta.sources])}
+    return {"corpus_fingerprint": corpus_fingerprint(sources)}
 
 
 def remove_documents(
@@ -261,9 +268,7 @@ def remove_documents(
                     if corpus_dir is not None:
                         set_aside = _set_aside_files(db, removing, Path(corpus_dir))
                     removed, paragraphs, per_document = _remove(db, meta, removing)
-                    changes = {}
-                    if set_aside and all(Path(s).exists() for s in meta.sources):
-                        changes["corpus_fingerprint"] = corpus_fingerprint([Path(s) for s in meta.sources])
+                    changes = _fingerprint_again(meta) if set_aside else {}
                     _write_meta(db, meta, _lengths_without(db, paragraphs), clock, **changes)
             finally:
                 db.close()
@@ -325,30 +330,33 @@ def _remove(db: sqlite_utils.Database, meta: IndexMeta, doc_ids: list[str]) -> t
         removed.append(doc_id)
         per_document.append(len(paragraph_ids) - sum(per_document))
     for term, ids in body.items():
-        row = db.execute("SELECT paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
-        if row is None:
-            continue
-        held = np.frombuffer(row[0], dtype=np.int32)
-        keep = ~np.isin(held, np.array(ids, dtype=np.int32))
-        if not keep.any():
-            db.execute("DELETE FROM terms WHERE term = ?", (term,))
-            continue
+        _drop_postings(db, "terms", term, ids)
+    for term, ids in field.items():
+        _drop_postings(db, "field_terms", term, ids)
+    return removed, paragraph_ids, per_document
+
+
+def _drop_postings(db: sqlite_utils.Database, table: str, term: str, paragraph_ids: list[int]) -> None:
+    """Take paragraphs out of a term's postings in `table` (terms: with their frequencies and the document
+    frequency; field_terms: ids only); a term left without any is deleted."""
+    with_freqs = table == "terms"
+    row = db.execute(
+        f"SELECT paragraph_ids{', term_freqs' if with_freqs else ''} FROM {table} WHERE term = ?", (term,)
+    ).fetchone()
+    if row is None:
+        return
+    held = np.frombuffer(row[0], dtype=np.int32)
+    keep = ~np.isin(held, np.array(paragraph_ids, dtype=np.int32))
+    if not keep.any():
+        db.execute(f"DELETE FROM {table} WHERE term = ?", (term,))
+    elif with_freqs:
         freqs = np.frombuffer(row[1], dtype=np.int32)
         db.execute(
             "UPDATE terms SET doc_freq = ?, paragraph_ids = ?, term_freqs = ? WHERE term = ?",
             (int(keep.sum()), held[keep].tobytes(), freqs[keep].tobytes(), term),
         )
-    for term, ids in field.items():
-        row = db.execute("SELECT paragraph_ids FROM field_terms WHERE term = ?", (term,)).fetchone()
-        if row is None:
-            continue
-        held = np.frombuffer(row[0], dtype=np.int32)
-        kept = held[~np.isin(held, np.array(ids, dtype=np.int32))]
-        if kept.size:
-            db.execute("UPDATE field_terms SET paragraph_ids = ? WHERE term = ?", (kept.tobytes(), term))
-        else:
-            db.execute("DELETE FROM field_terms WHERE term = ?", (term,))
-    return removed, paragraph_ids, per_document
+    else:
+        db.execute("UPDATE field_terms SET paragraph_ids = ? WHERE term = ?", (held[keep].tobytes(), term))
 
 
 def _lengths_without(db: sqlite_utils.Database, paragraph_ids: list[int]) -> np.ndarray:
