@@ -1,4 +1,4 @@
-"""Calibrate when an Answer counts as `answered` (index/search.py DEFAULT_MIN_COVERAGE).
+"""Calibrate when an Answer counts as `answered` without the embedding model (index/confidence.py MIN_COVERAGE).
 
 Coverage = share of the question's IDF weight present in the best paragraph. For each threshold the
 table shows, on FacQA valid (answerable questions): how many are answered, and how many of those
@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.facqa import load_english_valid, load_facqa, twin_classes, without_gold, write_corpus_jsonl  # noqa: E402
-from index.search import DEFAULT_MIN_COVERAGE, AnswerService  # noqa: E402
+from index.confidence import MIN_COVERAGE  # noqa: E402
+from index.search import AnswerService  # noqa: E402
 from index.store import build_index  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
@@ -49,7 +50,7 @@ def print_table(title: str, answerable: list, negatives: dict[str, list]) -> Non
             sum(bool(a.hits) and a.coverage >= threshold for a in answers) / len(answers)
             for answers in negatives.values()
         ]
-        mark = "  ← default" if abs(threshold - DEFAULT_MIN_COVERAGE) < 1e-9 else ""
+        mark = "  ← default" if abs(threshold - MIN_COVERAGE) < 1e-9 else ""
         print(
             f"{threshold:>12.2f} {len(answered) / len(answerable):>9.1%} {right / len(answerable):>13.1%} "
             f"{(len(answered) - right) / len(answerable):>13.1%} "

@@ -3,7 +3,8 @@
 
 Run:  .venv/bin/python benchmarks/real_questions.py --set idk_mrc [--split valid]
       .venv/bin/python benchmarks/real_questions.py --set squad [--lang id|en] [--limit N]
-      add --curve for the answered-rate trade-off at other coverage thresholds
+      add --curve for the answered-rate trade-off at other coverage thresholds (and, with --semantic, at other
+      sure cosines: index/confidence.py)
       add --titles (SQuAD) to give each passage its Wikipedia article's title (benchmarks/data/squad_titles.tsv),
       and --title-weight N for what a title word counts for (index/search.py TITLE_WEIGHT; 0: titles not searched)
       add --semantic to re-rank with the embedding model (index/semantic.py; paragraph vectors are cached in
@@ -25,7 +26,7 @@ import re
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,6 +41,7 @@ from index.store import build_index  # noqa: E402
 
 SHARED = Path(os.environ.get("BENCHMARKS_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"))
 THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)
+SURE_COSINES = tuple(round(0.74 + 0.01 * i, 3) for i in range(14))  # 0.74 … 0.87
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +181,19 @@ def main() -> None:
         on_removed = [service_removed.answer(q.text, 10) for q in answerable]
         metrics = rank_metrics([[h.doc_id for h in a.hits] for a in on_answerable], gold)
 
-        def rate(answers, threshold=None) -> float:
-            if threshold is None:
+        def rate(answers, threshold=None, sure=None) -> float:
+            """Share answered: as the product decided, or at another coverage threshold (coverage alone), or
+            at another sure cosine (coverage with meaning, index/confidence.py)."""
+            if threshold is None and sure is None:
                 return sum(a.answered for a in answers) / max(len(answers), 1)
+            if sure is not None:
+                rule = replace(service.answered_rule, sure_cosine=sure, sure_cosine_english=sure)
+                return sum(
+                    bool(a.hits)
+                    and a.similarity is not None
+                    and rule.answered(a.coverage, a.similarity, a.language == "en")
+                    for a in answers
+                ) / max(len(answers), 1)
             return sum(bool(a.hits) and a.coverage >= threshold for a in answers) / max(len(answers), 1)
 
         name = "ours, " + spec.name + (f" + semantic w={args.weight}" if args.semantic else "")
@@ -193,15 +205,27 @@ def main() -> None:
             f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}"
         )
         if args.curve:
+            rule = service.answered_rule
             print(
-                "\ncoverage threshold → answered: answerable / unanswerable / gold removed (current rule: min_coverage "
-                f"{service.min_coverage}, English questions {service.min_coverage_english})"
+                "\ncoverage alone (no model), threshold → answered: answerable / unanswerable / gold removed "
+                f"(product: {rule.min_coverage}, English questions {rule.min_coverage_english})"
             )
             for t in THRESHOLDS:
                 print(
                     f"  {t:4.2f}  {rate(on_answerable, t):6.1%}  "
                     f"{rate(on_unanswerable, t):6.1%}  {rate(on_removed, t):6.1%}"
                 )
+            if args.semantic:
+                print(
+                    f"\ncoverage + {rule.meaning_weight:g} × (cosine − sure cosine) ≥ 1, sure cosine → answered: "
+                    f"answerable / unanswerable / gold removed (product: {rule.sure_cosine}, English questions "
+                    f"{rule.sure_cosine_english})"
+                )
+                for sure in SURE_COSINES:
+                    print(
+                        f"  {sure:5.3f}  {rate(on_answerable, sure=sure):6.1%}  "
+                        f"{rate(on_unanswerable, sure=sure):6.1%}  {rate(on_removed, sure=sure):6.1%}"
+                    )
         service.close()
         service_removed.close()
 

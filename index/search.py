@@ -1,9 +1,8 @@
 """The answer service: question → query terms → BM25 hits → Answer with cited excerpts.
 
 The CLI, the console chat and the Telegram bot all call `AnswerService.answer` and render the same
-`Answer`. Whether a question is `answered` is decided here, from how much of the question's
-weight (IDF) the best paragraph covers: a paragraph that shares only one common word with a longer
-question is not an answer.
+`Answer`. Whether a question is `answered` is decided from how much of the question's weight (IDF)
+the best paragraph covers and how close it is in meaning (index/confidence.py).
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import numpy as np
 from .analysis import Analyzer, normalize
 from .answer_type import asked_type
 from .chat import write_out_chat
+from .confidence import AnsweredRule
 from .followup import FollowUp, as_follow_up
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
@@ -49,8 +49,6 @@ from .ranking import (
 )
 
 __all__ = [  # what other modules and the tests take from here (the answer service and its public steps)
-    "DEFAULT_MIN_COVERAGE",
-    "DEFAULT_MIN_COVERAGE_ENGLISH",
     "LONG_QUESTION_WORDS",
     "MAX_QUESTION_CHARS",
     "MOST_TELLING_TERMS",
@@ -67,16 +65,6 @@ __all__ = [  # what other modules and the tests take from here (the answer servi
 
 log = logging.getLogger(__name__)
 
-# Calibrated with benchmarks/calibrate_answered.py: at 0.6, 12.5 % of our unanswerable questions get an
-# answer over FacQA (17.5 % at 0.5, 2.5 % at 0.7) while 86 % of answerable FacQA valid questions still do
-# (74 % at 0.7). 0.6 trades a few wrong answers for many right ones; none is answered over corpus/.
-DEFAULT_MIN_COVERAGE = 0.6
-# English questions reach the paragraphs through translations that miss words the Indonesian text uses, so
-# the same evidence covers less of them. SQuAD-EN dev with re-ranking (benchmarks/real_questions.py --set squad
-# --lang en --semantic --curve): at 0.6 50.5 % of answerable questions were answered, 52.3 % of unanswerable ones
-# and 6.9 % with the gold passage removed; at 0.5 64.6 / 66.9 / 14.2 % (Indonesian at 0.6: 83.4 / 81.9 / 10.8 %);
-# at 0.4 78.8 / 79.6 / 27.5 %. 0.5 answers many more while keeping wrong answers near the Indonesian rate.
-DEFAULT_MIN_COVERAGE_ENGLISH = 0.5
 REASON_CANDIDATES = 10  # why-questions: the first hits whose headings and sentences are read for reasons
 # A word of the article's title or of the paragraph's heading (index/writer.py keeps them per paragraph) adds
 # TITLE_WEIGHT times what one occurrence adds to a paragraph of average length, times its IDF (the body's):
@@ -98,8 +86,7 @@ class AnswerService:
         self,
         db_path: Path | str,
         *,
-        min_coverage: float = DEFAULT_MIN_COVERAGE,
-        min_coverage_english: float = DEFAULT_MIN_COVERAGE_ENGLISH,
+        answered_rule: AnsweredRule = AnsweredRule(),
         coordinated: bool = True,
         min_spelling_length: int = MIN_LENGTH,
         semantic: SemanticReranker | None = None,
@@ -109,8 +96,7 @@ class AnswerService:
     ) -> None:
         self.db_path = Path(db_path)
         self.semantic = semantic  # re-orders the first candidates by meaning (index/semantic.py); None: BM25 alone
-        self.min_coverage = min_coverage
-        self.min_coverage_english = min_coverage_english  # for questions detected as English (not mixed ones)
+        self.answered_rule = answered_rule  # when the best paragraph is an answer (English questions: their own)
         self.coordinated = coordinated  # rank by BM25 × coverage; False (plain BM25) is for benchmarks
         self.min_spelling_length = min_spelling_length
         self.title_weight = title_weight  # what a title or heading word counts for in the answer path (0: not searched)
@@ -313,10 +299,10 @@ class AnswerService:
             matched_mask = np.array([contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
             top_coverage = coverage(weights, idfs, matched_mask)
         english = extra.get("language") == "en"  # English questions: their own threshold, and a gloss per excerpt
-        threshold = self.min_coverage_english if english else self.min_coverage
-        answered = bool(ranked) and top_coverage >= threshold
-        if ranked and ranked[0][0] in cosines:
-            extra["similarity"] = cosines[ranked[0][0]]
+        similarity = cosines.get(ranked[0][0]) if ranked else None
+        answered = bool(ranked) and self.answered_rule.answered(top_coverage, similarity, english)
+        if similarity is not None:
+            extra["similarity"] = similarity
         # Whether there is an answer is decided on the question's own terms (above); a why-question's
         # reason terms only reorder the paragraphs (index/reasons.py).
         search_groups, search_postings, search_weights, search_idfs = groups, group_postings, weights, idfs

@@ -64,4 +64,7 @@ def test_bad_input_gets_a_normal_answer_or_a_clean_refusal(seed_index: Path, que
     service = AnswerService(seed_index)
     answer = service.answer(question)
     assert answer.query == question and answer.borrowed == ()
-    assert answer.answered == (bool(answer.hits) and answer.coverage >= service.min_coverage)
+    assert answer.answered == (
+        bool(answer.hits)
+        and service.answered_rule.answered(answer.coverage, answer.similarity, answer.language == "en")
+    )
