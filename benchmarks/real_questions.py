@@ -36,7 +36,7 @@ from rank_bm25 import BM25Okapi  # noqa: E402
 from benchmarks.facqa import rank_metrics  # noqa: E402
 from index.analysis import AnalyzerSpec  # noqa: E402
 from index.search import TITLE_WEIGHT, AnswerService  # noqa: E402
-from index.semantic import RERANK_WEIGHT, SemanticReranker  # noqa: E402
+from index.semantic import RERANK_DEPTH, RERANK_WEIGHT, SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402
 
 SHARED = Path(os.environ.get("BENCHMARKS_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"))
@@ -120,6 +120,9 @@ def main() -> None:
     )
     parser.add_argument("--semantic", action="store_true", help="re-rank the first candidates with the embedding model")
     parser.add_argument("--weight", type=float, default=RERANK_WEIGHT, help="the re-ranking weight (with --semantic)")
+    parser.add_argument(
+        "--depth", type=int, default=RERANK_DEPTH, help="how many candidates are re-ranked (with --semantic)"
+    )
     parser.add_argument("--sense-choice", action="store_true", help="translations with sense choice (index/senses.py)")
     parser.add_argument(
         "--no-english-spelling", action="store_true", help="no spelling tolerance for untranslated words"
@@ -166,7 +169,7 @@ def main() -> None:
         if args.min_spelling is not None:
             options["min_spelling_length"] = args.min_spelling
         if args.semantic:
-            options["semantic"] = SemanticReranker(args.vectors, weight=args.weight)
+            options["semantic"] = SemanticReranker(args.vectors, weight=args.weight, depth=args.depth)
             embedding = time.perf_counter()
             options["semantic"].vectors(
                 list(passages.values()),
@@ -196,7 +199,7 @@ def main() -> None:
                 ) / max(len(answers), 1)
             return sum(bool(a.hits) and a.coverage >= threshold for a in answers) / max(len(answers), 1)
 
-        name = "ours, " + spec.name + (f" + semantic w={args.weight}" if args.semantic else "")
+        name = "ours, " + spec.name + (f" + semantic w={args.weight} d={args.depth}" if args.semantic else "")
         name += f" + titles tf={args.title_weight}" if titles else ""
         name += " + sense choice" if args.sense_choice else ""
         name += ", no English spelling" if args.no_english_spelling else ""

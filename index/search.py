@@ -14,15 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import Analyzer, normalize
+from .analysis import Analyzer
 from .answer_type import asked_type
 from .chat import write_out_chat
 from .confidence import AnsweredRule
 from .followup import FollowUp, as_follow_up
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
-from .semantic import RERANK_DEPTH, SemanticReranker, semantic_order
-from .spelling import MAX_TERMS_PER_QUESTION, MIN_LENGTH, correctable, corrections
+from .semantic import SemanticReranker, semantic_order
+from .spelling import MIN_LENGTH, tolerate_spelling
 from .bm25 import BM25Params, Postings, TermGroup, rank_with_accumulator
 from .handle import IndexHandle, IndexSnapshot
 from .store import IndexMeta, IndexReader
@@ -218,35 +218,17 @@ class AnswerService:
         language: str,
         translated: frozenset[str] = frozenset(),
     ) -> tuple[tuple[TermGroup, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
-        """Query terms the index lacks are also searched as the index terms one edit away (index/spelling.py):
-        every such term of an Indonesian question; in English or mixed ones names (capitalised) and words left
-        untranslated (`translated`: the words that were), which the text may spell its own way ("underbid" →
-        underbids; SQuAD-EN dev MRR@10 0.708 → 0.711, answered 67.6 → 68.1 %, gold-removed answered unchanged at
-        16.9 %, BM25 alone). Returns the groups and, for the "searched:" line, (word, corrections) pairs."""
-        reader = snapshot.reader
-        out: list[TermGroup] = []
-        corrected: list[tuple[str, tuple[str, ...]]] = []
-        tried = 0
-        for group in groups:
-            untranslated = self.spell_unknown_english and group.label not in translated
-            eligible = (
-                language == "id" or group.label[:1].isupper() or untranslated
-            ) and tried < MAX_TERMS_PER_QUESTION
-            term = group.terms[0] if len(group.terms) == 1 else ""
-            if eligible and correctable(term, self.min_spelling_length) and not reader.has_term(term):
-                tried += 1
-                found = corrections(
-                    term,
-                    reader.doc_freqs,
-                    surface=normalize(group.label),
-                    stem=candidate_stem(snapshot.analyzer),
-                    min_length=self.min_spelling_length,
-                )
-                if found:
-                    group = TermGroup(group.terms + found, group.weight, group.label)
-                    corrected.append((group.label or group.terms[0], found))
-            out.append(group)
-        return tuple(out), tuple(corrected)
+        """The groups with spelling tolerance (index/spelling.py) against this snapshot's index."""
+        return tolerate_spelling(
+            groups,
+            language,
+            has_term=snapshot.reader.has_term,
+            doc_freqs=snapshot.reader.doc_freqs,
+            stem=candidate_stem(snapshot.analyzer),
+            translated=translated,
+            min_length=self.min_spelling_length,
+            spell_untranslated=self.spell_unknown_english,
+        )
 
     def answer_groups(
         self,
@@ -285,7 +267,7 @@ class AnswerService:
         if answer_kind:
             depth = max(depth, TYPE_RANK_DEPTH)
         if self.semantic is not None:
-            depth = max(depth, RERANK_DEPTH)
+            depth = max(depth, self.semantic.depth)
         ranked, group_postings = self._rank(reader, groups, depth, params, coordinated=self.coordinated)
         if answer_kind and ranked:
             ranked = prefer_answer_type(ranked, reader, answer_kind, asked)
@@ -354,9 +336,9 @@ class AnswerService:
     def _by_meaning(
         self, ranked: list[tuple[int, float]], reader: IndexReader, asked: str
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
-        """The first RERANK_DEPTH hits re-ordered by BM25 and meaning together (index/semantic.py), and each
+        """The first `semantic.depth` hits re-ordered by BM25 and meaning together (index/semantic.py), and each
         one's cosine with the question; the scores stay BM25's. Unchanged when the model is not available."""
-        head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+        head, tail = ranked[: self.semantic.depth], ranked[self.semantic.depth :]
         records = reader.paragraphs([pid for pid, _ in head])
         cosines = self.semantic.cosines(asked, [records[pid].text for pid, _ in head])
         if cosines is None:

@@ -147,8 +147,15 @@ class VectorCache:
 class SemanticReranker:
     """Cosines between a question and paragraphs, from cached paragraph vectors (embedding what is missing)."""
 
-    def __init__(self, cache_path: Path | str, embedder: Embedder | None = None, weight: float = RERANK_WEIGHT) -> None:
+    def __init__(
+        self,
+        cache_path: Path | str,
+        embedder: Embedder | None = None,
+        weight: float = RERANK_WEIGHT,
+        depth: int = RERANK_DEPTH,
+    ) -> None:
         self.weight = weight
+        self.depth = depth  # how many of BM25's first candidates are re-ordered
         self.cache = VectorCache(cache_path)
         self.embedder = embedder or Embedder()
         self._failed = False  # after one failure, stop trying (and logging) until restarted
