@@ -35,6 +35,7 @@ from rank_bm25 import BM25Okapi  # noqa: E402
 
 from benchmarks.facqa import rank_metrics  # noqa: E402
 from index.analysis import AnalyzerSpec  # noqa: E402
+from index.ranking import TYPE_MEANING_BONUS  # noqa: E402
 from index.search import TITLE_WEIGHT, AnswerService  # noqa: E402
 from index.semantic import RERANK_DEPTH, RERANK_WEIGHT, SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402
@@ -127,6 +128,12 @@ def main() -> None:
     parser.add_argument(
         "--no-english-spelling", action="store_true", help="no spelling tolerance for untranslated words"
     )
+    parser.add_argument(
+        "--type-meaning-bonus",
+        type=float,
+        default=TYPE_MEANING_BONUS,
+        help="what holding an answer of the asked type adds after re-ranking (index/ranking.py)",
+    )
     parser.add_argument("--titles", action="store_true", help="SQuAD: passages carry their article's title")
     parser.add_argument(
         "--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for"
@@ -166,6 +173,7 @@ def main() -> None:
         )
         options: dict[str, object] = {"title_weight": args.title_weight, "sense_choice": args.sense_choice}
         options["spell_unknown_english"] = not args.no_english_spelling
+        options["type_meaning_bonus"] = args.type_meaning_bonus
         if args.min_spelling is not None:
             options["min_spelling_length"] = args.min_spelling
         if args.semantic:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import Analyzer
-from .answer_type import asked_type
+from .answer_type import asked_type, holds_answer_type
 from .chat import write_out_chat
 from .confidence import AnsweredRule
 from .followup import FollowUp, as_follow_up
@@ -32,6 +32,7 @@ from .ranking import (
     LONG_QUESTION_WORDS,
     MAX_QUESTION_CHARS,
     MOST_TELLING_TERMS,
+    TYPE_MEANING_BONUS,
     TYPE_RANK_DEPTH,
     best_sentence,
     candidate_stem,
@@ -93,6 +94,7 @@ class AnswerService:
         title_weight: float = TITLE_WEIGHT,
         sense_choice: bool = False,
         spell_unknown_english: bool = True,
+        type_meaning_bonus: float = TYPE_MEANING_BONUS,
     ) -> None:
         self.db_path = Path(db_path)
         self.semantic = semantic  # re-orders the first candidates by meaning (index/semantic.py); None: BM25 alone
@@ -104,6 +106,8 @@ class AnswerService:
         self.sense_choice = sense_choice
         # English words with no translation, kept as written, are also spelling-corrected against the index
         self.spell_unknown_english = spell_unknown_english
+        # who/when/how-many questions: a paragraph holding an answer of the asked type keeps an edge after re-ranking
+        self.type_meaning_bonus = type_meaning_bonus
         self._lock = threading.Lock()
         # repeated questions; keyed by build id, so an answer from an older build is never served
         self._answers: OrderedDict[tuple[str, str, FollowUp | None, int, bool], Answer] = OrderedDict()
@@ -273,7 +277,7 @@ class AnswerService:
             ranked = prefer_answer_type(ranked, reader, answer_kind, asked)
         cosines: dict[int, float] = {}
         if self.semantic is not None and ranked:
-            ranked, cosines = self._by_meaning(ranked, reader, asked)
+            ranked, cosines = self._by_meaning(ranked, reader, asked, answer_kind)
         candidates, ranked = ranked, ranked[:k]
         weights, idfs = weights_and_idfs(groups, group_postings, reader.meta.paragraphs)
         top_coverage = 0.0
@@ -334,7 +338,7 @@ class AnswerService:
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
 
     def _by_meaning(
-        self, ranked: list[tuple[int, float]], reader: IndexReader, asked: str
+        self, ranked: list[tuple[int, float]], reader: IndexReader, asked: str, answer_kind: str | None = None
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """The first `semantic.depth` hits re-ordered by BM25 and meaning together (index/semantic.py), and each
         one's cosine with the question; the scores stay BM25's. Unchanged when the model is not available."""
@@ -343,7 +347,12 @@ class AnswerService:
         cosines = self.semantic.cosines(asked, [records[pid].text for pid, _ in head])
         if cosines is None:
             return ranked, {}
-        order = semantic_order([score for _, score in head], cosines, self.semantic.weight)
+        bonus = None
+        if answer_kind and self.type_meaning_bonus:
+            bonus = [
+                self.type_meaning_bonus * holds_answer_type(records[pid].text, answer_kind, asked) for pid, _ in head
+            ]
+        order = semantic_order([score for _, score in head], cosines, self.semantic.weight, bonus)
         return [head[i] for i in order] + tail, {pid: float(c) for (pid, _), c in zip(head, cosines)}
 
     def _rank(

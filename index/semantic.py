@@ -48,9 +48,11 @@ MAX_EMBED_CHARS = 4000  # the model reads 512 tokens at most; a longer text only
 QUERY_THREADS = 1
 
 
-def semantic_order(scores: Sequence[float], cosines: np.ndarray, weight: float = RERANK_WEIGHT) -> list[int]:
+def semantic_order(
+    scores: Sequence[float], cosines: np.ndarray, weight: float = RERANK_WEIGHT, bonus: Sequence[float] | None = None
+) -> list[int]:
     """Indices of the candidates, best first, by BM25 (relative to the best) plus the weighted cosine
-    (relative to the best cosine); ties keep BM25's order."""
+    (relative to the best cosine) plus each one's `bonus`; ties keep BM25's order."""
     if len(scores) == 0:
         return []
     bm25 = np.asarray(scores, dtype=np.float64)
@@ -58,6 +60,8 @@ def semantic_order(scores: Sequence[float], cosines: np.ndarray, weight: float =
     relative = bm25 / top if top > 0 else np.zeros_like(bm25)
     cosines = np.asarray(cosines, dtype=np.float64)
     combined = relative + weight * 10.0 * (cosines - cosines.max())
+    if bonus is not None:
+        combined = combined + np.asarray(bonus, dtype=np.float64)
     return [int(i) for i in np.argsort(-combined, kind="stable")]
 
 

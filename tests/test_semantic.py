@@ -20,6 +20,19 @@ def test_semantic_order_adds_the_weighted_cosine_to_the_relative_bm25_score():
     assert semantic_order([], np.array([])) == []
 
 
+def test_a_bonus_keeps_a_paragraph_of_the_asked_type_ahead_after_re_ranking():
+    scores, cosines = [10.0, 4.7], np.array([0.831, 0.870])  # "Berapa orang tim moderasi…": 300 orang vs no number
+    assert semantic_order(scores, cosines, 1.5) == [1, 0]  # 0.47 + 0 > 1 − 0.585
+    assert semantic_order(scores, cosines, 1.5, bonus=[0.2, 0.0]) == [0, 1]
+
+
+def test_how_many_questions_get_the_paragraph_with_the_number_first(seed_index: Path, shared_vectors_cache: Path):
+    service = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache))
+    assert "300 orang" in service.answer("Berapa orang tim moderasi Bigo Live?").hits[0].text
+    unbiased = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache), type_meaning_bonus=0.0)
+    assert "300 orang" not in unbiased.answer("Berapa orang tim moderasi Bigo Live?").hits[0].text
+
+
 def test_vector_cache_round_trips_by_digest(tmp_path: Path):
     cache = VectorCache(tmp_path / "v.db")
     vector = np.linspace(-1, 1, 384, dtype=np.float32)
