@@ -93,3 +93,12 @@ def test_an_unwritable_cache_leaves_bm25_order(seed_index: Path, tmp_path: Path)
     plain = AnswerService(seed_index).answer("why was Bigo threatened with blocking?", 5)
     answer = service.answer("why was Bigo threatened with blocking?", 5)
     assert [h.paragraph_id for h in answer.hits] == [h.paragraph_id for h in plain.hits]
+
+
+def test_only_the_first_depth_candidates_are_re_ordered(seed_index: Path, shared_vectors_cache: Path):
+    question = "Berapa orang tim moderasi Bigo Live?"  # re-ranking moves another paragraph first (test above)
+    bm25_order = [h.paragraph_id for h in AnswerService(seed_index).answer(question, 5).hits]
+    one_deep = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache, depth=1), type_meaning_bonus=0)
+    assert [h.paragraph_id for h in one_deep.answer(question, 5).hits] == bm25_order
+    deep = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache), type_meaning_bonus=0)
+    assert [h.paragraph_id for h in deep.answer(question, 5).hits] != bm25_order
