@@ -37,7 +37,7 @@ from benchmarks.facqa import rank_metrics  # noqa: E402
 from index.analysis import AnalyzerSpec  # noqa: E402
 from index.ranking import TYPE_MEANING_BONUS  # noqa: E402
 from index.search import TITLE_WEIGHT, AnswerService  # noqa: E402
-from index.semantic import RERANK_DEPTH, RERANK_WEIGHT, SemanticReranker  # noqa: E402
+from index.semantic import RERANK_DEPTH, RERANK_WEIGHT, RERANK_WEIGHT_ENGLISH, SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402
 
 SHARED = Path(os.environ.get("BENCHMARKS_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"))
@@ -122,6 +122,9 @@ def main() -> None:
     parser.add_argument("--semantic", action="store_true", help="re-rank the first candidates with the embedding model")
     parser.add_argument("--weight", type=float, default=RERANK_WEIGHT, help="the re-ranking weight (with --semantic)")
     parser.add_argument(
+        "--weight-english", type=float, default=RERANK_WEIGHT_ENGLISH, help="the re-ranking weight for English"
+    )
+    parser.add_argument(
         "--depth", type=int, default=RERANK_DEPTH, help="how many candidates are re-ranked (with --semantic)"
     )
     parser.add_argument("--sense-choice", action="store_true", help="translations with sense choice (index/senses.py)")
@@ -177,7 +180,9 @@ def main() -> None:
         if args.min_spelling is not None:
             options["min_spelling_length"] = args.min_spelling
         if args.semantic:
-            options["semantic"] = SemanticReranker(args.vectors, weight=args.weight, depth=args.depth)
+            options["semantic"] = SemanticReranker(
+                args.vectors, weight=args.weight, depth=args.depth, weight_english=args.weight_english
+            )
             embedding = time.perf_counter()
             options["semantic"].vectors(
                 list(passages.values()),

@@ -277,7 +277,7 @@ class AnswerService:
             ranked = prefer_answer_type(ranked, reader, answer_kind, asked)
         cosines: dict[int, float] = {}
         if self.semantic is not None and ranked:
-            ranked, cosines = self._by_meaning(ranked, reader, asked, answer_kind)
+            ranked, cosines = self._by_meaning(ranked, reader, asked, answer_kind, extra.get("language") == "en")
         candidates, ranked = ranked, ranked[:k]
         weights, idfs = weights_and_idfs(groups, group_postings, reader.meta.paragraphs)
         top_coverage = 0.0
@@ -338,7 +338,12 @@ class AnswerService:
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
 
     def _by_meaning(
-        self, ranked: list[tuple[int, float]], reader: IndexReader, asked: str, answer_kind: str | None = None
+        self,
+        ranked: list[tuple[int, float]],
+        reader: IndexReader,
+        asked: str,
+        answer_kind: str | None = None,
+        english: bool = False,
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """The first `semantic.depth` hits re-ordered by BM25 and meaning together (index/semantic.py), and each
         one's cosine with the question; the scores stay BM25's. Unchanged when the model is not available."""
@@ -352,7 +357,8 @@ class AnswerService:
             bonus = [
                 self.type_meaning_bonus * holds_answer_type(records[pid].text, answer_kind, asked) for pid, _ in head
             ]
-        order = semantic_order([score for _, score in head], cosines, self.semantic.weight, bonus)
+        weight = self.semantic.weight_english if english else self.semantic.weight
+        order = semantic_order([score for _, score in head], cosines, weight, bonus)
         return [head[i] for i in order] + tail, {pid: float(c) for (pid, _), c in zip(head, cosines)}
 
     def _rank(

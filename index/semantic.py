@@ -38,6 +38,11 @@ RERANK_DEPTH = 40
 # score = BM25 / best BM25 + RERANK_WEIGHT · 10 · (cosine − best cosine) among the candidates; between the
 # two best weights measured on 700 SQuAD dev questions (w = 1 and 2; README, *Questions nobody here wrote*).
 RERANK_WEIGHT = 1.5
+# English questions could trust meaning more (BM25 sees them through translations), but measured it does not
+# pay: SQuAD-EN dev (benchmarks/real_questions.py --set squad --lang en --semantic --weight-english W) MRR@10
+# 0.805 / 0.808 / 0.804 at W = 1.5 / 2.5 / 3.5, while FacQA English (crosslingual_retrieval.py --semantic) at
+# 2.5 moved 0.872 / 0.831 / 0.804 / 0.820 → 0.854 / 0.833 / 0.801 / 0.826. Kept equal.
+RERANK_WEIGHT_ENGLISH = RERANK_WEIGHT
 EMBED_BATCH = 32
 # A question embeds at most this many candidates the cache lacks (~0.15 s each on two cores); with more
 # missing (a rebuild's new paragraphs not embedded yet) it keeps BM25's order rather than keep a user waiting.
@@ -160,8 +165,10 @@ class SemanticReranker:
         embedder: Embedder | None = None,
         weight: float = RERANK_WEIGHT,
         depth: int = RERANK_DEPTH,
+        weight_english: float = RERANK_WEIGHT_ENGLISH,
     ) -> None:
         self.weight = weight
+        self.weight_english = weight_english  # for English questions
         self.depth = depth  # how many of BM25's first candidates are re-ordered
         self.cache = VectorCache(cache_path)
         self.embedder = embedder or Embedder()
