@@ -275,16 +275,16 @@ class AnswerService:
         ranked, group_postings = self._rank(reader, groups, depth, params, coordinated=self.coordinated)
         if answer_kind and ranked:
             ranked = prefer_answer_type(ranked, reader, answer_kind, asked)
+        english = extra.get("language") == "en"  # English questions: their own threshold, and a gloss per excerpt
         cosines: dict[int, float] = {}
         if self.semantic is not None and ranked:
-            ranked, cosines = self._by_meaning(ranked, reader, asked, answer_kind, extra.get("language") == "en")
+            ranked, cosines = self._by_meaning(ranked, reader, asked, answer_kind, english)
         candidates, ranked = ranked, ranked[:k]
         weights, idfs = weights_and_idfs(groups, group_postings, reader.meta.paragraphs)
         top_coverage = 0.0
         if ranked:
             matched_mask = np.array([contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
             top_coverage = coverage(weights, idfs, matched_mask)
-        english = extra.get("language") == "en"  # English questions: their own threshold, and a gloss per excerpt
         similarity = cosines.get(ranked[0][0]) if ranked else None
         answered = bool(ranked) and self.answered_rule.answered(top_coverage, similarity, english)
         if similarity is not None:

@@ -28,8 +28,8 @@ def test_every_word_matched_is_not_enough_when_the_meaning_is_far():
 
 def test_close_meaning_makes_up_for_a_word_put_another_way():
     assert not RULE.answered(0.5, None, english=False)
-    assert RULE.answered(0.5, RULE.sure_cosine + 0.5 / RULE.meaning_weight, english=False)
-    assert not RULE.answered(0.5, RULE.sure_cosine + 0.4 / RULE.meaning_weight, english=False)
+    assert RULE.answered(0.5, RULE.sure_cosine + 0.55 / RULE.meaning_weight, english=False)
+    assert not RULE.answered(0.5, RULE.sure_cosine + 0.45 / RULE.meaning_weight, english=False)
 
 
 def test_english_questions_need_a_lower_cosine_for_the_same_fit():
