@@ -17,7 +17,7 @@ from html import escape
 
 from telegram import Update
 
-from index.feeds import FeedReport, FeedState, feed_store_beside, poll_feed, read_feeds_file
+from index.feeds import FeedReport, FeedState, feed_store_beside, poll_all_feeds, read_feeds_file
 from index.fetch import FetchOutcome, article_fetcher
 from index.messages import say
 from index.store import IndexFileError, remove_documents
@@ -144,13 +144,7 @@ async def on_remove(update: Update, context: BotContext) -> None:
 
 def _poll_all(settings) -> list[FeedReport]:  # type: ignore[no-untyped-def] - bot Settings
     index = settings.index
-    feeds = read_feeds_file(index.feeds_file)
-    with article_fetcher(index, index.index_db, index.corpus_dir) as articles:
-        store = feed_store_beside(index.index_db)
-        try:
-            return [poll_feed(url, articles, store) for url in feeds]
-        finally:
-            store.close()
+    return list(poll_all_feeds(index, read_feeds_file(index.feeds_file), index.index_db, index.corpus_dir))
 
 
 async def poll_feeds(context: BotContext) -> None:

@@ -170,8 +170,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from .feeds import feed_store_beside, poll_feed, read_feeds_file
-    from .fetch import article_fetcher
+    from .feeds import poll_all_feeds, read_feeds_file
 
     feeds_path = Path(args.feeds) if args.feeds else SETTINGS.feeds_file
     if feeds_path is None:
@@ -180,20 +179,13 @@ def cmd_update(args: argparse.Namespace) -> int:
         feeds = read_feeds_file(feeds_path)
     except OSError as error:
         return _fail(f"cannot read {feeds_path}: {error.strerror or error}")
-    corpus = _corpus_of(args)
     failed = False
     try:
-        with article_fetcher(SETTINGS, Path(args.db), corpus) as articles:
-            store = feed_store_beside(Path(args.db))
-            try:
-                for url in feeds:
-                    report = poll_feed(url, articles, store)
-                    for outcome in report.outcomes:
-                        print(outcome.line(), flush=True)
-                    print(report.line(), flush=True)
-                    failed |= bool(report.error) or any(o.failed for o in report.outcomes)
-            finally:
-                store.close()
+        for report in poll_all_feeds(SETTINGS, feeds, Path(args.db), _corpus_of(args)):
+            for outcome in report.outcomes:
+                print(outcome.line(), flush=True)
+            print(report.line(), flush=True)
+            failed |= bool(report.error) or any(o.failed for o in report.outcomes)
     except IndexFileError as error:
         return _fail(str(error))
     _embed_new_paragraphs(args.db, args.no_semantic)

@@ -12,10 +12,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from lxml import etree
 
-from .fetch import ArticleFetcher, FetchOutcome, registry_path_beside
+from .fetch import ArticleFetcher, FetchOutcome, article_fetcher, registry_path_beside
+from .settings import IndexSettings
 from .web import FEED_TYPES, FetchError
 
 MAX_ENTRIES_PER_POLL = 100  # a first poll of a big sitemap fetches at most this many pages
@@ -217,3 +219,15 @@ def poll_feed(url: str, articles: ArticleFetcher, store: FeedStore, clock=time.t
 
 def feed_store_beside(index_db: Path) -> FeedStore:
     return FeedStore(registry_path_beside(Path(index_db)))
+
+
+def poll_all_feeds(settings: IndexSettings, feeds: list[str], db_path: Path, corpus_dir: Path) -> Iterator[FeedReport]:
+    """Poll each feed in turn into one index and corpus folder, a report per feed as it is done (the command
+    line prints them as they come; the bot's job collects them)."""
+    with article_fetcher(settings, db_path, corpus_dir) as articles:
+        store = feed_store_beside(db_path)
+        try:
+            for url in feeds:
+                yield poll_feed(url, articles, store)
+        finally:
+            store.close()
