@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 
 T = TypeVar("T")  # what a memo holds per chunk: terms (tuple) or term numbers (bytes)
 
-ANALYZER_VERSION = 3  # 3: stopwords_kept_id.txt; the hybrid stemmer
+ANALYZER_VERSION = 4  # 3: stopwords_kept_id.txt; the hybrid stemmer; 4: a dropped g after meng-/peng-
 
 # Zero-width and invisible characters that survive NFKC and would split or glue words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"), None)
@@ -36,6 +36,7 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _ALPHA_RE = re.compile(r"[a-z]+")
+_DROPPED_G_RE = re.compile(r"(meng|peng)[aeiou]")
 _PARTICLES = ("kah", "lah", "tah", "pun")
 
 
@@ -118,12 +119,20 @@ def _make_stemmer(kind: str) -> Callable[[str], str]:
         dictionary_stem = sastrawi_stemmer()
         roots = sastrawi_roots()
 
-        def hybrid(word: str) -> str:
+        def known_root(word: str) -> str | None:
             stem = snowball_kw(word)
             if stem in roots:
                 return stem
             root = dictionary_stem(word)
-            return root if root in roots else stem
+            return root if root in roots else None
+
+        def hybrid(word: str) -> str:
+            root = known_root(word)
+            if root is None and _DROPPED_G_RE.match(word):
+                # meng-/peng- before a g-root is written "mengg"/"pengg"; news text drops the second g
+                # ("mengugat", "mengunakan", "penguna"): read that way, the word finds its family
+                root = known_root(word[:4] + "g" + word[4:])
+            return root if root is not None else snowball_kw(word)
 
         return hybrid
     if kind == "sastrawi":
