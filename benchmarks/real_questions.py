@@ -31,10 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
 from rank_bm25 import BM25Okapi  # noqa: E402
 
 from benchmarks.facqa import rank_metrics  # noqa: E402
 from index.analysis import AnalyzerSpec  # noqa: E402
+from index.confidence import MEANING_WEIGHT, AnsweredRule  # noqa: E402
 from index.ranking import TYPE_MEANING_BONUS  # noqa: E402
 from index.search import TITLE_WEIGHT, AnswerService  # noqa: E402
 from index.semantic import RERANK_DEPTH, RERANK_WEIGHT, RERANK_WEIGHT_ENGLISH, SemanticReranker  # noqa: E402
@@ -42,7 +44,7 @@ from index.store import build_index  # noqa: E402
 
 SHARED = Path(os.environ.get("BENCHMARKS_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"))
 THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)
-SURE_COSINES = tuple(round(0.74 + 0.01 * i, 3) for i in range(14))  # 0.74 … 0.87
+SURE_COSINES = tuple(round(0.74 + 0.005 * i, 3) for i in range(27))  # 0.74 … 0.87
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,14 @@ def main() -> None:
     parser.add_argument(
         "--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for"
     )
+    parser.add_argument(
+        "--meaning-weight", type=float, default=MEANING_WEIGHT, help="what the cosine counts for (index/confidence.py)"
+    )
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="with --semantic: fit the meaning weight by logistic regression (answerable vs the other two kinds)",
+    )
     parser.add_argument("--vectors", type=Path, default=Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
     args = parser.parse_args()
 
@@ -191,6 +201,7 @@ def main() -> None:
                 ),
             )
             print(f"passage vectors ready in {time.perf_counter() - embedding:.0f} s", file=sys.stderr)
+        options["answered_rule"] = AnsweredRule(meaning_weight=args.meaning_weight)
         service, service_removed = AnswerService(full, **options), AnswerService(removed, **options)
         on_answerable = [service.answer(q.text, 10) for q in answerable]
         on_unanswerable = [service.answer(q.text, 10) for q in unanswerable]
@@ -242,8 +253,35 @@ def main() -> None:
                         f"  {sure:5.3f}  {rate(on_answerable, sure=sure):6.1%}  "
                         f"{rate(on_unanswerable, sure=sure):6.1%}  {rate(on_removed, sure=sure):6.1%}"
                     )
+        if args.fit and args.semantic:
+            coverage_weight, cosine_weight = fit_logistic(
+                [(a.coverage, a.similarity) for a in on_answerable if a.similarity is not None],
+                [(a.coverage, a.similarity) for a in on_unanswerable + on_removed if a.similarity is not None],
+            )
+            print(
+                f"\nlogistic regression, answerable vs unanswerable and gold removed: {coverage_weight:.2f} × coverage "
+                f"+ {cosine_weight:.2f} × cosine → meaning weight {cosine_weight / coverage_weight:.1f}"
+            )
         service.close()
         service_removed.close()
+
+
+def fit_logistic(positives: list[tuple[float, ...]], negatives: list[tuple[float, ...]]) -> np.ndarray:
+    """The weights of a logistic regression (Newton's method, a little ridge) telling positives from negatives;
+    the intercept is fitted and left out. Only their ratio matters to a rule whose threshold is chosen apart."""
+    features = np.array(positives + negatives, dtype=np.float64)
+    labels = np.array([1.0] * len(positives) + [0.0] * len(negatives))
+    design = np.hstack([features, np.ones((len(features), 1))])
+    weights = np.zeros(design.shape[1])
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-design @ weights))
+        gradient = design.T @ (p - labels) + 1e-6 * weights
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + 1e-6 * np.eye(len(weights))
+        step = np.linalg.solve(hessian, gradient)
+        weights -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return weights[:-1]
 
 
 if __name__ == "__main__":

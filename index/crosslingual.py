@@ -159,8 +159,9 @@ class Translator:
         use_cognates: bool = True,
         use_phrases: bool = True,
         structured: bool = True,
+        detect: Callable[[str], str] = detect_language,
     ) -> None:
-        """The use_* and structured switches exist for the ablation in benchmarks/crosslingual_retrieval.py."""
+        """The use_* and structured switches and `detect` exist for the ablations in benchmarks/."""
         self.analyzer = analyzer
         self.in_vocabulary = in_vocabulary
         self.english_stopwords = load_word_list("stopwords_en.txt")
@@ -172,6 +173,7 @@ class Translator:
         self.use_phrases = use_phrases
         self.synonyms = load_synonyms() if use_dictionary else {}
         self.structured = structured
+        self.detect = detect
         self.lemmatize = english_lemmatizer()
 
     # -- translation sources ------------------------------------------------------------------
@@ -339,7 +341,7 @@ class Translator:
         return any(key in self.dictionary_lower or key in self.glossary_lower for key in (lower, self.lemmatize(lower)))
 
     def plan(self, question: str, language: str | None = None) -> TranslatedQuery:
-        language = language or detect_language(question)
+        language = language or self.detect(question)
         # possessive 's carries nothing ("Indonesia's growth" → Indonesia growth)
         raw = [_POSSESSIVE_RE.sub("", unicodedata.normalize("NFKC", t)) for t in RAW_TOKEN_RE.findall(question)]
         groups: list[TermGroup] = []

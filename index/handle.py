@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 from .analysis import Analyzer, get_analyzer
 from .crosslingual import Translator
@@ -33,10 +33,11 @@ class IndexSnapshot:
     retired: bool = field(default=False)  # a newer build replaced it: close when the last user leaves
 
     @classmethod
-    def open(cls, path: Path) -> "IndexSnapshot":
+    def open(cls, path: Path, translator_options: Mapping[str, Any] | None = None) -> "IndexSnapshot":
+        """`translator_options`: Translator's switches, for the ablations in benchmarks/ (None: the product's)."""
         reader = IndexReader(path)
         analyzer = get_analyzer(reader.meta.analyzer_spec)
-        return cls(reader, analyzer, Translator(analyzer, reader.has_term))
+        return cls(reader, analyzer, Translator(analyzer, reader.has_term, **(translator_options or {})))
 
     @property
     def meta(self) -> IndexMeta:
@@ -50,12 +51,13 @@ class IndexSnapshot:
 class IndexHandle:
     """Opens the index at `path`, hands out snapshots, and swaps in a rebuilt file between questions."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, translator_options: Mapping[str, Any] | None = None) -> None:
         self.path = Path(path)
+        self.translator_options = translator_options
         self._lock = threading.Lock()  # guards _current and every snapshot's users/retired
         self._opening = threading.Lock()  # one thread opens a replacement; the others keep serving
         self._rejected: tuple[int, int, int] | None = None  # a replacement that failed to open
-        self._current = IndexSnapshot.open(self.path)
+        self._current = IndexSnapshot.open(self.path, translator_options)
         self._closed = False
 
     @property
@@ -100,7 +102,7 @@ class IndexHandle:
             if identity == self._rejected:
                 return False
             try:
-                fresh = IndexSnapshot.open(self.path)
+                fresh = IndexSnapshot.open(self.path, self.translator_options)
             except IndexFileError as error:
                 log.error("keeping the current index: %s", error)
                 self._rejected = identity

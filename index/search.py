@@ -11,6 +11,7 @@ import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -95,6 +96,7 @@ class AnswerService:
         sense_choice: bool = False,
         spell_unknown_english: bool = True,
         type_meaning_bonus: float = TYPE_MEANING_BONUS,
+        translator_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.semantic = semantic  # re-orders the first candidates by meaning (index/semantic.py); None: BM25 alone
@@ -111,7 +113,8 @@ class AnswerService:
         self._lock = threading.Lock()
         # repeated questions; keyed by build id, so an answer from an older build is never served
         self._answers: OrderedDict[tuple[str, str, FollowUp | None, int, bool], Answer] = OrderedDict()
-        self.index = IndexHandle(self.db_path)
+        # Translator's switches (benchmarks' ablations); None: the product's
+        self.index = IndexHandle(self.db_path, translator_options)
 
     @property
     def meta(self) -> IndexMeta:

@@ -281,3 +281,16 @@ def test_phrasal_verbs_are_translated_as_phrases(translator: Translator):
     plan = translator.plan("Kominfo cracked down on online gambling")
     assert {"tindak"} in terms_of(plan) and {"judi"} in terms_of(plan)
     assert {"mundur"} in terms_of(translator.plan("the minister stepped down"))
+
+
+def test_translator_switches_reach_the_answer_service(seed_index: Path):
+    """The ablations of benchmarks/english_vs_indonesian.py switch the Translator through AnswerService."""
+    question = "What is the parent company of Bigo Live?"
+    product = AnswerService(seed_index)
+    as_indonesian = AnswerService(seed_index, translator_options={"detect": lambda text: "id"})
+    no_phrases = AnswerService(seed_index, translator_options={"use_phrases": False})
+    assert product.answer(question).language == "en"
+    assert as_indonesian.answer(question).language != "en"  # read as Indonesian with some English words
+    searched = dict(product.answer(question).translations)
+    assert "parent company" in searched  # a phrase, translated as one
+    assert "parent company" not in dict(no_phrases.answer(question).translations)
