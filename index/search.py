@@ -22,7 +22,7 @@ from .confidence import AnsweredRule
 from .followup import FollowUp, as_follow_up
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
-from .semantic import SemanticReranker, semantic_order
+from .semantic import SemanticReranker
 from .spelling import MIN_LENGTH, tolerate_spelling
 from .bm25 import BM25Params, Postings, TermGroup, rank_with_accumulator
 from .handle import IndexHandle, IndexSnapshot
@@ -348,21 +348,14 @@ class AnswerService:
         answer_kind: str | None = None,
         english: bool = False,
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
-        """The first `semantic.depth` hits re-ordered by BM25 and meaning together (index/semantic.py), and each
-        one's cosine with the question; the scores stay BM25's. Unchanged when the model is not available."""
-        head, tail = ranked[: self.semantic.depth], ranked[self.semantic.depth :]
-        records = reader.paragraphs([pid for pid, _ in head])
-        cosines = self.semantic.cosines(asked, [records[pid].text for pid, _ in head])
-        if cosines is None:
-            return ranked, {}
+        """The first `semantic.depth` hits re-ordered by BM25 and meaning (index/semantic.py), who/when/how-many
+        questions' answer holders with a bonus, and each one's cosine with the question."""
+        records = reader.paragraphs([pid for pid, _ in ranked[: self.semantic.depth]])
+        texts = [records[pid].text for pid, _ in ranked[: self.semantic.depth]]
         bonus = None
         if answer_kind and self.type_meaning_bonus:
-            bonus = [
-                self.type_meaning_bonus * holds_answer_type(records[pid].text, answer_kind, asked) for pid, _ in head
-            ]
-        weight = self.semantic.weight_english if english else self.semantic.weight
-        order = semantic_order([score for _, score in head], cosines, weight, bonus)
-        return [head[i] for i in order] + tail, {pid: float(c) for (pid, _), c in zip(head, cosines)}
+            bonus = [self.type_meaning_bonus * holds_answer_type(text, answer_kind, asked) for text in texts]
+        return self.semantic.rerank(ranked, asked, texts, bonus=bonus, english=english)
 
     def _rank(
         self,

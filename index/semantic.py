@@ -213,6 +213,27 @@ class SemanticReranker:
         norms = np.linalg.norm(paragraphs, axis=1) * max(float(np.linalg.norm(query)), 1e-9)
         return (paragraphs @ query) / np.maximum(norms, 1e-9)
 
+    def rerank(
+        self,
+        ranked: Sequence[tuple[int, float]],
+        question: str,
+        texts: Sequence[str],
+        *,
+        bonus: Sequence[float] | None = None,
+        english: bool = False,
+    ) -> tuple[list[tuple[int, float]], dict[int, float]]:
+        """`ranked` (paragraph id, BM25 score) with its first `len(texts)` hits re-ordered by BM25 and meaning
+        together (`semantic_order`), and those hits' cosines by id; the scores stay BM25's. Unchanged, with no
+        cosines, when the model or the cache fails."""
+        head, tail = list(ranked[: len(texts)]), list(ranked[len(texts) :])
+        cosines = self.cosines(question, texts)
+        if cosines is None:
+            return list(ranked), {}
+        order = semantic_order(
+            [score for _, score in head], cosines, self.weight_english if english else self.weight, bonus
+        )
+        return [head[i] for i in order] + tail, {pid: float(c) for (pid, _), c in zip(head, cosines)}
+
     def close(self) -> None:
         self.cache.close()
 

@@ -102,3 +102,15 @@ def test_only_the_first_depth_candidates_are_re_ordered(seed_index: Path, shared
     assert [h.paragraph_id for h in one_deep.answer(question, 5).hits] == bm25_order
     deep = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache), type_meaning_bonus=0)
     assert [h.paragraph_id for h in deep.answer(question, 5).hits] != bm25_order
+
+
+def test_rerank_reorders_the_head_by_meaning_and_keeps_the_tail(shared_vectors_cache: Path):
+    reranker = SemanticReranker(shared_vectors_cache)
+    ranked = [(7, 5.0), (3, 4.8), (9, 1.0)]
+    texts = ["Kucing itu tidur di sofa sepanjang hari.", "Kominfo mengancam memblokir Bigo Live karena judi online."]
+    order, cosines = reranker.rerank(ranked, "Kenapa Bigo Live diancam diblokir?", texts)
+    assert order == [(3, 4.8), (7, 5.0), (9, 1.0)]  # BM25 scores kept; only the two read texts re-ordered
+    assert set(cosines) == {7, 3} and cosines[3] > cosines[7]
+    # the bonus is added per candidate, after the cosines
+    order, _ = reranker.rerank(ranked, "Kenapa Bigo Live diancam diblokir?", texts, bonus=[10.0, 0.0])
+    assert order[0] == (7, 5.0)
