@@ -38,7 +38,7 @@ from benchmarks.facqa import rank_metrics  # noqa: E402
 from index.analysis import AnalyzerSpec  # noqa: E402
 from index.confidence import MEANING_WEIGHT, AnsweredRule  # noqa: E402
 from index.ranking import TYPE_MEANING_BONUS  # noqa: E402
-from index.search import TITLE_WEIGHT, AnswerService  # noqa: E402
+from index.search import NEAREST_CANDIDATES, TITLE_WEIGHT, AnswerService  # noqa: E402
 from index.semantic import RERANK_DEPTH, RERANK_WEIGHT, RERANK_WEIGHT_ENGLISH, SemanticReranker  # noqa: E402
 from index.store import build_index  # noqa: E402
 
@@ -144,6 +144,12 @@ def main() -> None:
         "--title-weight", type=float, default=TITLE_WEIGHT, help="what a title or heading word counts for"
     )
     parser.add_argument(
+        "--nearest",
+        type=int,
+        default=NEAREST_CANDIDATES,
+        help="with --semantic: paragraphs nearest in meaning added to BM25's candidates (index/search.py)",
+    )
+    parser.add_argument(
         "--meaning-weight", type=float, default=MEANING_WEIGHT, help="what the cosine counts for (index/confidence.py)"
     )
     parser.add_argument(
@@ -187,6 +193,7 @@ def main() -> None:
         options: dict[str, object] = {"title_weight": args.title_weight, "sense_choice": args.sense_choice}
         options["spell_unknown_english"] = not args.no_english_spelling
         options["type_meaning_bonus"] = args.type_meaning_bonus
+        options["nearest_candidates"] = args.nearest
         if args.min_spelling is not None:
             options["min_spelling_length"] = args.min_spelling
         if args.semantic:
@@ -223,7 +230,8 @@ def main() -> None:
                 ) / max(len(answers), 1)
             return sum(bool(a.hits) and a.coverage >= threshold for a in answers) / max(len(answers), 1)
 
-        name = "ours, " + spec.name + (f" + semantic w={args.weight} d={args.depth}" if args.semantic else "")
+        name = "ours, " + spec.name
+        name += f" + semantic w={args.weight} d={args.depth} n={args.nearest}" if args.semantic else ""
         name += f" + titles tf={args.title_weight}" if titles else ""
         name += " + sense choice" if args.sense_choice else ""
         name += ", no English spelling" if args.no_english_spelling else ""

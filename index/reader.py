@@ -244,15 +244,21 @@ class IndexReader:
 
     def paragraph_texts(self, batch: int = 1000) -> Iterator[list[str]]:
         """Every paragraph's text, in paragraph order, `batch` at a time (to embed them all)."""
+        for rows in self.paragraph_rows(batch):
+            yield [text for _, text in rows]
+
+    def paragraph_rows(self, batch: int = 1000) -> Iterator[list[tuple[int, str]]]:
+        """Every paragraph's (id, text), in paragraph order, `batch` at a time."""
         for start in range(0, self.meta.slots, batch):
             try:
                 rows = self.db.execute(
-                    "SELECT text FROM paragraphs WHERE paragraph_id >= ? AND paragraph_id < ? ORDER BY paragraph_id",
+                    "SELECT paragraph_id, text FROM paragraphs WHERE paragraph_id >= ? AND paragraph_id < ? "
+                    "ORDER BY paragraph_id",
                     (start, start + batch),
                 ).fetchall()
             except sqlite3.DatabaseError as error:
                 raise self._corrupt(error) from None
-            yield [row[0] for row in rows]
+            yield [(row[0], row[1]) for row in rows]
 
     def document_texts(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, str, str]]:
         """(doc_id, url, its paragraphs' text joined) for the given documents, or all of them."""

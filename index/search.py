@@ -78,6 +78,8 @@ REASON_CANDIDATES = 10  # why-questions: the first hits whose headings and sente
 # stating the answer, and counting title matches in the IDF made headline words "common".)
 TITLE_WEIGHT = 1.0
 ANSWER_CACHE_SIZE = 1024  # answers are immutable and small; keyed by build id, older builds' answers age out
+# Paragraphs nearest the question in meaning that join BM25's candidates before re-ranking (index/semantic.py).
+NEAREST_CANDIDATES = 10
 
 
 class AnswerService:
@@ -97,6 +99,7 @@ class AnswerService:
         spell_unknown_english: bool = True,
         type_meaning_bonus: float = TYPE_MEANING_BONUS,
         translator_options: Mapping[str, Any] | None = None,
+        nearest_candidates: int = NEAREST_CANDIDATES,
     ) -> None:
         self.db_path = Path(db_path)
         self.semantic = semantic  # re-orders the first candidates by meaning (index/semantic.py); None: BM25 alone
@@ -110,6 +113,8 @@ class AnswerService:
         self.spell_unknown_english = spell_unknown_english
         # who/when/how-many questions: a paragraph holding an answer of the asked type keeps an edge after re-ranking
         self.type_meaning_bonus = type_meaning_bonus
+        # with the model: the paragraphs nearest in meaning join BM25's candidates (0: BM25's alone)
+        self.nearest_candidates = nearest_candidates
         self._lock = threading.Lock()
         # repeated questions; keyed by build id, so an answer from an older build is never served
         self._answers: OrderedDict[tuple[str, str, FollowUp | None, int, bool], Answer] = OrderedDict()
@@ -281,7 +286,10 @@ class AnswerService:
         english = extra.get("language") == "en"  # English questions: their own threshold, and a gloss per excerpt
         cosines: dict[int, float] = {}
         if self.semantic is not None and ranked:
-            ranked, cosines = self._by_meaning(ranked, reader, asked, answer_kind, english)
+            head = self.semantic.depth
+            if self.nearest_candidates:
+                ranked, head = self._with_nearest(snapshot, ranked, asked, head)
+            ranked, cosines = self._by_meaning(ranked, head, reader, asked, answer_kind, english)
         candidates, ranked = ranked, ranked[:k]
         weights, idfs = weights_and_idfs(groups, group_postings, reader.meta.paragraphs)
         top_coverage = 0.0
@@ -340,18 +348,40 @@ class AnswerService:
             extra["written_as"] = written_as(translated_terms, [h.text for h in hits], reader, analyzer)
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
 
+    def _with_nearest(
+        self, snapshot: IndexSnapshot, ranked: list[tuple[int, float]], asked: str, head: int
+    ) -> tuple[list[tuple[int, float]], int]:
+        """`ranked` with the paragraphs nearest the question in meaning moved or added into its first `head`
+        hits (with their BM25 score, 0 if none), and the new head's length."""
+        reader = snapshot.reader
+        vectors = self.semantic.paragraph_vectors(snapshot.build_id, reader.paragraph_rows, reader.meta.paragraphs)
+        if vectors is None:
+            return ranked, head
+        first = {pid for pid, _ in ranked[:head]}
+        scores = dict(ranked[head:])
+        added = [
+            (pid, scores.get(pid, 0.0))
+            for pid in self.semantic.nearest(asked, vectors, self.nearest_candidates)
+            if pid not in first
+        ]
+        if not added:
+            return ranked, head
+        moved = {pid for pid, _ in added}
+        return ranked[:head] + added + [hit for hit in ranked[head:] if hit[0] not in moved], head + len(added)
+
     def _by_meaning(
         self,
         ranked: list[tuple[int, float]],
+        head: int,
         reader: IndexReader,
         asked: str,
         answer_kind: str | None = None,
         english: bool = False,
     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
-        """The first `semantic.depth` hits re-ordered by BM25 and meaning (index/semantic.py), who/when/how-many
+        """The first `head` hits re-ordered by BM25 and meaning (index/semantic.py), who/when/how-many
         questions' answer holders with a bonus, and each one's cosine with the question."""
-        records = reader.paragraphs([pid for pid, _ in ranked[: self.semantic.depth]])
-        texts = [records[pid].text for pid, _ in ranked[: self.semantic.depth]]
+        records = reader.paragraphs([pid for pid, _ in ranked[:head]])
+        texts = [records[pid].text for pid, _ in ranked[:head]]
         bonus = None
         if answer_kind and self.type_meaning_bonus:
             bonus = [self.type_meaning_bonus * holds_answer_type(text, answer_kind, asked) for text in texts]

@@ -20,6 +20,9 @@ import logging
 import os
 import sqlite3
 import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -51,6 +54,12 @@ MAX_EMBED_CHARS = 4000  # the model reads 512 tokens at most; a longer text only
 # One thread: a question embeds in ~30 ms on one core, and OpenMP threads that spin-wait for each other
 # made it 1.5 s when a second process (a build's background embedding, a benchmark) shared the two cores.
 QUERY_THREADS = 1
+# Nearest paragraphs by meaning join BM25's candidates before re-ranking: a question whose words the
+# translation misses still reaches its paragraph (see NEAREST_CANDIDATES in index/search.py). The index's
+# vectors are held in memory (384 float32 each): up to this many paragraphs (~150 MB), beyond it BM25 alone
+# finds the candidates.
+MAX_NEAREST_PARAGRAPHS = 100_000
+NEAREST_RETRY_SECONDS = 60.0  # paragraphs still being embedded: look again after this long
 
 
 def semantic_order(
@@ -156,6 +165,15 @@ class VectorCache:
                 self._db = None
 
 
+@dataclass(frozen=True, slots=True)
+class ParagraphVectors:
+    """Every paragraph of one index build: its ids, and their vectors as unit rows of one matrix."""
+
+    build_id: str
+    ids: np.ndarray  # int64, paragraph ids
+    matrix: np.ndarray  # float32, (len(ids), dimensions), rows of length 1
+
+
 class SemanticReranker:
     """Cosines between a question and paragraphs, from cached paragraph vectors (embedding what is missing)."""
 
@@ -173,6 +191,9 @@ class SemanticReranker:
         self.cache = VectorCache(cache_path)
         self.embedder = embedder or Embedder()
         self._failed = False  # after one failure, stop trying (and logging) until restarted
+        self._query_vector = lru_cache(maxsize=256)(self._embed_query)  # cosines and nearest ask for the same
+        self._paragraph_vectors: tuple[str, float, ParagraphVectors | None] | None = None  # build, when, what
+        self._paragraph_vectors_lock = threading.Lock()
 
     def vectors(
         self,
@@ -205,13 +226,58 @@ class SemanticReranker:
             if paragraphs is None:
                 log.debug("semantic re-ranking skipped: candidates not embedded yet")
                 return None
-            query = self.embedder.queries([question])[0]
+            query = self._query_vector(question)
         except Exception as error:  # noqa: BLE001 - a model or cache failure must not stop answers
             self._failed = True
             log.warning("semantic re-ranking is off until restart: %s (%s)", error, type(error).__name__)
             return None
         norms = np.linalg.norm(paragraphs, axis=1) * max(float(np.linalg.norm(query)), 1e-9)
         return (paragraphs @ query) / np.maximum(norms, 1e-9)
+
+    def _embed_query(self, question: str) -> np.ndarray:
+        return self.embedder.queries([question])[0]
+
+    def paragraph_vectors(
+        self, build_id: str, paragraphs: Callable[[], Iterable[list[tuple[int, str]]]], count: int
+    ) -> ParagraphVectors | None:
+        """The vectors of every paragraph of the index build `build_id` (`paragraphs` yields its (id, text)
+        batches; `count` paragraphs), kept for the latest build; None when it has more than
+        MAX_NEAREST_PARAGRAPHS or some are not embedded yet (looked at again after NEAREST_RETRY_SECONDS)."""
+        if self._failed or count > MAX_NEAREST_PARAGRAPHS:
+            return None
+        with self._paragraph_vectors_lock:
+            known = self._paragraph_vectors
+            if known is not None and known[0] == build_id:
+                if known[2] is not None or time.monotonic() - known[1] < NEAREST_RETRY_SECONDS:
+                    return known[2]
+            found = None
+            try:
+                rows = [row for batch in paragraphs() for row in batch]
+                matrix = self.vectors([text for _, text in rows], max_missing=0) if rows else None
+                if matrix is not None:
+                    matrix = matrix.astype(np.float32)
+                    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+                    found = ParagraphVectors(build_id, np.array([pid for pid, _ in rows], dtype=np.int64), matrix)
+            except Exception as error:  # noqa: BLE001 - nearest paragraphs are an improvement, never a condition
+                log.warning("nearest paragraphs are off for this index: %s (%s)", error, type(error).__name__)
+            self._paragraph_vectors = (build_id, time.monotonic(), found)
+            return found
+
+    def nearest(self, question: str, vectors: ParagraphVectors, k: int) -> list[int]:
+        """The ids of the `k` paragraphs closest in meaning to the question, closest first ([] on failure)."""
+        if self._failed or k <= 0 or len(vectors.ids) == 0:
+            return []
+        try:
+            query = self._query_vector(question)
+        except Exception as error:  # noqa: BLE001 - a model failure must not stop answers
+            self._failed = True
+            log.warning("semantic re-ranking is off until restart: %s (%s)", error, type(error).__name__)
+            return []
+        cosines = vectors.matrix @ (query / max(float(np.linalg.norm(query)), 1e-9)).astype(np.float32)
+        k = min(k, len(cosines))
+        top = np.argpartition(-cosines, k - 1)[:k]
+        top = top[np.lexsort((vectors.ids[top], -cosines[top]))]  # closest first; ties by id
+        return [int(vectors.ids[i]) for i in top]
 
     def rerank(
         self,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from support import REPO
+from index.analysis import ANALYZER_VERSION
 
 HIT_FIELDS = {
     "doc_id",
@@ -105,7 +106,7 @@ def test_stats(cli_index: Path):
     result = run("stats", "--db", str(cli_index))
     assert result.returncode == 0
     assert (
-        "indonesian-hybrid v3" in result.stdout
+        f"indonesian-hybrid v{ANALYZER_VERSION}" in result.stdout
         and "paragraphs:   36" in result.stdout
         and "k1=1.2 b=0.75" in result.stdout
     )

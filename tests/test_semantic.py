@@ -8,7 +8,16 @@ from pathlib import Path
 import numpy as np
 
 from index.search import AnswerService
-from index.semantic import Embedder, SemanticReranker, VectorCache, semantic_order, text_digest
+from index.semantic import (
+    MAX_NEAREST_PARAGRAPHS,
+    Embedder,
+    SemanticReranker,
+    VectorCache,
+    prepare_vectors,
+    semantic_order,
+    text_digest,
+)
+from index.store import build_index
 
 
 def test_semantic_order_adds_the_weighted_cosine_to_the_relative_bm25_score():
@@ -98,7 +107,12 @@ def test_an_unwritable_cache_leaves_bm25_order(seed_index: Path, tmp_path: Path)
 def test_only_the_first_depth_candidates_are_re_ordered(seed_index: Path, shared_vectors_cache: Path):
     question = "Berapa orang tim moderasi Bigo Live?"  # re-ranking moves another paragraph first (test above)
     bm25_order = [h.paragraph_id for h in AnswerService(seed_index).answer(question, 5).hits]
-    one_deep = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache, depth=1), type_meaning_bonus=0)
+    one_deep = AnswerService(
+        seed_index,
+        semantic=SemanticReranker(shared_vectors_cache, depth=1),
+        type_meaning_bonus=0,
+        nearest_candidates=0,
+    )
     assert [h.paragraph_id for h in one_deep.answer(question, 5).hits] == bm25_order
     deep = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache), type_meaning_bonus=0)
     assert [h.paragraph_id for h in deep.answer(question, 5).hits] != bm25_order
@@ -114,3 +128,65 @@ def test_rerank_reorders_the_head_by_meaning_and_keeps_the_tail(shared_vectors_c
     # the bonus is added per candidate, after the cosines
     order, _ = reranker.rerank(ranked, "Kenapa Bigo Live diancam diblokir?", texts, bonus=[10.0, 0.0])
     assert order[0] == (7, 5.0)
+
+
+def _write_articles(folder: Path, articles: dict[str, str]) -> Path:
+    folder.mkdir()
+    for name, text in articles.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_nearest_paragraphs_join_the_candidates_bm25_cannot_find(tmp_path: Path):
+    """An English question whose words the translation misses still reaches its paragraph by meaning."""
+    corpus = _write_articles(
+        tmp_path / "corpus",
+        {
+            "bigo": "Bigo Live\n\nBigo Live adalah aplikasi siaran langsung dari Singapura yang populer.",
+            "judi": "Perjudian daring\n\nPemerintah bisa menutup layanan itu karena perjudian dan pornografi.",
+            "cabai": "Harga cabai\n\nHarga cabai di pasar tradisional naik menjelang hari raya.",
+        },
+    )
+    db = tmp_path / "index.db"
+    build_index([corpus], db)
+    reranker = SemanticReranker(tmp_path / "vectors.db")
+    question = "Why was Bigo Live threatened?"
+    bm25_only = AnswerService(db, semantic=reranker, nearest_candidates=0)
+    with_nearest = AnswerService(db, semantic=reranker, nearest_candidates=3)
+    # not embedded yet: BM25's candidates alone, and no waiting for the model
+    assert with_nearest.index.current.reader.meta.paragraphs == 3
+    assert [h.text for h in with_nearest.answer(question, 5).hits] == [
+        h.text for h in bm25_only.answer(question, 5).hits
+    ]
+    prepare_vectors(db, reranker)
+    reranker._paragraph_vectors = None  # the test does not wait NEAREST_RETRY_SECONDS
+    threat = "Pemerintah bisa menutup layanan"
+    assert not any(
+        threat in h.text for h in AnswerService(db, semantic=reranker, nearest_candidates=0).answer(question, 5).hits
+    )
+    hits = AnswerService(db, semantic=reranker, nearest_candidates=3).answer(question, 5).hits
+    assert any(threat in h.text for h in hits)
+
+
+def test_nearest_is_closest_first_and_vectors_are_kept_per_build(tmp_path: Path):
+    reranker = SemanticReranker(tmp_path / "vectors.db")
+    rows = [
+        (4, "Harga cabai naik di pasar."),
+        (9, "Kominfo memblokir situs judi online."),
+        (12, "Tim sepak bola menang."),
+    ]
+    reranker.vectors([text for _, text in rows])
+    calls = []
+
+    def batches():
+        calls.append(1)
+        yield rows
+
+    vectors = reranker.paragraph_vectors("build-1", batches, len(rows))
+    assert vectors is not None and list(vectors.ids) == [4, 9, 12]
+    assert np.allclose(np.linalg.norm(vectors.matrix, axis=1), 1.0)
+    assert reranker.nearest("situs judi diblokir", vectors, 2)[0] == 9
+    assert reranker.nearest("situs judi diblokir", vectors, 10) == reranker.nearest("situs judi diblokir", vectors, 3)
+    assert reranker.paragraph_vectors("build-1", batches, len(rows)) is vectors and len(calls) == 1
+    assert reranker.paragraph_vectors("build-2", batches, len(rows)) is not vectors and len(calls) == 2
+    assert reranker.paragraph_vectors("build-3", batches, MAX_NEAREST_PARAGRAPHS + 1) is None  # too big to hold
