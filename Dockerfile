@@ -7,7 +7,12 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
-COPY pyproject.toml README.md ./
+# a C compiler for the BM25 kernel (index/_bm25kernel.c, an optional extension; only the build stage has it)
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+COPY pyproject.toml setup.py README.md ./
 COPY index ./index
 COPY bot ./bot
 RUN pip install --no-cache-dir .

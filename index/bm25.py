@@ -24,6 +24,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .kernel import exact_scores, kernel_enabled, select_candidates
+
 
 # Lucene's and Elasticsearch's defaults. On FacQA valid, k1 in 0.6..1.5 and b in 0.5..0.9 are all
 # within 0.01 MRR@10 of each other (benchmarks/facqa_retrieval.py --k1/--b); we keep the standard.
@@ -222,6 +224,7 @@ def rank_with_accumulator(
     *,
     coordinated: bool = False,
     n_paragraphs: int | None = None,
+    scratch: np.ndarray | None = None,
 ) -> list[tuple[int, float]]:
     """The serving path: the same scores as score_groups + top_k (then `coordinate` if `coordinated`).
 
@@ -229,7 +232,8 @@ def rank_with_accumulator(
     `accumulator` (float32 when serving: half the memory traffic), which only *selects* candidates: every paragraph
     that could be in the best k is kept, with a margin for rounding, and the candidates are then scored exactly in
     float64 from the postings. `accumulator` must be all zeros; it is left so. `n_paragraphs`, BM25's N: the live
-    paragraphs when removals left ids unused (default: every id)."""
+    paragraphs when removals left ids unused (default: every id). With the C kernel (index/kernel.py) the sums
+    and the selection run there; coverage then needs `scratch`, a second zeroed float32 array like `accumulator`."""
     if k <= 0:
         return []
     n_paragraphs = int(norms.size) if n_paragraphs is None else n_paragraphs
@@ -244,6 +248,9 @@ def rank_with_accumulator(
         return []
     if len(present) == 1 and (best := _one_term_from_top_impacts(present[0], norms, params, k, coordinated)):
         return best
+    if kernel_enabled() and accumulator.dtype == np.float32 and (scratch is not None or not coordinated):
+        candidates = _kernel_candidates(present, norms, params, k, accumulator, scratch if coordinated else None)
+        return top_k(candidates, _exact_scores(candidates, present, norms, params, coordinated), k)
     scale = accumulator.dtype.type
     touched: list[np.ndarray] = []
     for postings, factor, _share in present:
@@ -281,6 +288,30 @@ def rank_with_accumulator(
         kept = values >= best[-1][1] - 2 * slack
         best = _coordinated_round(entries, values, kept, offsets, shares, present, norms, params, k, slack, accumulator)
     return best
+
+
+def _kernel_candidates(
+    present: Sequence[tuple[Postings, float, float]],
+    norms: np.ndarray,
+    params: BM25Params,
+    k: int,
+    accumulator: np.ndarray,
+    scratch: np.ndarray | None,
+) -> np.ndarray:
+    """The paragraphs that can be in the best k, selected by the C kernel from float32 sums (× coverage with
+    `scratch`). Its error bound is twice the numpy path's: it also rounds the impacts computed here to float32."""
+    ids, contributions = [], []
+    for postings, _factor, _share in present:
+        if postings.impacts is not None and postings.impact_params == params and postings.bonus is None:
+            contribution = postings.impacts
+        else:
+            contribution = impacts_of(postings, norms, params)
+        ids.append(np.ascontiguousarray(postings.paragraph_ids, dtype=np.int32))
+        contributions.append(np.ascontiguousarray(contribution, dtype=np.float32))
+    relative = 2 * approximation_slack(len(present), 1.0)
+    factors = [factor for _postings, factor, _share in present]
+    shares = None if scratch is None else [share for _postings, _factor, share in present]
+    return select_candidates(ids, contributions, factors, shares, accumulator, scratch, k, relative)
 
 
 def _coordinated_round(
@@ -344,7 +375,18 @@ def _exact_scores(
     coordinated: bool,
 ) -> np.ndarray:
     """BM25 (× coverage if `coordinated`) of each candidate paragraph (unique ids), in float64 from the postings,
-    summed group by group in query order as score_groups does."""
+    summed group by group in query order as score_groups does (in the C kernel when it serves: the same bits)."""
+    if kernel_enabled():
+        return exact_scores(
+            candidates,
+            [np.ascontiguousarray(p.paragraph_ids, dtype=np.int32) for p, _f, _s in present],
+            [np.ascontiguousarray(p.term_freqs, dtype=np.int32) for p, _f, _s in present],
+            [None if p.bonus is None else np.ascontiguousarray(p.bonus, dtype=np.float64) for p, _f, _s in present],
+            [factor for _p, factor, _s in present],
+            [share for _p, _f, share in present] if coordinated else None,
+            norms,
+            params.k1,
+        )
     scores = np.zeros(candidates.size, dtype=np.float64)
     coverage = np.zeros(candidates.size, dtype=np.float64)
     for postings, factor, share in present:

@@ -150,6 +150,13 @@ class IndexReader:
             buffer = self._accumulators.buffer = np.zeros(self.meta.slots, dtype=np.float32)
         return buffer
 
+    def coverage_scratch(self) -> np.ndarray:
+        """A second zeroed float32 array per thread, where the C kernel sums coverage (index/kernel.py)."""
+        buffer = getattr(self._accumulators, "coverage", None)
+        if buffer is None:
+            buffer = self._accumulators.coverage = np.zeros(self.meta.slots, dtype=np.float32)
+        return buffer
+
     def _corrupt(self, error: Exception) -> IndexCorruptError:
         return IndexCorruptError(
             self.path, f"{self.path} is damaged ({error})", f"rebuild it with: {rebuild_hint(self.path)}"

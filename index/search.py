@@ -417,6 +417,7 @@ class AnswerService:
             reader.accumulator(),
             coordinated=coordinated,
             n_paragraphs=reader.meta.paragraphs,
+            scratch=reader.coverage_scratch() if coordinated else None,
         )
         return ranked, group_postings
 

@@ -1,5 +1,6 @@
 """Scores against the oracle: rank-bm25's BM25Okapi with Lucene's IDF."""
 
+from contextlib import nullcontext
 import math
 
 import numpy as np
@@ -132,13 +133,19 @@ def test_term_in_every_paragraph_still_scores_positive():
     b=st.floats(0.0, 1.0),
     coordinated=st.booleans(),
     serving=st.booleans(),
+    kernel=st.booleans(),
 )
-def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus, query, k, k1, b, coordinated, serving):
+def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(
+    corpus, query, k, k1, b, coordinated, serving, kernel
+):
     """Plain: rank-bm25's scores. Coordinated: rank-bm25's scores × coverage from the token lists, and the
     plain reference (score_groups, then `coordinate` over every paragraph) agrees too. `serving`: as the index
     reader serves, with float32 impacts precomputed per posting and a float32 accumulator (approximate sums
-    that only select the candidates, scored exactly after)."""
+    that only select the candidates, scored exactly after). `kernel`: the C kernel sums and selects
+    (index/kernel.py), else numpy does."""
     from dataclasses import replace
+
+    from index.kernel import numpy_only
 
     from index.bm25 import coordinate, impacts_of, length_norms, rank_with_accumulator
 
@@ -157,7 +164,11 @@ def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus,
         ]
     weights = [query.count(t) for t in distinct]
     accumulator = np.zeros(len(corpus), dtype=np.float32 if serving else np.float64)
-    got = rank_with_accumulator(groups, weights, norms, params, k, accumulator, coordinated=coordinated)
+    scratch = np.zeros(len(corpus), dtype=np.float32)
+    with nullcontext() if kernel else numpy_only():
+        got = rank_with_accumulator(
+            groups, weights, norms, params, k, accumulator, coordinated=coordinated, scratch=scratch
+        )
     oracle = LuceneIdfBM25Okapi(corpus, k1=k1, b=b).get_scores(query)
     if coordinated:
         oracle = oracle * np.array(oracle_coverage(corpus, query))
@@ -172,7 +183,7 @@ def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(corpus,
         reference = dict(zip(ids.tolist(), coordinate(ids, plain, groups, weights, len(corpus)).tolist()))
         for pid, score in got:
             assert abs(score - reference[pid]) < 1e-9
-    assert not accumulator.any()
+    assert not accumulator.any() and not scratch.any()
 
 
 @settings(max_examples=200, deadline=None)
@@ -249,12 +260,14 @@ def test_coordinated_serving_path_looks_further_when_coverage_reorders_the_best_
     np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], rtol=1e-12)
 
 
+@pytest.mark.parametrize("kernel", [True, False], ids=["kernel", "numpy"])
 @pytest.mark.parametrize("coordinated", [False, True])
-def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(coordinated: bool):
+def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(coordinated: bool, kernel: bool):
     """Many paragraphs share a length and term frequencies, so their scores tie exactly or differ in the last
     bits: the float32 accumulator must still let the exact best k through, ties ordered by id."""
 
     from index.bm25 import coordinate, length_norms, rank_with_accumulator
+    from index.kernel import numpy_only
 
     rng = np.random.default_rng(5)
     vocabulary = [f"w{i}" for i in range(40)]
@@ -265,21 +278,70 @@ def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(co
     norms = length_norms(lengths, lengths.mean(), params)
     served_postings = {t: served(p, norms, params, top=25) for t, p in postings.items()}
     accumulator = np.zeros(len(corpus), dtype=np.float32)
+    scratch = np.zeros(len(corpus), dtype=np.float32)
     for _ in range(60):
         query = list(rng.choice(vocabulary, size=int(rng.integers(1, 6)), replace=False))
         groups = [postings[t] for t in query]
         ids, plain = score_groups(groups, [1.0] * len(groups), lengths, params)
         reference = coordinate(ids, plain, groups, [1.0] * len(groups), len(corpus)) if coordinated else plain
         expected = top_k(ids, reference, 10)
-        got = rank_with_accumulator(
-            [served_postings[t] for t in query],
-            [1.0] * len(query),
-            norms,
-            params,
-            10,
-            accumulator,
-            coordinated=coordinated,
-        )
+        with nullcontext() if kernel else numpy_only():
+            got = rank_with_accumulator(
+                [served_postings[t] for t in query],
+                [1.0] * len(query),
+                norms,
+                params,
+                10,
+                accumulator,
+                coordinated=coordinated,
+                scratch=scratch,
+            )
         assert [pid for pid, _ in got] == [pid for pid, _ in expected]
         assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, expected))
-        assert not accumulator.any()
+        assert not accumulator.any() and not scratch.any()
+
+
+def kernel_built() -> bool:
+    from index.kernel import KERNEL
+
+    return KERNEL is not None
+
+
+def test_the_c_kernel_is_built_where_there_is_a_compiler():
+    """`pip install -e .` builds index/_bm25kernel.c (setup.py) when a C compiler is there, as in CI; the
+    numpy path (BM25_KERNEL=numpy, or no compiler) is tested beside it above."""
+    import os
+    import shutil
+
+    from index.kernel import KERNEL
+
+    if os.environ.get("BM25_KERNEL", "").lower() == "numpy":
+        assert KERNEL is None
+    else:
+        assert (KERNEL is not None) == (shutil.which("cc") is not None or shutil.which("gcc") is not None)
+
+
+@pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
+def test_the_kernel_scores_candidates_to_the_last_bit_as_numpy_does():
+    from index.bm25 import _exact_scores, length_norms
+    from index.kernel import numpy_only
+
+    rng = np.random.default_rng(11)
+    corpus = [list(rng.choice([f"w{i}" for i in range(30)], size=int(rng.integers(3, 40)))) for _ in range(3000)]
+    postings = postings_of(corpus)
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    params = BM25Params(1.1, 0.7)
+    norms = length_norms(lengths, lengths.mean(), params)
+    for trial in range(30):
+        terms = list(rng.choice(sorted(postings), size=int(rng.integers(1, 8)), replace=False))
+        present = []
+        for term in terms:
+            group = postings[term]
+            if trial % 2:  # title bonuses, as the answer path has them
+                group = Postings(group.paragraph_ids, group.term_freqs, rng.random(group.doc_freq) * 0.5)
+            present.append((group, float(rng.random() * 3 + 0.1), float(rng.random())))
+        candidates = np.unique(rng.integers(0, len(corpus), size=200)).astype(np.int32)
+        for coordinated in (False, True):
+            with numpy_only():
+                expected = _exact_scores(candidates, present, norms, params, coordinated)
+            assert np.array_equal(_exact_scores(candidates, present, norms, params, coordinated), expected)

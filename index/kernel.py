@@ -1,0 +1,149 @@
+"""The optional C kernel of the BM25 serving loop (index/_bm25kernel.c), loaded with ctypes.
+
+`pip install -e .` builds it when a C compiler is there (setup.py, an optional extension); without one, or with
+BM25_KERNEL=numpy in the environment, `KERNEL` is None and index/bm25.py adds up scores with numpy. Both paths
+select candidates from float32 sums and score them exactly, so they return the same ranking (tests run both).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import logging
+import os
+from contextlib import contextmanager
+from typing import Iterator, Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def _load() -> ctypes.CDLL | None:
+    if os.environ.get("BM25_KERNEL", "").lower() == "numpy":
+        return None
+    spec = importlib.util.find_spec("index._bm25kernel")
+    if spec is None or not spec.origin:
+        return None
+    try:
+        library = ctypes.CDLL(spec.origin)
+    except OSError as error:  # a stale or foreign build: numpy serves
+        log.warning("the C kernel %s is not loadable (%s); scoring with numpy", spec.origin, error)
+        return None
+    select = library.bm25_select
+    select.restype = ctypes.c_int64
+    # arrays are passed as addresses (ndarray.ctypes.data): building ctypes pointer objects cost more than the sums
+    pointer = ctypes.c_void_p
+    select.argtypes = [ctypes.c_int32, pointer, pointer, pointer, pointer, pointer, pointer, pointer]
+    select.argtypes += [ctypes.c_int32, ctypes.c_double, pointer, pointer]
+    exact = library.bm25_exact
+    exact.restype = None
+    exact.argtypes = [ctypes.c_int32] + [pointer] * 7 + [ctypes.c_double, ctypes.c_int64, pointer, pointer]
+    return library
+
+
+KERNEL = _load()
+_switched_off = False
+
+
+def kernel_enabled() -> bool:
+    """Whether index/bm25.py sums scores in the C kernel now."""
+    return KERNEL is not None and not _switched_off
+
+
+@contextmanager
+def numpy_only() -> Iterator[None]:
+    """Within the block, index/bm25.py uses its numpy path (tests compare both; not thread-safe)."""
+    global _switched_off
+    before, _switched_off = _switched_off, True
+    try:
+        yield
+    finally:
+        _switched_off = before
+
+
+def select_candidates(
+    paragraph_ids: Sequence[np.ndarray],
+    contributions: Sequence[np.ndarray],
+    factors: Sequence[float],
+    shares: Sequence[float] | None,
+    accumulator: np.ndarray,
+    scratch: np.ndarray | None,
+    k: int,
+    relative_slack: float,
+) -> np.ndarray:
+    """Sorted ids of every paragraph that can be in the best k (see _bm25kernel.c): `paragraph_ids` int32 and
+    `contributions` float32 per term (contiguous), `factors` > 0; with `shares` (coverage), `scratch` is a
+    second zeroed float32 array like `accumulator`. Both are left zeroed."""
+    assert KERNEL is not None
+    terms = len(paragraph_ids)
+    total = sum(int(ids.size) for ids in paragraph_ids)
+    out_ids = np.empty(total, dtype=np.int32)
+    out_values = np.empty(total, dtype=np.float32)
+    addresses = np.array(
+        [ids.ctypes.data for ids in paragraph_ids] + [c.ctypes.data for c in contributions], dtype=np.uintp
+    )
+    lengths = np.array([ids.size for ids in paragraph_ids], dtype=np.int64)
+    factor_array = np.array(factors, dtype=np.float64)
+    share_array = None if shares is None else np.array(shares, dtype=np.float64)
+    kept = KERNEL.bm25_select(
+        terms,
+        addresses.ctypes.data,
+        addresses.ctypes.data + terms * addresses.itemsize,
+        lengths.ctypes.data,
+        factor_array.ctypes.data,
+        None if share_array is None else share_array.ctypes.data,
+        accumulator.ctypes.data,
+        None if scratch is None else scratch.ctypes.data,
+        k,
+        relative_slack,
+        out_ids.ctypes.data,
+        out_values.ctypes.data,
+    )
+    if kept < 0:
+        raise MemoryError("the BM25 kernel could not allocate its heap")
+    return np.sort(out_ids[:kept])
+
+
+def exact_scores(
+    candidates: np.ndarray,
+    paragraph_ids: Sequence[np.ndarray],
+    term_freqs: Sequence[np.ndarray],
+    bonuses: Sequence[np.ndarray | None],
+    factors: Sequence[float],
+    shares: Sequence[float] | None,
+    norms: np.ndarray,
+    k1: float,
+) -> np.ndarray:
+    """Exact float64 BM25 (× coverage with `shares`) of the ascending unique `candidates`, bit for bit as
+    index/bm25.py's _exact_scores computes it: `paragraph_ids`, `term_freqs` int32 and `bonuses` float64 (or
+    None) per term, contiguous; `norms` float64 per paragraph."""
+    assert KERNEL is not None
+    terms = len(paragraph_ids)
+    candidates = np.ascontiguousarray(candidates, dtype=np.int32)
+    scores = np.empty(candidates.size, dtype=np.float64)
+    addresses = np.array(
+        [a.ctypes.data for a in paragraph_ids]
+        + [a.ctypes.data for a in term_freqs]
+        + [0 if b is None else b.ctypes.data for b in bonuses],
+        dtype=np.uintp,
+    )
+    lengths = np.array([ids.size for ids in paragraph_ids], dtype=np.int64)
+    factor_array = np.array(factors, dtype=np.float64)
+    share_array = None if shares is None else np.array(shares, dtype=np.float64)
+    step = terms * addresses.itemsize
+    KERNEL.bm25_exact(
+        terms,
+        addresses.ctypes.data,
+        addresses.ctypes.data + step,
+        addresses.ctypes.data + 2 * step,
+        lengths.ctypes.data,
+        factor_array.ctypes.data,
+        None if share_array is None else share_array.ctypes.data,
+        np.ascontiguousarray(norms, dtype=np.float64).ctypes.data,
+        k1,
+        candidates.size,
+        candidates.ctypes.data,
+        scores.ctypes.data,
+    )
+    return scores
