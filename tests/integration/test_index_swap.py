@@ -22,7 +22,8 @@ QUESTIONS = [
     "Does TikTok share user data with China?",
     "siapa menteri yang mengancam Bigo",
 ]
-SECONDS = 15
+SECONDS = 30  # at most; the test ends once BUILDS replacements have been served under the questions
+BUILDS = 5
 QUESTIONS_PER_SECOND = 20
 
 
@@ -37,7 +38,7 @@ def test_the_bot_answers_every_question_while_the_index_is_rebuilt_every_second(
     try:
         start = time.monotonic()
         next_build = start
-        while time.monotonic() - start < SECONDS:
+        while time.monotonic() - start < SECONDS and builds < BUILDS:
             # ~20 questions a second, each in its own chat, each a little different (no answer cache hit)
             for n in range(QUESTIONS_PER_SECOND // 5):
                 text = f"{QUESTIONS[len(sent) % len(QUESTIONS)]} {'?' * (len(sent) % 7)}"
@@ -63,7 +64,7 @@ def test_the_bot_answers_every_question_while_the_index_is_rebuilt_every_second(
             reply = api.wait_reply(message, timeout=60)
             assert "went wrong" not in reply.text, reply.text
         assert bot.process.poll() is None, f"the bot died ({bot.process.returncode}):\n{bot.log()[-3000:]}"
-        assert builds >= 4, builds  # the index really was replaced under the questions, many times
+        assert builds >= BUILDS, builds  # the index really was replaced under the questions, many times
         assert "now serving build" in bot.log()
     finally:
         if build is not None and build.poll() is None:
