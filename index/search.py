@@ -22,7 +22,7 @@ from .confidence import AnsweredRule
 from .followup import FollowUp, as_follow_up
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
-from .semantic import SemanticReranker
+from .semantic import NEAREST_CANDIDATES, SemanticReranker, join_nearest
 from .spelling import MIN_LENGTH, tolerate_spelling
 from .bm25 import BM25Params, Postings, TermGroup, rank_with_accumulator
 from .handle import IndexHandle, IndexSnapshot
@@ -33,14 +33,15 @@ from .ranking import (
     LONG_QUESTION_WORDS,
     MAX_QUESTION_CHARS,
     MOST_TELLING_TERMS,
+    TITLE_WEIGHT,
     TYPE_MEANING_BONUS,
     TYPE_RANK_DEPTH,
-    best_sentence,
     candidate_stem,
+    cited_hits,
     coherent_senses,
     contains,
     coverage,
-    gloss_for_english,
+    best_sentence,
     most_telling,
     query_term_postings,
     plan_query,
@@ -51,6 +52,7 @@ from .ranking import (
 )
 
 __all__ = [  # what other modules and the tests take from here (the answer service and its public steps)
+    "NEAREST_CANDIDATES",
     "LONG_QUESTION_WORDS",
     "MAX_QUESTION_CHARS",
     "MOST_TELLING_TERMS",
@@ -68,18 +70,7 @@ __all__ = [  # what other modules and the tests take from here (the answer servi
 log = logging.getLogger(__name__)
 
 REASON_CANDIDATES = 10  # why-questions: the first hits whose headings and sentences are read for reasons
-# A word of the article's title or of the paragraph's heading (index/writer.py keeps them per paragraph) adds
-# TITLE_WEIGHT times what one occurrence adds to a paragraph of average length, times its IDF (the body's):
-# a headline's words find the article's paragraphs and count towards coverage, and being a constant per
-# title it leaves the order of the paragraphs under one title to their own text. SQuAD-ID dev with Wikipedia's
-# article titles and re-ranking (benchmarks/real_questions.py --set squad --titles --title-weight W --semantic):
-# MRR@10 0.855 / 0.856 / 0.857 at W = 0 / 1 / 2, R@1 0.792 / 0.794 / 0.796, gold-removed answered 10.8 / 10.7 /
-# 10.7 %. (Adding W to the term frequency instead let a short paragraph under a matching heading beat the one
-# stating the answer, and counting title matches in the IDF made headline words "common".)
-TITLE_WEIGHT = 1.0
 ANSWER_CACHE_SIZE = 1024  # answers are immutable and small; keyed by build id, older builds' answers age out
-# Paragraphs nearest the question in meaning that join BM25's candidates before re-ranking (index/semantic.py).
-NEAREST_CANDIDATES = 10
 
 
 class AnswerService:
@@ -321,28 +312,17 @@ class AnswerService:
                 ranked = states_the_reason_first(expanded, group_postings, search_postings[len(groups) :])[:k]
                 search_weights, search_idfs = weights_and_idfs(search_groups, search_postings, reader.meta.paragraphs)
                 extra = {**extra, "reason_terms": tuple(added), "reason_sources": tuple(sources)}
-        records = reader.paragraphs([pid for pid, _ in ranked])
-        hits = []
-        for paragraph_id, score in ranked:
-            record = records[paragraph_id]
-            matched = [g for g, p in zip(search_groups, search_postings) if contains(p, paragraph_id)]
-            sentence = best_sentence(
-                record.text, search_groups, search_idfs * search_weights, analyzer, answer_kind, asked
-            )
-            matched_terms = tuple(t for g in matched for t in g.terms if contains(reader.postings(t), paragraph_id))
-            hits.append(
-                Hit(
-                    paragraph_id=paragraph_id,
-                    doc_id=record.doc_id,
-                    position=record.position,
-                    text=record.text,
-                    best_sentence=sentence,
-                    score=score,
-                    citation=Citation(record.title, record.source, record.date, record.url, record.heading),
-                    matched_terms=matched_terms,
-                    gloss=gloss_for_english(record.text, sentence, matched_terms, reader, analyzer) if english else (),
-                )
-            )
+        hits = cited_hits(
+            ranked,
+            reader,
+            analyzer,
+            search_groups,
+            search_postings,
+            search_idfs * search_weights,
+            answer_kind,
+            asked,
+            english,
+        )
         translated_terms = {t for _, terms in extra.get("translations", ()) for t in terms}
         if translated_terms:
             extra["written_as"] = written_as(translated_terms, [h.text for h in hits], reader, analyzer)
@@ -351,23 +331,12 @@ class AnswerService:
     def _with_nearest(
         self, snapshot: IndexSnapshot, ranked: list[tuple[int, float]], asked: str, head: int
     ) -> tuple[list[tuple[int, float]], int]:
-        """`ranked` with the paragraphs nearest the question in meaning moved or added into its first `head`
-        hits (with their BM25 score, 0 if none), and the new head's length."""
+        """`ranked` with the paragraphs nearest the question in meaning in its head (index/semantic.py)."""
         reader = snapshot.reader
         vectors = self.semantic.paragraph_vectors(snapshot.build_id, reader.paragraph_rows, reader.meta.paragraphs)
         if vectors is None:
             return ranked, head
-        first = {pid for pid, _ in ranked[:head]}
-        scores = dict(ranked[head:])
-        added = [
-            (pid, scores.get(pid, 0.0))
-            for pid in self.semantic.nearest(asked, vectors, self.nearest_candidates)
-            if pid not in first
-        ]
-        if not added:
-            return ranked, head
-        moved = {pid for pid, _ in added}
-        return ranked[:head] + added + [hit for hit in ranked[head:] if hit[0] not in moved], head + len(added)
+        return join_nearest(ranked, head, self.semantic.nearest(asked, vectors, self.nearest_candidates))
 
     def _by_meaning(
         self,

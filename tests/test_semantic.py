@@ -13,6 +13,7 @@ from index.semantic import (
     Embedder,
     SemanticReranker,
     VectorCache,
+    join_nearest,
     prepare_vectors,
     semantic_order,
     text_digest,
@@ -190,3 +191,11 @@ def test_nearest_is_closest_first_and_vectors_are_kept_per_build(tmp_path: Path)
     assert reranker.paragraph_vectors("build-1", batches, len(rows)) is vectors and len(calls) == 1
     assert reranker.paragraph_vectors("build-2", batches, len(rows)) is not vectors and len(calls) == 2
     assert reranker.paragraph_vectors("build-3", batches, MAX_NEAREST_PARAGRAPHS + 1) is None  # too big to hold
+
+
+def test_join_nearest_moves_or_adds_the_nearest_into_the_head():
+    ranked = [(1, 9.0), (2, 8.0), (3, 2.0), (4, 1.0)]
+    # 4 moves up with its BM25 score, 7 (no BM25 match) joins with 0, 1 is already in the head
+    assert join_nearest(ranked, 2, [4, 1, 7]) == ([(1, 9.0), (2, 8.0), (4, 1.0), (7, 0.0), (3, 2.0)], 4)
+    assert join_nearest(ranked, 2, []) == (ranked, 2)
+    assert join_nearest(ranked, 2, [2, 2]) == (ranked, 2)
