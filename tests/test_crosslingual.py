@@ -197,7 +197,7 @@ def test_every_word_with_synonyms_translates_without_looping():
     vocabulary = {"umum", "nyata", "kata"}
     translator = Translator(get_analyzer(), vocabulary.__contains__)
     translated = 0
-    for word in list(load_synonyms())[:3000]:
+    for word in list(load_synonyms())[:1000]:
         groups = translator.translate_word(word)  # returns at all: a synonym's synonym is never followed
         assert all(term in vocabulary for group in groups for term in group), (word, groups)
         translated += bool(groups)
