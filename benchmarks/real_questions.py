@@ -147,7 +147,7 @@ def main() -> None:
         "--nearest",
         type=int,
         default=NEAREST_CANDIDATES,
-        help="with --semantic: paragraphs nearest in meaning added to BM25's candidates (index/search.py)",
+        help="with --semantic: paragraphs nearest in meaning added to BM25's candidates (index/semantic.py)",
     )
     parser.add_argument(
         "--meaning-weight", type=float, default=MEANING_WEIGHT, help="what the cosine counts for (index/confidence.py)"
