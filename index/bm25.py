@@ -248,7 +248,9 @@ def rank_with_accumulator(
         return []
     if len(present) == 1 and (best := _one_term_from_top_impacts(present[0], norms, params, k, coordinated)):
         return best
-    if kernel_enabled() and accumulator.dtype == np.float32 and (scratch is not None or not coordinated):
+    # the kernel tells a touched paragraph by its sum above 0: every part must add something
+    usable = all(factor > 0 for _postings, factor, _share in present)
+    if usable and kernel_enabled() and accumulator.dtype == np.float32 and (scratch is not None or not coordinated):
         candidates = _kernel_candidates(present, norms, params, k, accumulator, scratch if coordinated else None)
         return top_k(candidates, _exact_scores(candidates, present, norms, params, coordinated), k)
     scale = accumulator.dtype.type

@@ -345,3 +345,20 @@ def test_the_kernel_scores_candidates_to_the_last_bit_as_numpy_does():
             with numpy_only():
                 expected = _exact_scores(candidates, present, norms, params, coordinated)
             assert np.array_equal(_exact_scores(candidates, present, norms, params, coordinated), expected)
+
+
+def test_a_term_of_weight_zero_ranks_alike_with_and_without_the_kernel():
+    """The kernel tells touched paragraphs by a sum above 0; a part that adds nothing leaves it to numpy."""
+    from index.bm25 import length_norms, rank_with_accumulator
+    from index.kernel import numpy_only
+
+    corpus = [["a", "b"], ["b"], ["c"], ["b", "c"]]
+    postings = postings_of(corpus)
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    params = BM25Params()
+    norms = length_norms(lengths, lengths.mean(), params)
+    groups = [served(postings["a"], norms, params, 4), served(postings["b"], norms, params, 4)]
+    ranked = rank_with_accumulator(groups, [1.0, 0.0], norms, params, 4, np.zeros(4, dtype=np.float32))
+    with numpy_only():
+        expected = rank_with_accumulator(groups, [1.0, 0.0], norms, params, 4, np.zeros(4, dtype=np.float32))
+    assert ranked == expected and len(ranked) == 3  # b's paragraphs are there, with a score of 0 where b alone
