@@ -213,8 +213,11 @@ class Analyzer:
         cannot yield it and is not stemmed (best_sentence reads a dozen paragraphs per answer: stemming each
         word cost most of an answer; tests hold this to analyze)."""
         needles = {term[1:] for term in wanted}
+        # a token is part of its chunk, so only the chunks holding a needle can yield a wanted term: one regex
+        # finds them in the whole text (most of a paragraph's chunks are never looked at)
+        needle_chunks = re.compile(r"(?<!\S)\S*?(?:" + "|".join(map(re.escape, sorted(needles))) + r")\S*")
         found: set[str] = set()
-        for chunk in normalize(text).split():
+        for chunk in dict.fromkeys(needle_chunks.findall(normalize(text))):
             cached = self._chunk_terms.get(chunk)
             if cached is not None:
                 found.update(term for term in cached if term in wanted)

@@ -217,8 +217,11 @@ def written_as(
 
 
 def contains(postings: Postings, paragraph_id: int) -> bool:
-    slot = int(np.searchsorted(postings.paragraph_ids, paragraph_id))
-    return slot < postings.doc_freq and int(postings.paragraph_ids[slot]) == paragraph_id
+    ids = postings.paragraph_ids
+    # the key in the array's own type: with a Python int numpy converts the whole array first (~230 µs at 1M
+    # postings against ~3 µs), and an answer asks this for every matched term of every hit
+    slot = int(np.searchsorted(ids, ids.dtype.type(paragraph_id)))
+    return slot < postings.doc_freq and int(ids[slot]) == paragraph_id
 
 
 def cited_hits(
