@@ -136,3 +136,18 @@ def test_matching_terms_equals_analysing_everything_and_keeping_the_wanted():
                 assert served.matching_terms(sentence, wanted) == set(terms) & wanted, sentence
                 checked += 1
     assert checked > 200
+
+
+def test_the_hybrid_skips_sastrawi_only_where_sastrawi_would_change_nothing():
+    """Sastrawi runs only for words of an affix shape (index/analysis.py); the stems must be those of the
+    unfiltered hybrid: every word of the shipped articles, and words Sastrawi reduces by infix, by a borrowed
+    suffix or by dropping letters outside a-z."""
+    from index.analysis import _make_stemmer
+    from support import REPO
+
+    fast, slow = _make_stemmer("hybrid"), _make_stemmer("hybrid-unfiltered")
+    words = {t for path in (REPO / "corpus").iterdir() for t in tokenize(normalize(path.read_text(encoding="utf-8")))}
+    words |= {"kinerja", "gemetar", "telunjuk", "minola", "modernis", "vulkanisme", "tomé", "pemblokiran", "jokowi"}
+    assert len(words) > 400
+    assert [w for w in sorted(words) if fast(w) != slow(w)] == []
+    assert fast("kinerja") == "kerja"  # an infix still reaches its root
