@@ -191,6 +191,14 @@ def impacts_of(postings: Postings, norms: np.ndarray, params: BM25Params) -> np.
     return tf
 
 
+def served_impacts(postings: Postings, params: BM25Params) -> np.ndarray | None:
+    """The postings' precomputed float32 impacts when they hold for `params` and no title bonus is added (then the
+    serving path adds them up as they are), else None (computed per question with impacts_of)."""
+    if postings.impacts is not None and postings.impact_params == params and postings.bonus is None:
+        return postings.impacts
+    return None
+
+
 TOP_IMPACTS = 256
 
 
@@ -256,8 +264,8 @@ def rank_with_accumulator(
     scale = accumulator.dtype.type
     touched: list[np.ndarray] = []
     for postings, factor, _share in present:
-        if postings.impacts is not None and postings.impact_params == params and postings.bonus is None:
-            contribution = postings.impacts * scale(factor)
+        if (impacts := served_impacts(postings, params)) is not None:
+            contribution = impacts * scale(factor)
         else:
             contribution = (impacts_of(postings, norms, params) * factor).astype(accumulator.dtype, copy=False)
         # ids within one term's postings are unique, so fancy-index += adds each contribution once
@@ -304,9 +312,8 @@ def _kernel_candidates(
     `scratch`). Its error bound is twice the numpy path's: it also rounds the impacts computed here to float32."""
     ids, contributions = [], []
     for postings, _factor, _share in present:
-        if postings.impacts is not None and postings.impact_params == params and postings.bonus is None:
-            contribution = postings.impacts
-        else:
+        contribution = served_impacts(postings, params)
+        if contribution is None:
             contribution = impacts_of(postings, norms, params)
         ids.append(np.ascontiguousarray(postings.paragraph_ids, dtype=np.int32))
         contributions.append(np.ascontiguousarray(contribution, dtype=np.float32))
@@ -357,10 +364,10 @@ def _one_term_from_top_impacts(
     """A one-term question's best k from the term's highest impacts (its score is impact × a constant), or None
     when the list is not long enough to be sure (then the full path decides)."""
     postings, _factor, _share = group
-    top = postings.top_impacts
-    if top is None or postings.impact_params != params or postings.bonus is not None or k > top.size:
+    top, served = postings.top_impacts, served_impacts(postings, params)
+    if top is None or served is None or k > top.size:
         return None
-    impacts = postings.impacts[top].astype(np.float64)  # best first
+    impacts = served[top].astype(np.float64)  # best first
     slack = 2 * approximation_slack(1, float(impacts[0]))
     near = impacts >= impacts[k - 1] - slack
     if near[-1] and top.size < postings.doc_freq:

@@ -62,6 +62,14 @@ def numpy_only() -> Iterator[None]:
         _switched_off = before
 
 
+def _per_term(
+    paragraph_ids: Sequence[np.ndarray], factors: Sequence[float], shares: Sequence[float] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The per-term arrays both kernel calls take: postings lengths (int64), factors and shares (float64)."""
+    lengths = np.array([ids.size for ids in paragraph_ids], dtype=np.int64)
+    return lengths, np.array(factors, dtype=np.float64), None if shares is None else np.array(shares, dtype=np.float64)
+
+
 def select_candidates(
     paragraph_ids: Sequence[np.ndarray],
     contributions: Sequence[np.ndarray],
@@ -83,9 +91,7 @@ def select_candidates(
     addresses = np.array(
         [ids.ctypes.data for ids in paragraph_ids] + [c.ctypes.data for c in contributions], dtype=np.uintp
     )
-    lengths = np.array([ids.size for ids in paragraph_ids], dtype=np.int64)
-    factor_array = np.array(factors, dtype=np.float64)
-    share_array = None if shares is None else np.array(shares, dtype=np.float64)
+    lengths, factor_array, share_array = _per_term(paragraph_ids, factors, shares)
     kept = KERNEL.bm25_select(
         terms,
         addresses.ctypes.data,
@@ -128,9 +134,7 @@ def exact_scores(
         + [0 if b is None else b.ctypes.data for b in bonuses],
         dtype=np.uintp,
     )
-    lengths = np.array([ids.size for ids in paragraph_ids], dtype=np.int64)
-    factor_array = np.array(factors, dtype=np.float64)
-    share_array = None if shares is None else np.array(shares, dtype=np.float64)
+    lengths, factor_array, share_array = _per_term(paragraph_ids, factors, shares)
     step = terms * addresses.itemsize
     KERNEL.bm25_exact(
         terms,

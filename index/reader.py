@@ -145,16 +145,17 @@ class IndexReader:
     def accumulator(self) -> np.ndarray:
         """A zeroed score array per thread (the bot searches from several worker threads). float32: it only
         selects candidates, which are then scored exactly (bm25.rank_with_accumulator)."""
-        buffer = getattr(self._accumulators, "buffer", None)
-        if buffer is None:
-            buffer = self._accumulators.buffer = np.zeros(self.meta.slots, dtype=np.float32)
-        return buffer
+        return self._thread_buffer("scores")
 
     def coverage_scratch(self) -> np.ndarray:
         """A second zeroed float32 array per thread, where the C kernel sums coverage (index/kernel.py)."""
-        buffer = getattr(self._accumulators, "coverage", None)
+        return self._thread_buffer("coverage")
+
+    def _thread_buffer(self, name: str) -> np.ndarray:
+        buffer = getattr(self._accumulators, name, None)
         if buffer is None:
-            buffer = self._accumulators.coverage = np.zeros(self.meta.slots, dtype=np.float32)
+            buffer = np.zeros(self.meta.slots, dtype=np.float32)
+            setattr(self._accumulators, name, buffer)
         return buffer
 
     def _corrupt(self, error: Exception) -> IndexCorruptError:
