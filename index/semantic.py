@@ -55,7 +55,7 @@ MAX_EMBED_CHARS = 4000  # the model reads 512 tokens at most; a longer text only
 # made it 1.5 s when a second process (a build's background embedding, a benchmark) shared the two cores.
 QUERY_THREADS = 1
 # Nearest paragraphs by meaning join BM25's candidates before re-ranking: a question whose words the
-# translation misses still reaches its paragraph (see NEAREST_CANDIDATES in index/search.py). The index's
+# translation misses still reaches its paragraph (NEAREST_CANDIDATES below). The index's
 # vectors are held in memory (384 float32 each): up to this many paragraphs (~150 MB), beyond it BM25 alone
 # finds the candidates.
 MAX_NEAREST_PARAGRAPHS = 100_000
@@ -172,7 +172,6 @@ class VectorCache:
 class ParagraphVectors:
     """Every paragraph of one index build: its ids, and their vectors as unit rows of one matrix."""
 
-    build_id: str
     ids: np.ndarray  # int64, paragraph ids
     matrix: np.ndarray  # float32, (len(ids), dimensions), rows of length 1
 
@@ -243,11 +242,15 @@ class SemanticReranker:
                 return None
             query = self._query_vector(question)
         except Exception as error:  # noqa: BLE001 - a model or cache failure must not stop answers
-            self._failed = True
-            log.warning("semantic re-ranking is off until restart: %s (%s)", error, type(error).__name__)
+            self._switch_off(error)
             return None
         norms = np.linalg.norm(paragraphs, axis=1) * max(float(np.linalg.norm(query)), 1e-9)
         return (paragraphs @ query) / np.maximum(norms, 1e-9)
+
+    def _switch_off(self, error: Exception) -> None:
+        """After a model or cache failure: no more tries (nor log lines) until the program restarts."""
+        self._failed = True
+        log.warning("semantic re-ranking is off until restart: %s (%s)", error, type(error).__name__)
 
     def _embed_query(self, question: str) -> np.ndarray:
         return self.embedder.queries([question])[0]
@@ -272,7 +275,7 @@ class SemanticReranker:
                 if matrix is not None:
                     matrix = matrix.astype(np.float32)
                     matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-                    found = ParagraphVectors(build_id, np.array([pid for pid, _ in rows], dtype=np.int64), matrix)
+                    found = ParagraphVectors(np.array([pid for pid, _ in rows], dtype=np.int64), matrix)
             except Exception as error:  # noqa: BLE001 - nearest paragraphs are an improvement, never a condition
                 log.warning("nearest paragraphs are off for this index: %s (%s)", error, type(error).__name__)
             self._paragraph_vectors = (build_id, time.monotonic(), found)
@@ -285,8 +288,7 @@ class SemanticReranker:
         try:
             query = self._query_vector(question)
         except Exception as error:  # noqa: BLE001 - a model failure must not stop answers
-            self._failed = True
-            log.warning("semantic re-ranking is off until restart: %s (%s)", error, type(error).__name__)
+            self._switch_off(error)
             return []
         cosines = vectors.matrix @ (query / max(float(np.linalg.norm(query)), 1e-9)).astype(np.float32)
         k = min(k, len(cosines))
