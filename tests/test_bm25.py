@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.bm25 import BM25Params, Postings, merge_postings, score_groups, top_k
+from index.bm25 import BM25Params, Postings, merge_postings, top_k
+from index.bm25_reference import coordinate, score_groups
 from support import LuceneIdfBM25Okapi, oracle_coverage
 
 
@@ -147,7 +148,7 @@ def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(
 
     from index.kernel import numpy_only
 
-    from index.bm25 import coordinate, impacts_of, length_norms, rank_with_accumulator
+    from index.bm25 import impacts_of, length_norms, rank_with_accumulator
 
     params = BM25Params(k1, b)
     postings = postings_of(corpus)
@@ -233,7 +234,7 @@ def test_coverage_lets_the_paragraph_holding_more_of_the_question_win():
 
 
 def test_coordinated_serving_path_looks_further_when_coverage_reorders_the_best_bm25_hits():
-    from index.bm25 import coordinate, length_norms, rank_with_accumulator
+    from index.bm25 import length_norms, rank_with_accumulator
 
     # ten short paragraphs repeat "a" (high BM25, a third of the question's weight); paragraph 10, the only
     # one holding "a" and "b", ranks 12th by BM25 but first by BM25 × coverage: beyond the first round's
@@ -266,7 +267,7 @@ def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(co
     """Many paragraphs share a length and term frequencies, so their scores tie exactly or differ in the last
     bits: the float32 accumulator must still let the exact best k through, ties ordered by id."""
 
-    from index.bm25 import coordinate, length_norms, rank_with_accumulator
+    from index.bm25 import length_norms, rank_with_accumulator
     from index.kernel import numpy_only
 
     rng = np.random.default_rng(5)
