@@ -14,7 +14,7 @@ from .answer import Citation, Hit
 from .answer_type import holds_answer_type
 from .gloss import gloss
 from .senses import choose_senses
-from .bm25 import Postings, TermGroup, lucene_idf, merge_postings
+from .bm25 import BM25Params, Postings, TermGroup, lucene_idf, merge_postings, rank_with_accumulator
 from .handle import IndexSnapshot
 from .store import IndexReader
 
@@ -258,3 +258,35 @@ def cited_hits(
             )
         )
     return hits
+
+
+def rank_groups(
+    reader: IndexReader,
+    groups: tuple[TermGroup, ...],
+    k: int,
+    params: BM25Params | None,
+    *,
+    coordinated: bool,
+    title_weight: float,
+    titled_groups: int | None = None,
+) -> tuple[list[tuple[int, float]], list[Postings]]:
+    """The engine: postings of the query's terms (the first `titled_groups` with their title and heading
+    matches at `title_weight`, index/writer.py) → BM25 (× coverage if coordinated) → best k (paragraph id,
+    score), with the postings read."""
+    titled_groups = len(groups) if titled_groups is None else titled_groups
+    group_postings = [
+        query_term_postings(reader, g.terms, title_weight if i < titled_groups else 0.0) for i, g in enumerate(groups)
+    ]
+    params = params or reader.meta.params
+    ranked = rank_with_accumulator(
+        group_postings,
+        [g.weight for g in groups],
+        reader.norms(params),
+        params,
+        k,
+        reader.accumulator(),
+        coordinated=coordinated,
+        n_paragraphs=reader.meta.paragraphs,
+        scratch=reader.coverage_scratch() if coordinated else None,
+    )
+    return ranked, group_postings

@@ -24,7 +24,7 @@ from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .semantic import NEAREST_CANDIDATES, SemanticReranker, join_nearest
 from .spelling import MIN_LENGTH, tolerate_spelling
-from .bm25 import BM25Params, Postings, TermGroup, rank_with_accumulator
+from .bm25 import BM25Params, TermGroup
 from .handle import IndexHandle, IndexSnapshot
 from .store import IndexMeta, IndexReader
 
@@ -43,9 +43,9 @@ from .ranking import (
     coverage,
     best_sentence,
     most_telling,
-    query_term_postings,
     plan_query,
     prefer_answer_type,
+    rank_groups,
     states_the_reason_first,
     weights_and_idfs,
     written_as,
@@ -271,7 +271,9 @@ class AnswerService:
             depth = max(depth, TYPE_RANK_DEPTH)
         if self.semantic is not None:
             depth = max(depth, self.semantic.depth)
-        ranked, group_postings = self._rank(reader, groups, depth, params, coordinated=self.coordinated)
+        ranked, group_postings = rank_groups(
+            reader, groups, depth, params, coordinated=self.coordinated, title_weight=self.title_weight
+        )
         if answer_kind and ranked:
             ranked = prefer_answer_type(ranked, reader, answer_kind, asked)
         english = extra.get("language") == "en"  # English questions: their own threshold, and a gloss per excerpt
@@ -301,12 +303,13 @@ class AnswerService:
             if added:
                 search_groups = groups + tuple(TermGroup((t,), 1.0, f"reason: {t}") for t in added)
                 # a reason counts where the paragraph states it, not where only its heading does
-                expanded, search_postings = self._rank(
+                expanded, search_postings = rank_groups(
                     reader,
                     search_groups,
                     max(k, REASON_CANDIDATES),
                     params,
                     coordinated=self.coordinated,
+                    title_weight=self.title_weight,
                     titled_groups=len(groups),
                 )
                 ranked = states_the_reason_first(expanded, group_postings, search_postings[len(groups) :])[:k]
@@ -356,40 +359,6 @@ class AnswerService:
             bonus = [self.type_meaning_bonus * holds_answer_type(text, answer_kind, asked) for text in texts]
         return self.semantic.rerank(ranked, asked, texts, bonus=bonus, english=english)
 
-    def _rank(
-        self,
-        reader: IndexReader,
-        groups: tuple[TermGroup, ...],
-        k: int,
-        params: BM25Params | None,
-        *,
-        coordinated: bool,
-        title_weight: float | None = None,
-        titled_groups: int | None = None,
-    ) -> tuple[list[tuple[int, float]], list[Postings]]:
-        """The engine: postings of the query's terms (the first `titled_groups` with their title and heading
-        matches, index/writer.py) → BM25 (× coverage if coordinated) → best k (paragraph id, score)."""
-        title_weight = self.title_weight if title_weight is None else title_weight
-        titled_groups = len(groups) if titled_groups is None else titled_groups
-        group_postings = [
-            query_term_postings(reader, g.terms, title_weight if i < titled_groups else 0.0)
-            for i, g in enumerate(groups)
-        ]
-        weights = [g.weight for g in groups]
-        params = params or reader.meta.params
-        ranked = rank_with_accumulator(
-            group_postings,
-            weights,
-            reader.norms(params),
-            params,
-            k,
-            reader.accumulator(),
-            coordinated=coordinated,
-            n_paragraphs=reader.meta.paragraphs,
-            scratch=reader.coverage_scratch() if coordinated else None,
-        )
-        return ranked, group_postings
-
     def rank_tokens(self, tokens: list[str], k: int = 10, *, coordinated: bool = False) -> list[tuple[int, float]]:
         """Best k paragraphs for already-analysed query tokens: the engine alone, as the scaling benchmark
         compares it with other BM25 engines — plain BM25 unless `coordinated` (× coverage, as answers rank)."""
@@ -400,7 +369,7 @@ class AnswerService:
         if not groups:
             return []
         with self.index.snapshot() as snapshot:
-            return self._rank(snapshot.reader, groups, k, None, coordinated=coordinated, title_weight=0)[0]
+            return rank_groups(snapshot.reader, groups, k, None, coordinated=coordinated, title_weight=0)[0]
 
     def close(self) -> None:
         self.index.close()
