@@ -35,6 +35,8 @@ _ORDINAL_RE = re.compile(r"(\d{1,4})(?:st|nd|rd|th)", re.IGNORECASE)
 # Regular English→Indonesian spelling correspondences, longest suffix first.
 _COGNATE_SUFFIXES = (
     ("ization", "isasi"),
+    ("ified", "ifikasi"),
+    ("ify", "ifikasi"),
     ("isation", "isasi"),
     ("graphy", "grafi"),
     ("logy", "logi"),
@@ -74,7 +76,7 @@ _COGNATE_SUFFIXES = (
 _COGNATE_LETTERS = (
     ("ph", "f"),
     ("th", "t"),
-    ("qu", "kw"),
+    ("qu", "ku"),
     ("x", "ks"),
     ("ck", "k"),
     ("sch", "sk"),
@@ -115,7 +117,8 @@ def cognate_candidates(word: str) -> list[str]:
             spelled = spelled.replace(english, indonesian)
         spelled = re.sub(r"c(?=[eiy])", "s", spelled).replace("c", "k")
         spelled = re.sub(r"([bcdfgklmnprstvz])\1", r"\1", spelled)  # commission → komisi
-        for candidate in (spelled, stem):
+        # qu is ku (kuota, kualitas, frekuensi) but now and then kw (kwitansi)
+        for candidate in (spelled, stem, *([spelled.replace("ku", "kw")] if "qu" in stem else [])):
             if candidate not in candidates:
                 candidates.append(candidate)
     return candidates
@@ -320,6 +323,8 @@ class Translator:
                 merged = tuple(dict.fromkeys(own + aliases))
                 extra = tuple(t for t in merged if t not in own)
                 return [TermGroup(merged, 1.0, token)], ((token, extra) if extra else None), "name"
+            if word_groups:  # a capitalised English word (Minister): as written, never a stem fragment (mister)
+                own = [t for t in own if t == lower]
             merged = list(dict.fromkeys(own + [t for g in word_groups for t in g]))
             extra = tuple(t for t in merged if t not in own)
             return (

@@ -56,6 +56,12 @@ VOCABULARY = {
     "bbm",
     "tindak",
     "mundur",
+    "identifikasi",
+    "kuota",
+    "mister",
+    "menteri",
+    "gunung",
+    "solar",
 }
 
 
@@ -74,6 +80,23 @@ def test_cognates_follow_spelling_correspondences():
     assert "universitas" in cognate_candidates("university")
     assert "komisi" in cognate_candidates("commission")
     assert "demokrasi" in cognate_candidates("democratic")
+    # session 10 (FacQA valid English misses): -ify, and qu written ku (kw only now and then)
+    assert "identifikasi" in cognate_candidates("identify") and "identifikasi" in cognate_candidates("identified")
+    assert "kuota" in cognate_candidates("quota") and "kwitansi" in cognate_candidates("quittance")
+
+
+def test_unknown_verbs_and_qu_words_reach_their_indonesian_spelling(translator: Translator):
+    assert {"identifikasi"} in terms_of(translator.plan("Who identified the caves?"))
+    assert {"kuota"} in terms_of(translator.plan("Which textile quotas ended?"))
+
+
+def test_a_capitalised_english_word_searches_its_translations_not_a_stem_fragment(translator: Translator):
+    # "Minister" analysed as an Indonesian word loses "mini-": the index's unrelated "mister" must not join
+    groups = terms_of(translator.plan("What did the Minister say?"))
+    assert {"menteri"} in groups and not any("mister" in g for g in groups)
+    # a capitalised word the glossary knows as a name part: Mount Dempo is a mountain (gunung), not a saddle
+    assert any("gunung" in g for g in terms_of(translator.plan("How high is Mount Dempo?")))
+    assert {"solar"} <= set().union(*terms_of(translator.plan("Where does the diesel come from?")))
 
 
 def test_bigo_question_becomes_structured_indonesian_query(translator: Translator):
