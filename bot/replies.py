@@ -24,7 +24,8 @@ T = TypeVar("T")
 # How long one reply is retried through 429s and 5xx before it is given up: a storm of 30× 429
 # (retry_after 5) then 30× 502 lost 2 of 300 replies when this was five quick attempts.
 SEND_PATIENCE_SECONDS = 300.0
-BACKOFF_FIRST_SECONDS = 0.25
+# A 502 from the Bot API is most often one proxy hiccup: the first retry comes soon, later ones back off to 5 s
+BACKOFF_FIRST_SECONDS = 0.1
 BACKOFF_MAX_SECONDS = 5.0
 
 

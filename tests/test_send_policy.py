@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.replies import BACKOFF_MAX_SECONDS, send_reliably
+from bot.replies import BACKOFF_FIRST_SECONDS, BACKOFF_MAX_SECONDS, send_reliably
 
 # building RetryAfter warns that PTB 23 will hold a timedelta (the code under test reads either)
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -64,5 +64,6 @@ async def test_it_gives_up_when_patience_runs_out():
     call = FlakyCall(*[NetworkError("Bad Gateway") for _ in range(1000)])
     waits = Waits()
     with pytest.raises(NetworkError):
-        await send_reliably(call, patience=0.5, sleep=waits)  # the fake sleep does not advance the clock
-    assert call.calls <= 3 and sum(waits.seconds) <= 0.5
+        # the fake sleep does not advance the clock: waits of 1×, 2× the first fit, the next (4×) would not
+        await send_reliably(call, patience=3 * BACKOFF_FIRST_SECONDS, sleep=waits)
+    assert call.calls == 3 and sum(waits.seconds) <= 3 * BACKOFF_FIRST_SECONDS
