@@ -289,7 +289,9 @@ class FakeBotAPI:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError("the bot did not do what the test waited for")
-                self._condition.wait(remaining)
+                # woken by the bot's calls; a predicate about something else (a file the bot writes) is
+                # looked at again every 50 ms, not only at the bot's next call (a long poll lasts 10 s)
+                self._condition.wait(min(remaining, 0.05))
 
     def replies_to(self, message: dict) -> list[SentMessage]:
         return [m for m in self.sent if m.reply_to == message["message_id"] and m.chat_id == message["chat"]["id"]]
