@@ -78,7 +78,7 @@ def test_failed_build_keeps_the_old_index_and_names_the_bad_files(own_bot):
 
 def test_killed_during_reindex_the_previous_index_serves_after_restart(own_bot):
     api, process, corpus = own_bot
-    add_bulk_articles(corpus, files=1500, seed=11)
+    add_bulk_articles(corpus, files=500, seed=11)  # enough that a build outlasts the kill by far (~1 s)
     # the corpus changed, so make the running bot's index current again first: restart builds it
     process.stop()
     process.start()
