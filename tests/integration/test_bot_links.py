@@ -87,7 +87,9 @@ def test_the_bot_polls_its_feeds_and_shows_admins_their_state(
         "FEED_INTERVAL": "0.02",  # minutes: a poll about every second
     }
     with BotProcess(api, tmp_path, **env).start() as bot:
-        api.wait_for(lambda: len(list(corpus.glob("berita-302-*.md"))) == 1, timeout=60)
+        # the poll's report is logged once its articles are in the index (each file is saved just before)
+        api.wait_for(lambda: "3 new entries, 3 added" in bot.log(), timeout=60)
+        assert len(list(corpus.glob("berita-302-*.md"))) == 1
         title, paragraphs = generated_story(302)
         question = api.send_text(5201, paragraphs[1][:80])
         assert title in api.wait_reply(question).text
