@@ -103,6 +103,8 @@ def best_sentence(
     """The sentence carrying most of the query's IDF weight — more if it holds an answer of the asked
     type (a date for "kapan", a number for "berapa", a name for "siapa"/"di mana"); the first on a tie."""
     sentences = split_sentences(text) or [text]
+    if len(sentences) == 1:
+        return sentences[0]  # nothing to choose: the paragraph's words are not analysed at all
     best, best_score = sentences[0], 0.0
     wanted = frozenset(term for group in groups for term in group.terms)
     for sentence in sentences:
@@ -224,6 +226,16 @@ def contains(postings: Postings, paragraph_id: int) -> bool:
     return slot < postings.doc_freq and int(ids[slot]) == paragraph_id
 
 
+def contains_each(postings: Postings, paragraph_ids: list[int]) -> list[bool]:
+    """`contains` for several paragraphs at once."""
+    ids = postings.paragraph_ids
+    if not ids.size or not paragraph_ids:
+        return [False] * len(paragraph_ids)
+    wanted = np.asarray(paragraph_ids, dtype=ids.dtype)
+    slots = np.minimum(np.searchsorted(ids, wanted), ids.size - 1)
+    return (ids[slots] == wanted).tolist()
+
+
 def cited_hits(
     ranked: list[tuple[int, float]],
     reader: IndexReader,
@@ -237,13 +249,17 @@ def cited_hits(
 ) -> list[Hit]:
     """The ranked paragraphs as Hits: text, best sentence (the question's terms weighted by `term_weights`, an
     answer of the asked kind preferred), citation, the index terms matched, and a gloss for English readers."""
-    records = reader.paragraphs([pid for pid, _ in ranked])
+    paragraph_ids = [pid for pid, _ in ranked]
+    records = reader.paragraphs(paragraph_ids)
+    # which hits each group, and each of its terms, holds: one look-up per posting list for all the hits
+    group_holds = [contains_each(p, paragraph_ids) for p in group_postings]
+    term_holds = {t: contains_each(reader.postings(t), paragraph_ids) for g in groups for t in g.terms}
     hits = []
-    for paragraph_id, score in ranked:
+    for i, (paragraph_id, score) in enumerate(ranked):
         record = records[paragraph_id]
-        matched = [g for g, p in zip(groups, group_postings) if contains(p, paragraph_id)]
+        matched = [g for g, holds in zip(groups, group_holds) if holds[i]]
         sentence = best_sentence(record.text, groups, term_weights, analyzer, answer_kind, asked)
-        matched_terms = tuple(t for g in matched for t in g.terms if contains(reader.postings(t), paragraph_id))
+        matched_terms = tuple(t for g in matched for t in g.terms if term_holds[t][i])
         hits.append(
             Hit(
                 paragraph_id=paragraph_id,

@@ -5,8 +5,12 @@ import math
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.analysis import get_analyzer
+from index.bm25 import Postings
+from index.ranking import contains, contains_each
 from index.search import AnswerService
 from index.store import IndexReader, build_index
 
@@ -70,3 +74,15 @@ def test_index_whose_paragraphs_are_only_stop_words(tmp_path: Path):
     assert service.meta.avg_length > 0  # no division by zero in length normalisation
     assert service.rank_tokens(["blokir"], 5) == []
     assert not service.answer("blokir").answered
+
+
+@given(
+    st.lists(st.integers(0, 300), unique=True, max_size=60),
+    st.lists(st.integers(-5, 305), max_size=20),
+)
+def test_contains_each_answers_as_contains_one_by_one(held: list[int], asked: list[int]):
+    """The citations ask which hits each posting list holds in one look-up; the same as one paragraph at a time."""
+    postings = Postings(np.array(sorted(held), dtype=np.int32), np.ones(len(held), dtype=np.int32))
+    expected = [p in held for p in asked]
+    assert contains_each(postings, asked) == expected
+    assert [contains(postings, p) for p in asked if p >= 0] == [e for e, p in zip(expected, asked) if p >= 0]
