@@ -112,15 +112,16 @@ def cognate_candidates(word: str) -> list[str]:
             stems.append(word[: len(word) - len(english)] + indonesian)
     candidates = []
     for stem in stems:
-        spelled = stem
-        for english, indonesian in _COGNATE_LETTERS:
-            spelled = spelled.replace(english, indonesian)
-        spelled = re.sub(r"c(?=[eiy])", "s", spelled).replace("c", "k")
-        spelled = re.sub(r"([bcdfgklmnprstvz])\1", r"\1", spelled)  # commission → komisi
         # qu is ku (kuota, kualitas, frekuensi) but now and then kw (kwitansi)
-        for candidate in (spelled, stem, *([spelled.replace("ku", "kw")] if "qu" in stem else [])):
-            if candidate not in candidates:
-                candidates.append(candidate)
+        for written in (stem, stem.replace("qu", "kw")) if "qu" in stem else (stem,):
+            spelled = written
+            for english, indonesian in _COGNATE_LETTERS:
+                spelled = spelled.replace(english, indonesian)
+            spelled = re.sub(r"c(?=[eiy])", "s", spelled).replace("c", "k")
+            spelled = re.sub(r"([bcdfgklmnprstvz])\1", r"\1", spelled)  # commission → komisi
+            for candidate in (spelled, stem):
+                if candidate not in candidates:
+                    candidates.append(candidate)
     return candidates
 
 
