@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -83,14 +84,15 @@ class IndexReader:
             conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self.db = sqlite_utils.Database(conn)
             self.meta = self._read_meta()
-            row = self.db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
+            # the size only: the array itself (4 MB at 1M paragraphs) is read by the first question that needs it,
+            # so opening is cheap for the incremental changes that only check the metadata (index/update.py)
+            row = self.db.execute("SELECT length(data) FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
         except sqlite3.DatabaseError as error:
             raise IndexCorruptError(self.path, *self._unreadable(str(error))) from None
-        if row is None or len(row[0]) != 4 * self.meta.slots:
+        if row is None or row[0] != 4 * self.meta.slots:
             raise IndexCorruptError(
                 self.path, f"{self.path} is incomplete", f"rebuild it with: {rebuild_hint(self.path)}"
             )
-        self.lengths = np.frombuffer(row[0], dtype=np.int32).astype(np.float64)
         self._postings_cache = PostingsCache(POSTINGS_CACHE_BYTES)
         self._norms: dict[BM25Params, np.ndarray] = {}
         self._accumulators = threading.local()
@@ -135,6 +137,12 @@ class IndexReader:
             found = self._postings(term)
             self._postings_cache.put(term, found)
         return found
+
+    @cached_property
+    def lengths(self) -> np.ndarray:
+        """Each paragraph's length in terms (0 for a removed one), as float64."""
+        row = self.db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
+        return np.frombuffer(row[0], dtype=np.int32).astype(np.float64)
 
     def norms(self, params: BM25Params) -> np.ndarray:
         norms = self._norms.get(params)
