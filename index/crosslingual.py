@@ -18,6 +18,7 @@ from typing import Callable
 
 from .analysis import Analyzer, load_word_list, tokenize
 from .bm25 import TermGroup
+from .cognates import cognate_candidates
 from .language import RAW_TOKEN_RE, detect_language
 from .lexicon import (
     LATIN_WORD_RE,
@@ -31,59 +32,6 @@ from .lexicon import (
 MAX_PHRASE_WORDS = 3
 _POSSESSIVE_RE = re.compile(r"(?<=\w)['’]s$")
 _ORDINAL_RE = re.compile(r"(\d{1,4})(?:st|nd|rd|th)", re.IGNORECASE)
-
-# Regular English→Indonesian spelling correspondences, longest suffix first.
-_COGNATE_SUFFIXES = (
-    ("ization", "isasi"),
-    ("ified", "ifikasi"),
-    ("ify", "ifikasi"),
-    ("isation", "isasi"),
-    ("graphy", "grafi"),
-    ("logy", "logi"),
-    ("ical", "is"),
-    ("ics", "ika"),
-    ("tion", "si"),
-    ("sion", "si"),
-    ("ssion", "si"),
-    ("ence", "ensi"),
-    ("ance", "ansi"),
-    ("ency", "ensi"),
-    ("ancy", "ansi"),
-    ("ity", "itas"),
-    ("ty", "tas"),
-    ("ism", "isme"),
-    ("ist", "is"),
-    ("cratic", "krasi"),
-    ("ential", "en"),
-    ("ent", "en"),
-    ("istic", "istik"),
-    ("ist", "istik"),
-    ("ive", "if"),
-    ("ian", "ia"),
-    ("an", "a"),
-    ("ic", "ik"),
-    ("ary", "er"),
-    ("ory", "ori"),
-    ("ure", "ur"),
-    ("ment", "men"),
-    ("y", "i"),
-    ("er", "er"),
-    ("or", "or"),
-    ("al", "al"),
-    ("e", ""),
-    ("", ""),
-)
-_COGNATE_LETTERS = (
-    ("ph", "f"),
-    ("th", "t"),
-    ("qu", "ku"),
-    ("x", "ks"),
-    ("ck", "k"),
-    ("sch", "sk"),
-    ("ch", "k"),
-    ("y", "i"),
-)
-
 
 _ENGLISH_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _ENGLISH_DECIMAL_RE = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})")  # 48.22, not 1.500 (a thousand either way)
@@ -102,27 +50,6 @@ class TranslatedQuery:
     language: str  # "en", "id" or "mixed"
     groups: tuple[TermGroup, ...]
     translations: tuple[tuple[str, tuple[str, ...]], ...]  # (question word(s), Indonesian terms)
-
-
-def cognate_candidates(word: str) -> list[str]:
-    """Indonesian spellings an English word may have (pornography → pornografi, moderation → moderasi)."""
-    stems = []
-    for english, indonesian in _COGNATE_SUFFIXES:
-        if word.endswith(english) and len(word) - len(english) >= 3:
-            stems.append(word[: len(word) - len(english)] + indonesian)
-    candidates = []
-    for stem in stems:
-        # qu is ku (kuota, kualitas, frekuensi) but now and then kw (kwitansi)
-        for written in (stem, stem.replace("qu", "kw")) if "qu" in stem else (stem,):
-            spelled = written
-            for english, indonesian in _COGNATE_LETTERS:
-                spelled = spelled.replace(english, indonesian)
-            spelled = re.sub(r"c(?=[eiy])", "s", spelled).replace("c", "k")
-            spelled = re.sub(r"([bcdfgklmnprstvz])\1", r"\1", spelled)  # commission → komisi
-            for candidate in (spelled, stem):
-                if candidate not in candidates:
-                    candidates.append(candidate)
-    return candidates
 
 
 def roman_numeral(number: int) -> str:

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from index.analysis import get_analyzer
-from index.crosslingual import Translator, cognate_candidates, roman_numeral
+from index.cognates import cognate_candidates
+from index.crosslingual import Translator, roman_numeral
 from index.language import detect_language
 from index.search import MOST_TELLING_TERMS, AnswerService, plan_query
 
