@@ -92,7 +92,7 @@ def test_unknown_verbs_and_qu_words_reach_their_indonesian_spelling(translator: 
 
 
 def test_a_capitalised_english_word_searches_its_translations_not_a_stem_fragment(translator: Translator):
-    # "Minister" analysed as an Indonesian word loses "mini-": the index's unrelated "mister" must not join
+    # "Minister" read as an Indonesian word loses the infix -in- (m-in-ister → mister): that must not join
     groups = terms_of(translator.plan("What did the Minister say?"))
     assert {"menteri"} in groups and not any("mister" in g for g in groups)
     # a capitalised word the glossary knows as a name part: Mount Dempo is a mountain (gunung), not a saddle
