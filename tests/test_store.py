@@ -101,6 +101,25 @@ def test_corrupt_or_foreign_file_is_a_clear_error(tmp_path: Path, messy_index: P
         assert "not an index of this program" in str(raised.value) and "python -m index build" not in str(raised.value)
 
 
+@pytest.mark.parametrize("lengths", ["short", "missing"])
+def test_an_index_whose_lengths_do_not_match_its_paragraphs_is_refused_at_open(
+    tmp_path: Path, messy_index: Path, lengths: str
+):
+    """Opening checks the stored lengths array's size without reading it (the array is read on first use)."""
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(messy_index.read_bytes())
+    with sqlite3.connect(bad) as conn:
+        if lengths == "short":
+            conn.execute("UPDATE arrays SET data = substr(data, 1, length(data) - 4) WHERE name = 'paragraph_lengths'")
+        else:
+            conn.execute("DELETE FROM arrays WHERE name = 'paragraph_lengths'")
+    with pytest.raises(IndexCorruptError, match="is incomplete"):
+        IndexReader(bad)
+    good = IndexReader(messy_index)
+    assert good.lengths.size == good.meta.slots and good.lengths.dtype == np.int32
+    good.close()
+
+
 def test_a_build_never_writes_over_a_file_that_is_not_an_index(tmp_path: Path, messy_corpus: Path, messy_index: Path):
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes", encoding="utf-8")
