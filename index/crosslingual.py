@@ -32,6 +32,7 @@ from .lexicon import (
 MAX_PHRASE_WORDS = 3
 _POSSESSIVE_RE = re.compile(r"(?<=\w)['’]s$")
 _ORDINAL_RE = re.compile(r"(\d{1,4})(?:st|nd|rd|th)", re.IGNORECASE)
+_DECADE_RE = re.compile(r"(\d{2,4})['’]?s", re.IGNORECASE)  # the 1990s: Indonesian writes "tahun 1990-an"
 
 _ENGLISH_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _ENGLISH_DECIMAL_RE = re.compile(r"\d+\.(?:\d{1,2}|\d{4,})")  # 48.22, not 1.500 (a thousand either way)
@@ -230,6 +231,8 @@ class Translator:
         if ordinal := _ORDINAL_RE.fullmatch(token):
             terms = (ordinal.group(1), roman_numeral(int(ordinal.group(1))))
             return [TermGroup(terms, 1.0, token)], (token, terms), "translated"
+        if decade := _DECADE_RE.fullmatch(token):  # the number alone: never "s" read as detik (seconds)
+            return [TermGroup((decade.group(1),), 1.0, token)], None, "name"
         if (written := indonesian_number(token)) is not None:
             # English 79,000 and 48.22 are written 79.000 and 48,22 in Indonesian: either may match
             terms = tuple(dict.fromkeys(t for t in (self.analyzer.term(token), self.analyzer.term(written)) if t))

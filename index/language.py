@@ -9,9 +9,10 @@ from functools import lru_cache
 from .analysis import load_word_list
 from .lexicon import english_lemmatizer, is_known_indonesian, load_dictionary, load_glossary
 
-# Raw tokens with case kept: words (with inner hyphens/apostrophes), numbers, handles, domains.
+# Raw tokens with case kept: words (with inner hyphens/apostrophes), numbers, decades (1990s), handles, domains.
 RAW_TOKEN_RE = re.compile(
-    r"@\w+|https?://\S+|[\w.-]*\w\.\w+|\d{1,4}(?:st|nd|rd|th)\b|\d+(?:[.,:/]\d+)*|\w+(?:['’-]\w+)*", re.IGNORECASE
+    r"@\w+|https?://\S+|[\w.-]*\w\.\w+|\d{1,4}(?:st|nd|rd|th)\b|\d{2,4}['’]?s\b|\d+(?:[.,:/]\d+)*|\w+(?:['’-]\w+)*",
+    re.IGNORECASE,
 )
 
 

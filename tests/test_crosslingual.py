@@ -63,6 +63,8 @@ VOCABULARY = {
     "menteri",
     "gunung",
     "solar",
+    "2000",
+    "detik",
 }
 
 
@@ -84,6 +86,13 @@ def test_cognates_follow_spelling_correspondences():
     # session 10 (FacQA valid English misses): -ify, and qu written ku (kw only now and then)
     assert "identifikasi" in cognate_candidates("identify") and "identifikasi" in cognate_candidates("identified")
     assert "kuota" in cognate_candidates("quota") and "kwitansi" in cognate_candidates("quittance")
+
+
+def test_a_decade_is_its_year_and_never_seconds(translator: Translator):
+    # "2000s" was read as 2000 and "s", and "s" as the abbreviation of seconds (detik)
+    for question in ("Which region began to grow in the 2000s?", "What changed in the 2000's?"):
+        groups = terms_of(translator.plan(question))
+        assert {"2000"} in groups and not any("detik" in g for g in groups)
 
 
 def test_unknown_verbs_and_qu_words_reach_their_indonesian_spelling(translator: Translator):
