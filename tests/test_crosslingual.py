@@ -65,6 +65,9 @@ VOCABULARY = {
     "solar",
     "2000",
     "detik",
+    "temu",
+    "benda",
+    "berat",
 }
 
 
@@ -86,6 +89,12 @@ def test_cognates_follow_spelling_correspondences():
     # session 10 (FacQA valid English misses): -ify, and qu written ku (kw only now and then)
     assert "identifikasi" in cognate_candidates("identify") and "identifikasi" in cognate_candidates("identified")
     assert "kuota" in cognate_candidates("quota") and "kwitansi" in cognate_candidates("quittance")
+
+
+def test_found_is_also_the_past_of_find_and_an_object_is_a_thing(translator: Translator):
+    # the glossary knew "found" only as "establish" (didirikan) and "object" only as "objection" (keberatan)
+    assert any("temu" in g for g in terms_of(translator.plan("Where is free oxygen found?")))
+    assert any("benda" in g for g in terms_of(translator.plan("Which objects were measured?")))
 
 
 def test_a_decade_is_its_year_and_never_seconds(translator: Translator):
