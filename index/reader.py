@@ -71,6 +71,12 @@ class PostingsCache:
                 self.bytes -= self._size(evicted)
 
 
+def stored_lengths(db: sqlite_utils.Database) -> np.ndarray:
+    """The index's paragraph lengths as stored (int32, read-only; the writer puts them there, index/writer.py)."""
+    row = db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
+    return np.frombuffer(row[0], dtype=np.int32)
+
+
 class IndexReader:
     """Read side of one index file. Opening reads the metadata and lengths, not the postings."""
 
@@ -142,8 +148,7 @@ class IndexReader:
     def lengths(self) -> np.ndarray:
         """Each paragraph's length in terms (0 for a removed one): int32 as stored (4 MB at 1M; the norms
         computed from it are float64, the same values as from a float64 copy)."""
-        row = self.db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
-        return np.frombuffer(row[0], dtype=np.int32)
+        return stored_lengths(self.db)
 
     def norms(self, params: BM25Params) -> np.ndarray:
         norms = self._norms.get(params)

@@ -31,7 +31,7 @@ import sqlite_utils
 from .analysis import Analyzer, get_analyzer
 from .build import replacing
 from .ingest import SourceProblem
-from .reader import IndexReader
+from .reader import IndexReader, stored_lengths
 from .schema import BuildReport, IndexMeta
 from .sources import DuplicateIds, corpus_fingerprint
 from .postings_builder import FieldTermsBuilder, PostingsBuilder
@@ -92,11 +92,6 @@ def _open_copy(path: Path) -> sqlite_utils.Database:
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     return db
-
-
-def _lengths(db: sqlite_utils.Database) -> np.ndarray:
-    row = db.execute("SELECT data FROM arrays WHERE name = 'paragraph_lengths'").fetchone()
-    return np.frombuffer(row[0], dtype=np.int32).copy()
 
 
 def _write_meta(
@@ -176,7 +171,7 @@ def _add(
             _append_postings(db, "terms", term, ids, freqs, doc_freq)
         for term, ids in fields.rows():
             _append_postings(db, "field_terms", term, ids)
-        lengths = np.concatenate((_lengths(db), np.frombuffer(postings.lengths, dtype=np.int32)))
+        lengths = np.concatenate((stored_lengths(db), np.frombuffer(postings.lengths, dtype=np.int32)))
         updated = _write_meta(db, meta, lengths, clock, **_sources_after_adding(meta, sources))
     return BuildReport(
         Path(),
@@ -360,7 +355,7 @@ def _drop_postings(db: sqlite_utils.Database, table: str, term: str, paragraph_i
 
 
 def _lengths_without(db: sqlite_utils.Database, paragraph_ids: list[int]) -> np.ndarray:
-    lengths = _lengths(db)
+    lengths = stored_lengths(db).copy()
     lengths[np.array(paragraph_ids, dtype=np.int64)] = 0
     return lengths
 
@@ -394,7 +389,7 @@ def compact_index(
                     for term, ids in db.execute(f"SELECT term, paragraph_ids FROM {table}").fetchall():
                         renumbered = new_id[np.frombuffer(ids, dtype=np.int32)]
                         db.execute(f"UPDATE {table} SET paragraph_ids = ? WHERE term = ?", (renumbered.tobytes(), term))
-                lengths = _lengths(db)[old_ids]
+                lengths = stored_lengths(db)[old_ids]
                 updated = _write_meta(db, meta, lengths, clock)
             db.execute("VACUUM")
         finally:
