@@ -207,6 +207,13 @@ class Analyzer:
             return self._stem(token) or token
         return token
 
+    def stem_of_stop_word(self, token: str) -> str | None:
+        """The term a stop word's derived forms are indexed under (kembali ← dikembalikan, besar ← terbesar),
+        for a translation that is a stop word as written; None for anything else."""
+        if token not in self.stopwords or not _ALPHA_RE.fullmatch(token) or len(token) <= 3:
+            return None
+        return self._stem(token) or token
+
     def chunk_terms(self, chunk: str) -> tuple[str, ...]:
         """Terms of one whitespace-free chunk of normalised text, memoised."""
         found = self._chunk_terms.get(chunk)

@@ -124,12 +124,18 @@ class Translator:
     def _indonesian_terms(self, surface: str) -> list[str]:
         return [t for t in self.analyzer.analyze(surface) if self.in_vocabulary(t)]
 
-    def _alternatives_to_group(self, alternatives: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
-        """Single-term translations (one query term) and multi-term ones (each a phrase)."""
+    def _alternatives_to_group(
+        self, alternatives: tuple[str, ...], superlative: bool = False
+    ) -> tuple[list[str], list[list[str]]]:
+        """Single-term translations (one query term) and multi-term ones (each a phrase). An English
+        superlative (largest) is written ter- + adjective (terbesar), which is indexed under the adjective
+        even where the adjective alone (besar) is a stop word."""
         single: list[str] = []
         phrases: list[list[str]] = []
         for alternative in alternatives:
             analyzed = self.analyzer.analyze(alternative)
+            if not analyzed and superlative and (stem := self.analyzer.stem_of_stop_word(alternative)) is not None:
+                analyzed = [stem]  # largest → besar, a stop word, but terbesar is indexed under it
             if len(analyzed) == 1 and self.in_vocabulary(analyzed[0]):
                 if analyzed[0] not in single:
                     single.append(analyzed[0])
@@ -160,6 +166,10 @@ class Translator:
                 return (entry,)
         return None
 
+    def _is_superlative(self, word: str) -> bool:
+        lower = word.lower()
+        return lower.endswith("est") and self.lemmatize(lower) != lower
+
     def _content_free(self, entry: tuple[tuple[str, ...], ...] | None) -> bool:
         """Whether a glossary/dictionary entry carries nothing to search for: its translations are
         Indonesian stop words ("year" → tahun, "give" → memberi), or one is and the others are absent
@@ -178,8 +188,9 @@ class Translator:
         entry = self._lookup(word, is_name)
         groups: list[list[str]] = []
         if entry:
+            superlative = self._is_superlative(word)
             for alternatives in entry:
-                single, phrases = self._alternatives_to_group(alternatives)
+                single, phrases = self._alternatives_to_group(alternatives, superlative)
                 if single:
                     groups.append(single)
                 elif phrases and len(entry) == 1:
@@ -238,7 +249,12 @@ class Translator:
             terms = tuple(dict.fromkeys(t for t in (self.analyzer.term(token), self.analyzer.term(written)) if t))
             return [TermGroup(terms, 1.0, token)], (token, terms[1:]) if len(terms) > 1 else None, "name"
         is_word = LATIN_WORD_RE.fullmatch(lower) is not None
-        if is_word and not is_name and self._content_free(self._lookup(token, False)):
+        if (
+            is_word
+            and not is_name
+            and not self._is_superlative(token)
+            and self._content_free(self._lookup(token, False))
+        ):
             return [], None, "translated"  # "year" → tahun, a stop word: nothing to search for
         word_groups = self.translate_word(token, is_name=is_name) if is_word else []
         if is_name:

@@ -68,6 +68,8 @@ VOCABULARY = {
     "temu",
     "benda",
     "berat",
+    "besar",
+    "tinggi",
 }
 
 
@@ -102,6 +104,14 @@ def test_a_decade_is_its_year_and_never_seconds(translator: Translator):
     for question in ("Which region began to grow in the 2000s?", "What changed in the 2000's?"):
         groups = terms_of(translator.plan(question))
         assert {"2000"} in groups and not any("detik" in g for g in groups)
+
+
+def test_a_superlative_searches_its_adjective_even_where_the_adjective_is_a_stop_word(translator: Translator):
+    # largest → besar, an Indonesian stop word as written, but "terbesar" is indexed under it; "large"
+    # alone (besar: a stop word) still searches nothing, as the Indonesian question's own "besar" does
+    assert {"besar"} in terms_of(translator.plan("What is the largest city in Java?"))
+    assert {"tinggi"} in terms_of(translator.plan("What is the highest mountain?"))
+    assert not any("besar" in g for g in terms_of(translator.plan("Is the city large?")))
 
 
 def test_unknown_verbs_and_qu_words_reach_their_indonesian_spelling(translator: Translator):
