@@ -1,24 +1,37 @@
-/* The BM25 serving loop in C: add up the query terms' impacts per paragraph and select the candidates that can
- * be in the best k, in one pass each, without the temporaries of the numpy path (index/bm25.py,
- * rank_with_accumulator, which this replaces when it is built and which tests hold it to).
+/* The BM25 serving loop in C: select the candidates that can be in the best k from float32 sums, document at
+ * a time with MaxScore pruning (Turtle & Flood 1995; as in Lucene and PISA), then score them exactly
+ * (bm25_exact). It replaces the numpy path of index/bm25.py (rank_with_accumulator, which adds up every
+ * posting) when it is built; tests hold both to rank-bm25.
  *
  * Plain C, no Python API: loaded with ctypes (index/kernel.py). Built by `pip install` as an optional
  * extension (setup.py); without a compiler the numpy path serves.
  *
  * Contract of bm25_select:
- *   - term t has lengths[t] postings: ascending unique paragraph ids[t][i] with float32 impacts[t][i] > 0;
- *     its contribution is (float)(impacts[t][i] * factors[t]), factors[t] > 0;
+ *   - term t has lengths[t] postings: ascending unique paragraph ids[t][i] with float32 impacts[t][i] > 0,
+ *     the largest of them maxima[t]; its contribution is (float)(impacts[t][i] * (float)factors[t]), factors > 0;
+ *   - the approximate score of a paragraph is the float32 sum of its contributions, times its float32 coverage
+ *     (the sum of shares[t] over the terms it holds, at most 1) when shares != NULL;
+ *   - tops[t] holds top_counts[t] positions of term t's highest impacts, best first (0 of them: none known);
  *   - acc (and cov when shares != NULL) are zeroed float32 arrays indexed by paragraph id; they are left zeroed;
- *   - the score of a paragraph is its float32 sum, times its float32 coverage (the sum of shares[t] over the
- *     terms it holds) when shares != NULL;
- *   - writes to out_ids every paragraph whose approximate score is at least the k-th best approximate score
- *     minus twice the error bound e; e = relative_slack * the best approximate BM25 sum bounds the float32 sum's
- *     error (index/bm25.py approximation_slack), and with coverage (at most 1, its float32 error within the same
- *     relative bound) e doubles. Any paragraph of the exact best k is then written; returns how many.
- *   out_ids and out_values have room for the sum of lengths.
+ *   - e = relative_slack * the sum of the terms' largest contributions bounds any float32 sum's error
+ *     (index/bm25.py approximation_slack); with coverage e doubles;
+ *   - writes to out_ids (ascending) paragraphs whose approximate score is at least the k-th best approximate
+ *     score minus 2e, and among them every such paragraph that can be in the exact best k; returns how many.
+ *     out_ids and out_values have room for the sum of lengths.
+ *
+ * MaxScore: with θ the k-th best approximate score so far, a term is non-essential when the terms of smaller
+ * largest contribution together (with it) cannot reach θ: a paragraph holding only such terms cannot enter, so
+ * candidates are walked in the essential terms' lists only, and the others are looked up in their lists (a
+ * galloping search forward) while the paragraph can still reach θ. The margins make each skip sound: a skipped
+ * paragraph's approximate score is below θ − 2e, and θ never exceeds the final k-th best by more than e.
+ * θ starts from a few paragraphs that hold the terms' highest impacts, scored in full. When the walk would
+ * cost more than adding up every posting (walk_cost_ratio, index/kernel.py), every posting is added up
+ * instead, term at a time, and only paragraphs reaching θ are written.
  */
 #include <stdint.h>
 #include <stdlib.h>
+
+#define SEEDS 48 /* paragraphs scored in full to start θ, shared among the terms */
 
 static void heap_push_min(float *heap, int32_t *size, int32_t capacity, float value) {
     /* keeps the `capacity` largest values seen; heap[0] is the smallest of them */
@@ -48,58 +61,251 @@ static void heap_push_min(float *heap, int32_t *size, int32_t capacity, float va
     heap[i] = value;
 }
 
-int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *const *impacts, const int64_t *lengths,
-                    const double *factors, const double *shares, float *acc, float *cov, int32_t k,
-                    double relative_slack, int32_t *out_ids, float *out_values) {
+/* the first position at or after `from` whose id is >= target (n if none): doubling steps, then halving */
+static int64_t advance_to(const int32_t *ids, int64_t from, int64_t n, int32_t target) {
+    int64_t low = from, high, step = 1;
+    if (low >= n || ids[low] >= target) return low;
+    for (;;) { /* ids[low] < target */
+        high = low + step;
+        if (high >= n) { high = n; break; }
+        if (ids[high] >= target) break;
+        low = high;
+        step <<= 1;
+    }
+    low++;
+    while (low < high) {
+        const int64_t middle = low + (high - low) / 2;
+        if (ids[middle] < target) low = middle + 1; else high = middle;
+    }
+    return low;
+}
+
+/* Every posting added up in acc (and cov), term at a time, then each touched paragraph compared with θ, the k-th
+ * best so far (from `theta`, a lower bound of it): cheaper than the walk when pruning would skip little (long
+ * lists of similar weight). Writes the paragraphs at or above the final k-th best − 2·error; returns how many. */
+static int64_t select_exhaustive(int32_t n_terms, const int32_t *const *ids, const float *const *impacts,
+                                 const int64_t *lengths, const float *factor_f, const double *shares, float *acc,
+                                 float *cov, int32_t k, double theta, double error, float *heap, int32_t *out_ids,
+                                 float *out_values) {
     int64_t count = 0, kept = 0;
-    float best_sum = 0.0f, kth;
     int32_t heap_size = 0;
-    float *heap;
-    if (k <= 0) return 0;
+    double floor;
     for (int32_t t = 0; t < n_terms; t++) {
         const int32_t *term_ids = ids[t];
         const float *term_impacts = impacts[t];
-        const float factor = (float)factors[t];
+        const float factor = factor_f[t];
         const int64_t n = lengths[t];
-        for (int64_t i = 0; i < n; i++) acc[term_ids[i]] += term_impacts[i] * factor;
         if (shares != NULL) {
             const float share = (float)shares[t];
-            for (int64_t i = 0; i < n; i++) cov[term_ids[i]] += share;
+            for (int64_t i = 0; i < n; i++) {
+                acc[term_ids[i]] += term_impacts[i] * factor;
+                cov[term_ids[i]] += share;
+            }
+        } else {
+            for (int64_t i = 0; i < n; i++) acc[term_ids[i]] += term_impacts[i] * factor;
         }
     }
-    heap = (float *)malloc(sizeof(float) * (size_t)k);
-    if (heap == NULL) return -1;
     /* each touched paragraph once: its sum is read and cleared at its first posting (sums are > 0) */
     for (int32_t t = 0; t < n_terms; t++) {
         const int32_t *term_ids = ids[t];
         const int64_t n = lengths[t];
         for (int64_t i = 0; i < n; i++) {
             const int32_t id = term_ids[i];
-            float sum = acc[id], score;
-            if (sum == 0.0f) continue;
+            float score = acc[id];
+            if (score == 0.0f) continue;
             acc[id] = 0.0f;
-            score = sum;
             if (shares != NULL) {
-                score = sum * cov[id];
+                score *= cov[id];
                 cov[id] = 0.0f;
             }
-            if (sum > best_sum) best_sum = sum;
+            if ((double)score < theta - 2.0 * error) continue;
             out_ids[count] = id;
             out_values[count] = score;
             count++;
             heap_push_min(heap, &heap_size, k, score);
+            if (heap_size == k && (double)heap[0] > theta) theta = (double)heap[0];
         }
     }
-    kth = heap_size < k ? 0.0f : heap[0];
-    free(heap);
-    {
-        const double error = relative_slack * (double)best_sum * (shares != NULL ? 2.0 : 1.0);
-        const double floor = (double)kth - 2.0 * error;
-        for (int64_t i = 0; i < count; i++) {
-            if ((double)out_values[i] >= floor) out_ids[kept++] = out_ids[i];
-        }
+    floor = theta - 2.0 * error;
+    for (int64_t i = 0; i < count; i++) {
+        if ((double)out_values[i] >= floor) out_ids[kept++] = out_ids[i];
     }
     return kept;
+}
+
+/* the position of paragraph `id` in ascending ids[0..n), or -1 */
+static int64_t find(const int32_t *ids, int64_t n, int32_t id) {
+    const int64_t at = advance_to(ids, 0, n, id);
+    return at < n && ids[at] == id ? at : -1;
+}
+
+/* A lower bound of the k-th best approximate score, from paragraphs that hold a term's highest impacts (the
+ * first `seeds` of each term's best positions `tops[t]`, best first, `top_counts[t]` of them), each scored in
+ * full; 0 when fewer than k are found. Paragraphs seen under two terms count once. */
+static double seed_threshold(int32_t n_terms, const int32_t *const *ids, const float *const *impacts,
+                             const int64_t *lengths, const float *factor_f, const double *shares,
+                             const int64_t *const *tops, const int64_t *top_counts, int32_t seeds, int32_t k,
+                             float *heap) {
+    int32_t heap_size = 0, n_seen = 0;
+    int32_t seen[1024];
+    for (int32_t t = 0; t < n_terms; t++) {
+        const int64_t count = top_counts[t] < seeds ? top_counts[t] : seeds;
+        for (int64_t s = 0; s < count && n_seen < 1024; s++) {
+            const int32_t doc = ids[t][tops[t][s]];
+            float sum = 0.0f, coverage = 0.0f;
+            int repeated = 0;
+            for (int32_t j = 0; j < n_seen && !repeated; j++) repeated = seen[j] == doc;
+            if (repeated) continue;
+            seen[n_seen++] = doc;
+            for (int32_t u = 0; u < n_terms; u++) {
+                const int64_t at = u == t ? tops[t][s] : find(ids[u], lengths[u], doc);
+                if (at < 0) continue;
+                sum += impacts[u][at] * factor_f[u];
+                if (shares != NULL) coverage += (float)shares[u];
+            }
+            heap_push_min(heap, &heap_size, k, shares != NULL ? sum * coverage : sum);
+        }
+    }
+    return heap_size < k ? 0.0 : (double)heap[0];
+}
+
+int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *const *impacts, const int64_t *lengths,
+                    const double *factors, const double *shares, const float *maxima, const int64_t *const *tops,
+                    const int64_t *top_counts, float *acc, float *cov, int32_t k, double relative_slack,
+                    double walk_cost_ratio, int32_t *out_ids, float *out_values) {
+    int64_t count = 0, kept = 0;
+    int32_t heap_size = 0, essential = 0; /* order[0..essential) are the non-essential terms */
+    double theta = 0.0, error, skip_margin, floor;
+    float *heap = NULL, *factor_f = NULL;
+    int32_t *order = NULL;
+    int64_t *cursor = NULL;
+    double *largest = NULL, *reach = NULL, *reach_share = NULL;
+    if (k <= 0 || n_terms <= 0) return 0;
+    heap = (float *)malloc(sizeof(float) * (size_t)k);
+    factor_f = (float *)malloc(sizeof(float) * (size_t)n_terms);
+    order = (int32_t *)malloc(sizeof(int32_t) * (size_t)n_terms);
+    cursor = (int64_t *)calloc((size_t)n_terms, sizeof(int64_t));
+    largest = (double *)malloc(sizeof(double) * (size_t)n_terms);
+    reach = (double *)malloc(sizeof(double) * (size_t)n_terms);
+    reach_share = (double *)malloc(sizeof(double) * (size_t)n_terms);
+    if (!heap || !factor_f || !order || !cursor || !largest || !reach || !reach_share) {
+        count = -1;
+        goto done;
+    }
+    /* terms by largest contribution, ascending (insertion sort: a question has a few dozen terms at most);
+     * rounding is monotone, so the largest contribution is the largest impact's */
+    for (int32_t t = 0; t < n_terms; t++) {
+        int32_t i = t;
+        factor_f[t] = (float)factors[t];
+        largest[t] = (double)(maxima[t] * factor_f[t]);
+        while (i > 0 && largest[order[i - 1]] > largest[t]) { order[i] = order[i - 1]; i--; }
+        order[i] = t;
+    }
+    { /* reach[i]: the most the terms order[0..i] add to a sum; reach_share[i]: to a coverage */
+        double sum = 0.0, share_sum = 0.0;
+        for (int32_t i = 0; i < n_terms; i++) {
+            sum += largest[order[i]];
+            share_sum += shares != NULL ? shares[order[i]] : 0.0;
+            reach[i] = sum;
+            reach_share[i] = share_sum;
+        }
+        error = relative_slack * sum * (shares != NULL ? 2.0 : 1.0);
+    }
+    /* a paragraph is skipped when even its bound is below θ − 3e: its approximate score, within e of the bound's
+     * computation, would be below θ − 2e */
+    skip_margin = 3.0 * error;
+    /* start from k paragraphs that hold high impacts: most terms are then non-essential from the first step.
+     * Each seed's sum is within 2e of the one the walk computes, so θ starts 2e below their k-th best */
+    theta = seed_threshold(n_terms, ids, impacts, lengths, factor_f, shares, tops, top_counts,
+                           SEEDS / n_terms > 2 ? SEEDS / n_terms : 2, k, heap);
+    theta = theta > 2.0 * error ? theta - 2.0 * error : 0.0;
+    while (essential < n_terms) {
+        const double c = reach_share[essential];
+        if (reach[essential] * (shares == NULL ? 1.0 : (c < 1.0 ? c : 1.0)) >= theta - skip_margin) break;
+        essential++;
+    }
+    { /* the walk costs about a comparison per essential term and paragraph of the essential lists; adding up
+       * every posting costs two random accesses a posting */
+        int64_t all = 0, walked = 0;
+        for (int32_t i = 0; i < n_terms; i++) {
+            all += lengths[order[i]];
+            if (i >= essential) walked += lengths[order[i]];
+        }
+        if ((double)walked * (double)(n_terms - essential) > walk_cost_ratio * (double)all) {
+            count = select_exhaustive(n_terms, ids, impacts, lengths, factor_f, shares, acc, cov, k, theta, error,
+                                      heap, out_ids, out_values);
+            goto done;
+        }
+    }
+    for (;;) {
+        int32_t doc = INT32_MAX;
+        float sum = 0.0f, coverage = 0.0f, score;
+        int skipped = 0;
+        for (int32_t i = essential; i < n_terms; i++) {
+            const int32_t t = order[i];
+            if (cursor[t] < lengths[t] && ids[t][cursor[t]] < doc) doc = ids[t][cursor[t]];
+        }
+        if (doc == INT32_MAX) break;
+        for (int32_t i = n_terms - 1; i >= essential; i--) {
+            const int32_t t = order[i];
+            if (cursor[t] < lengths[t] && ids[t][cursor[t]] == doc) {
+                sum += impacts[t][cursor[t]] * factor_f[t];
+                if (shares != NULL) coverage += (float)shares[t];
+                cursor[t]++;
+            }
+        }
+        for (int32_t i = essential - 1; i >= 0; i--) { /* non-essential terms, the largest first */
+            const int32_t t = order[i];
+            double most = (double)sum + reach[i];
+            if (shares != NULL) {
+                const double c = (double)coverage + reach_share[i];
+                most *= c < 1.0 ? c : 1.0;
+            }
+            if (most < theta - skip_margin) {
+                skipped = 1;
+                break;
+            }
+            cursor[t] = advance_to(ids[t], cursor[t], lengths[t], doc);
+            if (cursor[t] < lengths[t] && ids[t][cursor[t]] == doc) {
+                sum += impacts[t][cursor[t]] * factor_f[t];
+                if (shares != NULL) coverage += (float)shares[t];
+            }
+        }
+        if (skipped) continue;
+        score = shares != NULL ? sum * coverage : sum;
+        if ((double)score < theta - 2.0 * error) continue;
+        out_ids[count] = doc;
+        out_values[count] = score;
+        count++;
+        heap_push_min(heap, &heap_size, k, score);
+        if (heap_size == k && (double)heap[0] > theta) {
+            theta = (double)heap[0];
+            /* a paragraph holding only terms order[0..essential] cannot reach θ: that term is not essential */
+            while (essential < n_terms) {
+                const double c = reach_share[essential];
+                if (reach[essential] * (shares == NULL ? 1.0 : (c < 1.0 ? c : 1.0)) >= theta - skip_margin) break;
+                essential++;
+            }
+        }
+    }
+    floor = theta - 2.0 * error; /* θ: the k-th best written, or the seeds' bound when higher */
+    for (int64_t i = 0; i < count; i++) {
+        if ((double)out_values[i] >= floor) {
+            out_ids[kept] = out_ids[i];
+            out_values[kept] = out_values[i];
+            kept++;
+        }
+    }
+    count = kept;
+done:
+    free(heap);
+    free(factor_f);
+    free(order);
+    free(cursor);
+    free(largest);
+    free(reach);
+    free(reach_share);
+    return count;
 }
 
 /* Exact float64 BM25 (times coverage when shares != NULL) of n_candidates ascending unique paragraph ids, summed

@@ -252,9 +252,10 @@ def _kernel_candidates(
 ) -> np.ndarray:
     """The paragraphs that can be in the best k, selected by the C kernel from float32 sums (× coverage with
     `scratch`). Its error bound is twice the numpy path's: it also rounds the impacts computed here to float32."""
-    ids, contributions = [], []
+    ids, contributions, tops = [], [], []
     for postings, _factor, _share in present:
         contribution = served_impacts(postings, params)
+        tops.append(None if contribution is None else postings.top_impacts)
         if contribution is None:
             contribution = impacts_of(postings, norms, params)
         ids.append(np.ascontiguousarray(postings.paragraph_ids, dtype=np.int32))
@@ -262,7 +263,7 @@ def _kernel_candidates(
     relative = 2 * approximation_slack(len(present), 1.0)
     factors = [factor for _postings, factor, _share in present]
     shares = None if scratch is None else [share for _postings, _factor, share in present]
-    return select_candidates(ids, contributions, factors, shares, accumulator, scratch, k, relative)
+    return select_candidates(ids, contributions, factors, shares, tops, accumulator, scratch, k, relative)
 
 
 def _coordinated_round(

@@ -1,6 +1,6 @@
 """Scores against the oracle: rank-bm25's BM25Okapi with Lucene's IDF."""
 
-from contextlib import nullcontext
+from contextlib import contextmanager
 import math
 
 import numpy as np
@@ -11,6 +11,27 @@ from hypothesis import strategies as st
 from index.bm25 import BM25Params, Postings, merge_postings, top_k
 from index.bm25_reference import coordinate, score_groups
 from support import LuceneIdfBM25Okapi, oracle_coverage
+
+
+@contextmanager
+def scoring_path(path: str):  # type: ignore[no-untyped-def]
+    """ "walk": the C kernel walks the essential lists (MaxScore); "sum": it adds up every posting; "numpy": no
+    kernel. Without a built kernel every path is numpy's."""
+    import index.kernel as kernel
+
+    if path == "numpy":
+        with kernel.numpy_only():
+            yield
+        return
+    before = kernel.WALK_COST_RATIO
+    kernel.WALK_COST_RATIO = 1e18 if path == "walk" else 0.0
+    try:
+        yield
+    finally:
+        kernel.WALK_COST_RATIO = before
+
+
+PATHS = ["walk", "sum", "numpy"]
 
 
 def postings_of(corpus: list[list[str]]) -> dict[str, Postings]:
@@ -134,19 +155,17 @@ def test_term_in_every_paragraph_still_scores_positive():
     b=st.floats(0.0, 1.0),
     coordinated=st.booleans(),
     serving=st.booleans(),
-    kernel=st.booleans(),
+    path=st.sampled_from(PATHS),
 )
 def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(
-    corpus, query, k, k1, b, coordinated, serving, kernel
+    corpus, query, k, k1, b, coordinated, serving, path
 ):
     """Plain: rank-bm25's scores. Coordinated: rank-bm25's scores × coverage from the token lists, and the
     plain reference (score_groups, then `coordinate` over every paragraph) agrees too. `serving`: as the index
     reader serves, with float32 impacts precomputed per posting and a float32 accumulator (approximate sums
-    that only select the candidates, scored exactly after). `kernel`: the C kernel sums and selects
-    (index/kernel.py), else numpy does."""
+    that only select the candidates, scored exactly after). `path`: how the candidates are selected
+    (scoring_path)."""
     from dataclasses import replace
-
-    from index.kernel import numpy_only
 
     from index.bm25 import impacts_of, length_norms, rank_with_accumulator
 
@@ -166,7 +185,7 @@ def test_serving_path_equals_the_oracle_and_leaves_the_accumulator_clean(
     weights = [query.count(t) for t in distinct]
     accumulator = np.zeros(len(corpus), dtype=np.float32 if serving else np.float64)
     scratch = np.zeros(len(corpus), dtype=np.float32)
-    with nullcontext() if kernel else numpy_only():
+    with scoring_path(path):
         got = rank_with_accumulator(
             groups, weights, norms, params, k, accumulator, coordinated=coordinated, scratch=scratch
         )
@@ -261,14 +280,13 @@ def test_coordinated_serving_path_looks_further_when_coverage_reorders_the_best_
     np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], rtol=1e-12)
 
 
-@pytest.mark.parametrize("kernel", [True, False], ids=["kernel", "numpy"])
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("coordinated", [False, True])
-def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(coordinated: bool, kernel: bool):
+def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(coordinated: bool, path: str):
     """Many paragraphs share a length and term frequencies, so their scores tie exactly or differ in the last
     bits: the float32 accumulator must still let the exact best k through, ties ordered by id."""
 
     from index.bm25 import length_norms, rank_with_accumulator
-    from index.kernel import numpy_only
 
     rng = np.random.default_rng(5)
     vocabulary = [f"w{i}" for i in range(40)]
@@ -286,7 +304,7 @@ def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(co
         ids, plain = score_groups(groups, [1.0] * len(groups), lengths, params)
         reference = coordinate(ids, plain, groups, [1.0] * len(groups), len(corpus)) if coordinated else plain
         expected = top_k(ids, reference, 10)
-        with nullcontext() if kernel else numpy_only():
+        with scoring_path(path):
             got = rank_with_accumulator(
                 [served_postings[t] for t in query],
                 [1.0] * len(query),
@@ -300,6 +318,50 @@ def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(co
         assert [pid for pid, _ in got] == [pid for pid, _ in expected]
         assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, expected))
         assert not accumulator.any() and not scratch.any()
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_pruned_selection_keeps_the_exact_best_k_on_zipf_text(path: str):
+    """The kernel walks paragraphs in order and skips those that cannot reach the k-th best so far (MaxScore):
+    on text with a few common and many rare words, questions of 2–10 weighted terms and k from 1 to 20 rank as
+    the reference does, plain and coordinated, ties by id."""
+    from index.bm25 import length_norms, rank_with_accumulator
+
+    rng = np.random.default_rng(23)
+    vocabulary = [f"w{i}" for i in range(300)]
+    frequency = 1 / np.arange(1, 301)
+    corpus = [
+        list(rng.choice(vocabulary, size=int(rng.integers(5, 60)), p=frequency / frequency.sum())) for _ in range(4000)
+    ]
+    postings = postings_of(corpus)
+    params = BM25Params()
+    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
+    norms = length_norms(lengths, lengths.mean(), params)
+    served_postings = {t: served(p, norms, params, top=25) for t, p in postings.items()}
+    accumulator = np.zeros(len(corpus), dtype=np.float32)
+    scratch = np.zeros(len(corpus), dtype=np.float32)
+    for trial in range(120):
+        query = list(rng.choice(sorted(postings), size=int(rng.integers(2, 11)), replace=False))
+        weights = [float(w) for w in rng.uniform(0.3, 3.0, size=len(query))]
+        k = int(rng.choice([1, 5, 10, 20]))
+        coordinated = bool(trial % 2)
+        groups = [postings[t] for t in query]
+        ids, plain = score_groups(groups, weights, lengths, params)
+        reference = coordinate(ids, plain, groups, weights, len(corpus)) if coordinated else plain
+        expected = top_k(ids, reference, k)
+        with scoring_path(path):
+            got = rank_with_accumulator(
+                [served_postings[t] for t in query],
+                weights,
+                norms,
+                params,
+                k,
+                accumulator,
+                coordinated=coordinated,
+                scratch=scratch,
+            )
+        assert [pid for pid, _ in got] == [pid for pid, _ in expected]
+        assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, expected))
 
 
 def kernel_built() -> bool:
@@ -346,6 +408,45 @@ def test_the_kernel_scores_candidates_to_the_last_bit_as_numpy_does():
             with numpy_only():
                 expected = _exact_scores(candidates, present, norms, params, coordinated)
             assert np.array_equal(_exact_scores(candidates, present, norms, params, coordinated), expected)
+
+
+@pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
+@pytest.mark.parametrize("path", ["walk", "sum"])
+def test_the_kernel_never_skips_a_paragraph_that_reaches_the_best_k(path: str):
+    """Impacts close to each term's largest make the kernel's bounds tight, so a skip that is even slightly
+    wrong (a paragraph whose bound is just above the k-th best so far) loses a paragraph of the best k. The
+    candidates must hold the exact best k, by float64 sums, with and without coverage."""
+    from index.kernel import select_candidates
+
+    rng = np.random.default_rng(31)
+    for trial in range(300):
+        n_paragraphs, terms = 400, int(rng.integers(2, 7))
+        ids = [
+            np.sort(rng.choice(n_paragraphs, size=int(rng.integers(5, n_paragraphs)), replace=False)).astype(np.int32)
+            for _ in range(terms)
+        ]
+        largest = rng.uniform(0.5, 3.0, size=terms)
+        impacts = [(m * rng.uniform(0.97, 1.0, size=i.size)).astype(np.float32) for m, i in zip(largest, ids)]
+        factors = [float(f) for f in rng.uniform(0.5, 2.0, size=terms)]
+        shares = [f / sum(factors) for f in factors] if trial % 2 else None
+        k = int(rng.integers(1, 11))
+        sums, coverage = np.zeros(n_paragraphs), np.zeros(n_paragraphs)
+        for i, c, f, sh in zip(ids, impacts, factors, shares or [0.0] * terms):
+            sums[i] += c.astype(np.float64) * f
+            coverage[i] += sh
+        scores = sums * coverage if shares else sums
+        touched = np.flatnonzero(sums > 0)
+        best = {pid for pid, _ in top_k(touched.astype(np.int32), scores[touched], k)}
+        border = min(scores[pid] for pid in best)
+        tops = [np.argsort(-c, kind="stable")[: int(rng.integers(0, 40))] for c in impacts]
+        accumulator, scratch = np.zeros(n_paragraphs, dtype=np.float32), np.zeros(n_paragraphs, dtype=np.float32)
+        with scoring_path(path):
+            candidates = select_candidates(ids, impacts, factors, shares, tops, accumulator, scratch, k, 2 * 1e-5)
+        assert not accumulator.any() and not scratch.any()
+        assert np.all(np.diff(candidates) > 0)
+        # every paragraph of the best k, and any that ties with its last (the exact rescoring orders those)
+        assert best <= set(candidates.tolist()), trial
+        assert set(candidates.tolist()) >= {int(p) for p in touched if scores[p] > border * (1 + 1e-4)}
 
 
 def test_a_term_of_weight_zero_ranks_alike_with_and_without_the_kernel():
