@@ -338,3 +338,84 @@ void bm25_exact(int32_t n_terms, const int32_t *const *ids, const int32_t *const
         scores[c] = shares != NULL ? score * coverage : score;
     }
 }
+
+/* A term's float32 impacts as index/bm25.py impacts_of computes them (float64, the same operations in the same
+ * order: (k1+1)·tf/(norm+tf)), rounded to float32 as numpy's astype does: the index reader's work per term
+ * loaded, in one pass without temporaries. */
+void bm25_impacts(int64_t n, const int32_t *ids, const int32_t *tfs, const double *norms, double k1, float *out) {
+    const double scale = k1 + 1.0;
+    for (int64_t i = 0; i < n; i++) {
+        double tf = (double)tfs[i];
+        const double denominator = norms[ids[i]] + tf;
+        tf *= scale;
+        tf /= denominator;
+        out[i] = (float)tf;
+    }
+}
+
+/* whether (value a at position pa) ranks below (b at pb): a lower impact, or the same at a later position */
+static int ranks_below(float a, int64_t pa, float b, int64_t pb) { return a < b || (a == b && pa > pb); }
+
+/* Positions of the `count` highest of n impacts, best first, ties by position (the earlier first); returns how
+ * many (min(count, n)). One pass with a heap of the best so far, whose root is the worst of them. */
+int64_t bm25_top_positions(int64_t n, const float *impacts, int64_t count, int64_t *out) {
+    int64_t size = 0;
+    if (count > n) count = n;
+    if (count <= 0) return 0;
+    for (int64_t p = 0; p < n; p++) {
+        const float value = impacts[p];
+        int64_t i;
+        if (size < count) { /* sift up */
+            i = size++;
+            while (i > 0) {
+                const int64_t parent = (i - 1) / 2;
+                if (!ranks_below(value, p, impacts[out[parent]], out[parent])) break;
+                out[i] = out[parent];
+                i = parent;
+            }
+            out[i] = p;
+            continue;
+        }
+        if (!ranks_below(impacts[out[0]], out[0], value, p)) continue; /* not better than the worst kept */
+        i = 0; /* sift down */
+        for (;;) {
+            const int64_t left = 2 * i + 1, right = left + 1;
+            int64_t worst = i;
+            float worst_value = value;
+            int64_t worst_position = p;
+            if (left < size && ranks_below(impacts[out[left]], out[left], worst_value, worst_position)) {
+                worst = left;
+                worst_value = impacts[out[left]];
+                worst_position = out[left];
+            }
+            if (right < size && ranks_below(impacts[out[right]], out[right], worst_value, worst_position)) worst = right;
+            if (worst == i) break;
+            out[i] = out[worst];
+            i = worst;
+        }
+        out[i] = p;
+    }
+    /* heap sort: repeatedly move the worst to the end */
+    for (int64_t end = size - 1; end > 0; end--) {
+        const int64_t last = out[end];
+        int64_t i = 0;
+        out[end] = out[0];
+        for (;;) {
+            const int64_t left = 2 * i + 1, right = left + 1;
+            int64_t worst = i;
+            int64_t worst_position = last;
+            float worst_value = impacts[last];
+            if (left < end && ranks_below(impacts[out[left]], out[left], worst_value, worst_position)) {
+                worst = left;
+                worst_value = impacts[out[left]];
+                worst_position = out[left];
+            }
+            if (right < end && ranks_below(impacts[out[right]], out[right], worst_value, worst_position)) worst = right;
+            if (worst == i) break;
+            out[i] = out[worst];
+            i = worst;
+        }
+        out[i] = last;
+    }
+    return size;
+}

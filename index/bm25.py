@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .kernel import exact_scores, kernel_enabled, select_candidates
+from .kernel import exact_scores, impacts32, kernel_enabled, select_candidates, top_positions
 
 
 # Lucene's and Elasticsearch's defaults. On FacQA valid, k1 in 0.6..1.5 and b in 0.5..0.9 are all
@@ -133,6 +133,14 @@ def impacts_of(postings: Postings, norms: np.ndarray, params: BM25Params) -> np.
     return tf
 
 
+def impacts_to_serve(postings: Postings, norms: np.ndarray, params: BM25Params) -> np.ndarray:
+    """impacts_of as float32, what the index reader keeps per term it loads (in the C kernel when it serves:
+    the same bits, one pass)."""
+    if kernel_enabled() and postings.bonus is None:
+        return impacts32(postings.paragraph_ids, postings.term_freqs, norms, params.k1)
+    return impacts_of(postings, norms, params).astype(np.float32)
+
+
 def served_impacts(postings: Postings, params: BM25Params) -> np.ndarray | None:
     """The postings' precomputed float32 impacts when they hold for `params` and no title bonus is added (then the
     serving path adds them up as they are), else None (computed per question with impacts_of)."""
@@ -145,7 +153,10 @@ TOP_IMPACTS = 256
 
 
 def best_impact_positions(impacts: np.ndarray, count: int = TOP_IMPACTS) -> np.ndarray:
-    """Positions of the `count` highest impacts, highest first, ties by position (= paragraph id)."""
+    """Positions of the `count` highest impacts, highest first, ties by position (= paragraph id). Which of the
+    impacts tied with the last one are kept may differ between the kernel and numpy (their users check ties)."""
+    if kernel_enabled() and impacts.dtype == np.float32:
+        return top_positions(impacts, count)
     if impacts.size > count:
         positions = np.argpartition(-impacts, count - 1)[:count]
     else:

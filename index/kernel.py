@@ -37,6 +37,12 @@ def _load() -> ctypes.CDLL | None:
     pointer = ctypes.c_void_p
     select.argtypes = [ctypes.c_int32] + [pointer] * 10 + [ctypes.c_int32, ctypes.c_double, ctypes.c_double]
     select.argtypes += [pointer, pointer]
+    impacts = library.bm25_impacts
+    impacts.restype = None
+    impacts.argtypes = [ctypes.c_int64, pointer, pointer, pointer, ctypes.c_double, pointer]
+    top = library.bm25_top_positions
+    top.restype = ctypes.c_int64
+    top.argtypes = [ctypes.c_int64, pointer, ctypes.c_int64, pointer]
     exact = library.bm25_exact
     exact.restype = None
     exact.argtypes = [ctypes.c_int32] + [pointer] * 7 + [ctypes.c_double, ctypes.c_int64, pointer, pointer]
@@ -170,3 +176,23 @@ def exact_scores(
         scores.ctypes.data,
     )
     return scores
+
+
+def impacts32(paragraph_ids: np.ndarray, term_freqs: np.ndarray, norms: np.ndarray, k1: float) -> np.ndarray:
+    """float32 (k1+1)·tf/(tf+norm) per posting, the same bits as index/bm25.py impacts_of(...).astype(float32)."""
+    assert KERNEL is not None
+    ids = np.ascontiguousarray(paragraph_ids, dtype=np.int32)
+    tfs = np.ascontiguousarray(term_freqs, dtype=np.int32)
+    norms = np.ascontiguousarray(norms, dtype=np.float64)
+    out = np.empty(ids.size, dtype=np.float32)
+    KERNEL.bm25_impacts(ids.size, ids.ctypes.data, tfs.ctypes.data, norms.ctypes.data, k1, out.ctypes.data)
+    return out
+
+
+def top_positions(impacts: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` highest float32 impacts, highest first, ties by position (int64)."""
+    assert KERNEL is not None
+    impacts = np.ascontiguousarray(impacts, dtype=np.float32)
+    out = np.empty(min(count, impacts.size), dtype=np.int64)
+    found = KERNEL.bm25_top_positions(impacts.size, impacts.ctypes.data, count, out.ctypes.data)
+    return out[:found]

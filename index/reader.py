@@ -15,7 +15,7 @@ import numpy as np
 import sqlite_utils
 
 from .analysis import ANALYZER_VERSION, get_analyzer
-from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, best_impact_positions, impacts_of, length_norms
+from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, best_impact_positions, impacts_to_serve, length_norms
 from .schema import (
     SCHEMA_VERSION,
     IndexCorruptError,
@@ -187,7 +187,7 @@ class IndexReader:
         postings = Postings(np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.int32))
         # the query-independent part of each posting's score, once per term loaded (k1 and b are the index's)
         params = self.meta.params
-        impacts = impacts_of(postings, self.norms(params), params).astype(np.float32)
+        impacts = impacts_to_serve(postings, self.norms(params), params)
         return replace(postings, impacts=impacts, impact_params=params, top_impacts=best_impact_positions(impacts))
 
     def field_postings(self, term: str) -> Postings:

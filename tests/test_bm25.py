@@ -449,6 +449,30 @@ def test_the_kernel_never_skips_a_paragraph_that_reaches_the_best_k(path: str):
         assert set(candidates.tolist()) >= {int(p) for p in touched if scores[p] > border * (1 + 1e-4)}
 
 
+@pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
+def test_the_kernel_loads_impacts_and_their_best_positions_as_numpy_does():
+    """The index reader's work per term loaded: float32 impacts to the last bit as impacts_of gives them, and
+    the positions of the highest, best first, ties by position (as a full sort orders them)."""
+    from index.bm25 import impacts_of, length_norms
+    from index.kernel import impacts32, top_positions
+
+    rng = np.random.default_rng(41)
+    for trial in range(40):
+        n_paragraphs = int(rng.integers(1, 3000))
+        lengths = rng.integers(1, 80, size=n_paragraphs).astype(np.float64)
+        params = BM25Params(float(rng.uniform(0.1, 2.5)), float(rng.uniform(0, 1)))
+        norms = length_norms(lengths, lengths.mean(), params)
+        ids = np.sort(rng.choice(n_paragraphs, size=int(rng.integers(1, n_paragraphs + 1)), replace=False))
+        postings = Postings(ids.astype(np.int32), rng.integers(1, 6, size=ids.size).astype(np.int32))
+        impacts = impacts32(postings.paragraph_ids, postings.term_freqs, norms, params.k1)
+        assert np.array_equal(impacts, impacts_of(postings, norms, params).astype(np.float32))
+        if trial % 2:  # many exact ties
+            impacts = np.round(impacts, 1).astype(np.float32)
+        for count in (1, 5, 256, ids.size + 3):
+            expected = np.lexsort((np.arange(impacts.size), -impacts))[:count]
+            assert np.array_equal(top_positions(impacts, count), expected)
+
+
 def test_a_term_of_weight_zero_ranks_alike_with_and_without_the_kernel():
     """The kernel tells touched paragraphs by a sum above 0; a part that adds nothing leaves it to numpy."""
     from index.bm25 import length_norms, rank_with_accumulator
