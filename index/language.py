@@ -18,12 +18,13 @@ RAW_TOKEN_RE = re.compile(
 
 @lru_cache(maxsize=1)
 def _language_detector():
+    """Lingua on trigrams only ("low accuracy mode"): 8 MB where all its models, preloaded, took 63 MB of the
+    serving process; lingua speaks only on ties of the function-word vote, and on the 3,786 dev questions of FacQA
+    (both languages), SQuAD (first 1,200, both) and IDK-MRC valid the two modes detected every one alike."""
     from lingua import Language, LanguageDetectorBuilder
 
     return (
-        LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.INDONESIAN)
-        .with_preloaded_language_models()
-        .build()
+        LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.INDONESIAN).with_low_accuracy_mode().build()
     )
 
 
