@@ -356,6 +356,26 @@ void bm25_impacts(int64_t n, const int32_t *ids, const int32_t *tfs, const doubl
 /* whether (value a at position pa) ranks below (b at pb): a lower impact, or the same at a later position */
 static int ranks_below(float a, int64_t pa, float b, int64_t pb) { return a < b || (a == b && pa > pb); }
 
+/* Places position p at slot i of the heap out[0..size) (whose root is its worst) and sifts it down. */
+static void sift_down(int64_t *out, int64_t size, const float *impacts, int64_t i, int64_t p) {
+    const float value = impacts[p];
+    for (;;) {
+        const int64_t left = 2 * i + 1, right = left + 1;
+        int64_t worst = i, worst_position = p;
+        float worst_value = value;
+        if (left < size && ranks_below(impacts[out[left]], out[left], worst_value, worst_position)) {
+            worst = left;
+            worst_value = impacts[out[left]];
+            worst_position = out[left];
+        }
+        if (right < size && ranks_below(impacts[out[right]], out[right], worst_value, worst_position)) worst = right;
+        if (worst == i) break;
+        out[i] = out[worst];
+        i = worst;
+    }
+    out[i] = p;
+}
+
 /* Positions of the `count` highest of n impacts, best first, ties by position (the earlier first); returns how
  * many (min(count, n)). One pass with a heap of the best so far, whose root is the worst of them. */
 int64_t bm25_top_positions(int64_t n, const float *impacts, int64_t count, int64_t *out) {
@@ -364,9 +384,8 @@ int64_t bm25_top_positions(int64_t n, const float *impacts, int64_t count, int64
     if (count <= 0) return 0;
     for (int64_t p = 0; p < n; p++) {
         const float value = impacts[p];
-        int64_t i;
         if (size < count) { /* sift up */
-            i = size++;
+            int64_t i = size++;
             while (i > 0) {
                 const int64_t parent = (i - 1) / 2;
                 if (!ranks_below(value, p, impacts[out[parent]], out[parent])) break;
@@ -374,48 +393,15 @@ int64_t bm25_top_positions(int64_t n, const float *impacts, int64_t count, int64
                 i = parent;
             }
             out[i] = p;
-            continue;
+        } else if (ranks_below(impacts[out[0]], out[0], value, p)) { /* better than the worst kept */
+            sift_down(out, size, impacts, 0, p);
         }
-        if (!ranks_below(impacts[out[0]], out[0], value, p)) continue; /* not better than the worst kept */
-        i = 0; /* sift down */
-        for (;;) {
-            const int64_t left = 2 * i + 1, right = left + 1;
-            int64_t worst = i;
-            float worst_value = value;
-            int64_t worst_position = p;
-            if (left < size && ranks_below(impacts[out[left]], out[left], worst_value, worst_position)) {
-                worst = left;
-                worst_value = impacts[out[left]];
-                worst_position = out[left];
-            }
-            if (right < size && ranks_below(impacts[out[right]], out[right], worst_value, worst_position)) worst = right;
-            if (worst == i) break;
-            out[i] = out[worst];
-            i = worst;
-        }
-        out[i] = p;
     }
-    /* heap sort: repeatedly move the worst to the end */
+    /* heap sort: the worst moves to the end, again and again */
     for (int64_t end = size - 1; end > 0; end--) {
         const int64_t last = out[end];
-        int64_t i = 0;
         out[end] = out[0];
-        for (;;) {
-            const int64_t left = 2 * i + 1, right = left + 1;
-            int64_t worst = i;
-            int64_t worst_position = last;
-            float worst_value = impacts[last];
-            if (left < end && ranks_below(impacts[out[left]], out[left], worst_value, worst_position)) {
-                worst = left;
-                worst_value = impacts[out[left]];
-                worst_position = out[left];
-            }
-            if (right < end && ranks_below(impacts[out[right]], out[right], worst_value, worst_position)) worst = right;
-            if (worst == i) break;
-            out[i] = out[worst];
-            i = worst;
-        }
-        out[i] = last;
+        sift_down(out, end, impacts, 0, last);
     }
     return size;
 }

@@ -26,6 +26,8 @@ _COGNATE_SUFFIXES = (
     ("ity", "itas"),
     ("ty", "tas"),
     ("ism", "isme"),
+    ("ize", "isasi"),
+    ("ide", "ida"),
     ("ist", "is"),
     ("cratic", "krasi"),
     ("ential", "en"),

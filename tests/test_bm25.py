@@ -280,17 +280,12 @@ def test_coordinated_serving_path_looks_further_when_coverage_reorders_the_best_
     np.testing.assert_allclose([s for _, s in got], [s for _, s in expected], rtol=1e-12)
 
 
-@pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("coordinated", [False, True])
-def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(coordinated: bool, path: str):
-    """Many paragraphs share a length and term frequencies, so their scores tie exactly or differ in the last
-    bits: the float32 accumulator must still let the exact best k through, ties ordered by id."""
-
+def ranks_as_the_reference(corpus: list[list[str]], questions, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Each question (terms, weights, k, coordinated) ranks through the serving path (float32 impacts, candidates
+    selected by `path`, scored exactly) as the reference does: the same ids in order, ties by id, scores within
+    1e-9; the buffers are left zeroed."""
     from index.bm25 import length_norms, rank_with_accumulator
 
-    rng = np.random.default_rng(5)
-    vocabulary = [f"w{i}" for i in range(40)]
-    corpus = [list(rng.choice(vocabulary, size=int(rng.choice([8, 9, 10])))) for _ in range(6000)]
     postings = postings_of(corpus)
     params = BM25Params()
     lengths = np.array([len(d) for d in corpus], dtype=np.float64)
@@ -298,53 +293,7 @@ def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(co
     served_postings = {t: served(p, norms, params, top=25) for t, p in postings.items()}
     accumulator = np.zeros(len(corpus), dtype=np.float32)
     scratch = np.zeros(len(corpus), dtype=np.float32)
-    for _ in range(60):
-        query = list(rng.choice(vocabulary, size=int(rng.integers(1, 6)), replace=False))
-        groups = [postings[t] for t in query]
-        ids, plain = score_groups(groups, [1.0] * len(groups), lengths, params)
-        reference = coordinate(ids, plain, groups, [1.0] * len(groups), len(corpus)) if coordinated else plain
-        expected = top_k(ids, reference, 10)
-        with scoring_path(path):
-            got = rank_with_accumulator(
-                [served_postings[t] for t in query],
-                [1.0] * len(query),
-                norms,
-                params,
-                10,
-                accumulator,
-                coordinated=coordinated,
-                scratch=scratch,
-            )
-        assert [pid for pid, _ in got] == [pid for pid, _ in expected]
-        assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, expected))
-        assert not accumulator.any() and not scratch.any()
-
-
-@pytest.mark.parametrize("path", PATHS)
-def test_pruned_selection_keeps_the_exact_best_k_on_zipf_text(path: str):
-    """The kernel walks paragraphs in order and skips those that cannot reach the k-th best so far (MaxScore):
-    on text with a few common and many rare words, questions of 2–10 weighted terms and k from 1 to 20 rank as
-    the reference does, plain and coordinated, ties by id."""
-    from index.bm25 import length_norms, rank_with_accumulator
-
-    rng = np.random.default_rng(23)
-    vocabulary = [f"w{i}" for i in range(300)]
-    frequency = 1 / np.arange(1, 301)
-    corpus = [
-        list(rng.choice(vocabulary, size=int(rng.integers(5, 60)), p=frequency / frequency.sum())) for _ in range(4000)
-    ]
-    postings = postings_of(corpus)
-    params = BM25Params()
-    lengths = np.array([len(d) for d in corpus], dtype=np.float64)
-    norms = length_norms(lengths, lengths.mean(), params)
-    served_postings = {t: served(p, norms, params, top=25) for t, p in postings.items()}
-    accumulator = np.zeros(len(corpus), dtype=np.float32)
-    scratch = np.zeros(len(corpus), dtype=np.float32)
-    for trial in range(120):
-        query = list(rng.choice(sorted(postings), size=int(rng.integers(2, 11)), replace=False))
-        weights = [float(w) for w in rng.uniform(0.3, 3.0, size=len(query))]
-        k = int(rng.choice([1, 5, 10, 20]))
-        coordinated = bool(trial % 2)
+    for query, weights, k, coordinated in questions:
         groups = [postings[t] for t in query]
         ids, plain = score_groups(groups, weights, lengths, params)
         reference = coordinate(ids, plain, groups, weights, len(corpus)) if coordinated else plain
@@ -362,6 +311,42 @@ def test_pruned_selection_keeps_the_exact_best_k_on_zipf_text(path: str):
             )
         assert [pid for pid, _ in got] == [pid for pid, _ in expected]
         assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, expected))
+        assert not accumulator.any() and not scratch.any()
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("coordinated", [False, True])
+def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(coordinated: bool, path: str):
+    """Many paragraphs share a length and term frequencies, so their scores tie exactly or differ in the last
+    bits: the float32 accumulator must still let the exact best k through, ties ordered by id."""
+    rng = np.random.default_rng(5)
+    vocabulary = [f"w{i}" for i in range(40)]
+    corpus = [list(rng.choice(vocabulary, size=int(rng.choice([8, 9, 10])))) for _ in range(6000)]
+    questions = []
+    for _ in range(60):
+        query = list(rng.choice(vocabulary, size=int(rng.integers(1, 6)), replace=False))
+        questions.append((query, [1.0] * len(query), 10, coordinated))
+    ranks_as_the_reference(corpus, questions, path)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_pruned_selection_keeps_the_exact_best_k_on_zipf_text(path: str):
+    """The kernel walks paragraphs in order and skips those that cannot reach the k-th best so far (MaxScore):
+    on text with a few common and many rare words, questions of 2–10 weighted terms and k from 1 to 20 rank as
+    the reference does, plain and coordinated, ties by id."""
+    rng = np.random.default_rng(23)
+    vocabulary = [f"w{i}" for i in range(300)]
+    frequency = 1 / np.arange(1, 301)
+    corpus = [
+        list(rng.choice(vocabulary, size=int(rng.integers(5, 60)), p=frequency / frequency.sum())) for _ in range(4000)
+    ]
+    present = sorted({t for paragraph in corpus for t in paragraph})
+    questions = []
+    for trial in range(120):
+        query = list(rng.choice(present, size=int(rng.integers(2, 11)), replace=False))
+        weights = [float(w) for w in rng.uniform(0.3, 3.0, size=len(query))]
+        questions.append((query, weights, int(rng.choice([1, 5, 10, 20])), bool(trial % 2)))
+    ranks_as_the_reference(corpus, questions, path)
 
 
 def kernel_built() -> bool:
