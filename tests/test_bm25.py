@@ -330,6 +330,22 @@ def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(co
 
 
 @pytest.mark.parametrize("path", PATHS)
+def test_a_one_term_question_deeper_than_the_kept_best_positions_ranks_as_the_reference(path: str):
+    """The reader keeps a term's 25 best positions here: a question for its best 50 or 300, or whose 10th best
+    ties with entries beyond them, looks deeper (or goes the full way) and still ranks as the reference does."""
+    rng = np.random.default_rng(7)
+    vocabulary = [f"w{i}" for i in range(12)]
+    corpus = [list(rng.choice(vocabulary, size=int(rng.choice([8, 9])))) for _ in range(3000)]
+    questions = [
+        ([term], [1.0], k, coordinated)
+        for term in vocabulary[:6]
+        for k in (10, 50, 300)
+        for coordinated in (False, True)
+    ]
+    ranks_as_the_reference(corpus, questions, path)
+
+
+@pytest.mark.parametrize("path", PATHS)
 def test_pruned_selection_keeps_the_exact_best_k_on_zipf_text(path: str):
     """The kernel walks paragraphs in order and skips those that cannot reach the k-th best so far (MaxScore):
     on text with a few common and many rare words, questions of 2–10 weighted terms and k from 1 to 20 rank as
