@@ -15,7 +15,7 @@
  *   - acc (and cov when shares != NULL) are zeroed float32 arrays indexed by paragraph id; they are left zeroed;
  *   - e = relative_slack * the sum of the terms' largest contributions bounds any float32 sum's error
  *     (index/bm25.py approximation_slack); with coverage e doubles;
- *   - writes to out_ids (ascending) paragraphs whose approximate score is at least the k-th best approximate
+ *   - writes to out_ids (in no set order) paragraphs whose approximate score is at least the k-th best approximate
  *     score minus 2e, and among them every such paragraph that can be in the exact best k; returns how many.
  *     out_ids and out_values have room for the sum of lengths.
  *
