@@ -438,16 +438,14 @@ def test_the_kernel_never_skips_a_paragraph_that_reaches_the_best_k(path: str):
         scores = sums * coverage if shares else sums
         touched = np.flatnonzero(sums > 0)
         best = {pid for pid, _ in top_k(touched.astype(np.int32), scores[touched], k)}
-        border = min(scores[pid] for pid in best)
         tops = [np.argsort(-c, kind="stable")[: int(rng.integers(0, 40))] for c in impacts]
         accumulator, scratch = np.zeros(n_paragraphs, dtype=np.float32), np.zeros(n_paragraphs, dtype=np.float32)
         with scoring_path(path):
             candidates = select_candidates(ids, impacts, factors, shares, tops, accumulator, scratch, k, 2 * 1e-5)
         assert not accumulator.any() and not scratch.any()
         assert np.all(np.diff(candidates) > 0)
-        # every paragraph of the best k, and any that ties with its last (the exact rescoring orders those)
+        # every paragraph of the best k (ties by id, as top_k orders them), whatever was skipped
         assert best <= set(candidates.tolist()), trial
-        assert set(candidates.tolist()) >= {int(p) for p in touched if scores[p] > border * (1 + 1e-4)}
 
 
 @pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
