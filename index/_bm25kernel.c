@@ -169,6 +169,13 @@ static double seed_threshold(int32_t n_terms, const int32_t *const *ids, const f
     return heap_size < k ? 0.0 : (double)heap[0];
 }
 
+/* The first essential term, from `essential` on: terms order[0..i] are non-essential while a paragraph holding only
+ * them (alone[i], the most it can score) cannot reach `limit` (θ less the skip margin). */
+static int32_t first_essential(int32_t essential, int32_t n_terms, const double *alone, double limit) {
+    while (essential < n_terms && alone[essential] < limit) essential++;
+    return essential;
+}
+
 int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *const *impacts, const int64_t *lengths,
                     const double *factors, const double *shares, const float *maxima, const int64_t *const *tops,
                     const int64_t *top_counts, float *acc, float *cov, int32_t k, double relative_slack,
@@ -179,7 +186,7 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
     float *heap = NULL, *factor_f = NULL;
     int32_t *order = NULL;
     int64_t *cursor = NULL;
-    double *largest = NULL, *reach = NULL, *reach_share = NULL;
+    double *largest = NULL, *reach = NULL, *reach_share = NULL, *alone = NULL;
     if (k <= 0 || n_terms <= 0) return 0;
     heap = (float *)malloc(sizeof(float) * (size_t)k);
     factor_f = (float *)malloc(sizeof(float) * (size_t)n_terms);
@@ -188,7 +195,8 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
     largest = (double *)malloc(sizeof(double) * (size_t)n_terms);
     reach = (double *)malloc(sizeof(double) * (size_t)n_terms);
     reach_share = (double *)malloc(sizeof(double) * (size_t)n_terms);
-    if (!heap || !factor_f || !order || !cursor || !largest || !reach || !reach_share) {
+    alone = (double *)malloc(sizeof(double) * (size_t)n_terms);
+    if (!heap || !factor_f || !order || !cursor || !largest || !reach || !reach_share || !alone) {
         count = -1;
         goto done;
     }
@@ -201,13 +209,15 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
         while (i > 0 && largest[order[i - 1]] > largest[t]) { order[i] = order[i - 1]; i--; }
         order[i] = t;
     }
-    { /* reach[i]: the most the terms order[0..i] add to a sum; reach_share[i]: to a coverage */
+    { /* reach[i]: the most the terms order[0..i] add to a sum; reach_share[i]: to a coverage; alone[i]: the most
+       * a paragraph holding only those terms scores */
         double sum = 0.0, share_sum = 0.0;
         for (int32_t i = 0; i < n_terms; i++) {
             sum += largest[order[i]];
             share_sum += shares != NULL ? shares[order[i]] : 0.0;
             reach[i] = sum;
             reach_share[i] = share_sum;
+            alone[i] = shares == NULL ? sum : sum * (share_sum < 1.0 ? share_sum : 1.0);
         }
         error = relative_slack * sum * (shares != NULL ? 2.0 : 1.0);
     }
@@ -219,11 +229,7 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
     theta = seed_threshold(n_terms, ids, impacts, lengths, factor_f, shares, tops, top_counts,
                            SEEDS / n_terms > 2 ? SEEDS / n_terms : 2, k, heap);
     theta = theta > 2.0 * error ? theta - 2.0 * error : 0.0;
-    while (essential < n_terms) {
-        const double c = reach_share[essential];
-        if (reach[essential] * (shares == NULL ? 1.0 : (c < 1.0 ? c : 1.0)) >= theta - skip_margin) break;
-        essential++;
-    }
+    essential = first_essential(essential, n_terms, alone, theta - skip_margin);
     { /* the walk costs about a comparison per essential term and paragraph of the essential lists; adding up
        * every posting costs two random accesses a posting */
         int64_t all = 0, walked = 0;
@@ -280,12 +286,7 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
         heap_push_min(heap, &heap_size, k, score);
         if (heap_size == k && (double)heap[0] > theta) {
             theta = (double)heap[0];
-            /* a paragraph holding only terms order[0..essential] cannot reach θ: that term is not essential */
-            while (essential < n_terms) {
-                const double c = reach_share[essential];
-                if (reach[essential] * (shares == NULL ? 1.0 : (c < 1.0 ? c : 1.0)) >= theta - skip_margin) break;
-                essential++;
-            }
+            essential = first_essential(essential, n_terms, alone, theta - skip_margin);
         }
     }
     floor = theta - 2.0 * error; /* θ: the k-th best written, or the seeds' bound when higher */
@@ -305,6 +306,7 @@ done:
     free(largest);
     free(reach);
     free(reach_share);
+    free(alone);
     return count;
 }
 
