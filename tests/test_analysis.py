@@ -36,6 +36,15 @@ def test_normalize_removes_invisible_characters_and_folds_width():
     assert normalize("blo\u200bkir ＴｉｋＴｏｋ") == "blokir tiktok"
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_normalize_takes_ascii_text_as_nfkc_and_the_invisible_characters_would(text: str):
+    import unicodedata
+
+    from index.analysis import _INVISIBLE
+
+    assert normalize(text) == unicodedata.normalize("NFKC", text).translate(_INVISIBLE).lower()
+
+
 def test_stop_words_and_particles_are_dropped():
     analyzer = get_analyzer()
     assert analyzer.analyze("Siapakah yang dan di manakah") == []
