@@ -31,6 +31,9 @@ from .lexicon import (
 
 MAX_PHRASE_WORDS = 3
 _POSSESSIVE_RE = re.compile(r"(?<=\w)['’]s$")
+# "couldn't", "don't", "won't": the verb before the negation (whose Indonesian "tidak" is a stop word)
+_NEGATED_RE = re.compile(r"([a-z]+?)n['’]t", re.IGNORECASE)
+_NEGATED_IRREGULAR = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 _ORDINAL_RE = re.compile(r"(\d{1,4})(?:st|nd|rd|th)", re.IGNORECASE)
 _DECADE_RE = re.compile(r"(\d{2,4})['’]?s", re.IGNORECASE)  # the 1990s: Indonesian writes "tahun 1990-an"
 
@@ -185,6 +188,8 @@ class Translator:
     def translate_word(self, word: str, is_name: bool = False, *, via_synonym: bool = False) -> list[list[str]]:
         """Query terms for one English word or phrase: a list of groups (alternatives), maybe empty.
         A synonym is tried once, never a synonym's synonym (they can lead round in circles)."""
+        if len(word) == 1:
+            return []  # a letter (n, X, P) is itself: never a dictionary's n → nitrogen
         entry = self._lookup(word, is_name)
         groups: list[list[str]] = []
         if entry:
@@ -260,6 +265,10 @@ class Translator:
         if is_name:
             # names pass through; a known name also brings its translations (China → Tiongkok)
             own = [term for piece in tokenize(lower) if (term := self.analyzer.term(piece))]
+            if len(own) > 1 and token in self.glossary:  # U.S. → Amerika Serikat, as the glossary says
+                named = self.translate_word(token, is_name=True)
+                terms = tuple(t for g in named for t in g)
+                return [TermGroup(tuple(g), 1.0, token) for g in named], (token, terms), "name"
             if len(own) > 1:  # GA-181: each part is a term of its own
                 return [TermGroup((t,), 1.0, token) for t in own], None, "name"
             if own and all(self.in_vocabulary(t) for t in own) and not self._is_english_word(token):
@@ -295,7 +304,10 @@ class Translator:
     def plan(self, question: str, language: str | None = None) -> TranslatedQuery:
         language = language or self.detect(question)
         # possessive 's carries nothing ("Indonesia's growth" → Indonesia growth)
-        raw = [_POSSESSIVE_RE.sub("", unicodedata.normalize("NFKC", t)) for t in RAW_TOKEN_RE.findall(question)]
+        raw = [
+            _without_negation(_POSSESSIVE_RE.sub("", unicodedata.normalize("NFKC", t)))
+            for t in RAW_TOKEN_RE.findall(question)
+        ]
         groups: list[TermGroup] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         kinds: set[str] = set()
@@ -336,6 +348,16 @@ class Translator:
             # flat query (for comparison): every translation is a query term of its own
             groups = [TermGroup((t,), g.weight, g.label) for g in groups for t in g.terms]
         return TranslatedQuery(language, _merge_duplicates(groups), tuple(translations))
+
+
+def _without_negation(token: str) -> str:
+    """The verb of an English negated contraction (couldn't → could, can't → can), searched as that verb (most
+    are stop words) rather than as the fragments "couldn" and "t"; any other token as it is."""
+    negated = _NEGATED_RE.fullmatch(token)
+    if negated is None:
+        return token
+    verb = negated.group(1)
+    return _NEGATED_IRREGULAR.get(verb.lower(), verb)
 
 
 def _merge_duplicates(groups: list[TermGroup]) -> tuple[TermGroup, ...]:
