@@ -159,6 +159,8 @@ class Translator:
                 if " " not in lower
                 else [lower, " ".join(self.lemmatize(w) for w in lower.split())]
             )
+            if " " not in lower and lower.endswith(("ing", "ed")) and not keys[-1].endswith("e"):
+                keys.append(keys[-1] + "e")  # the lemmatizer's guess lost an e: determining → determin(e)
         for key in keys:
             entry = self.glossary.get(key) if key == word else self.glossary_lower.get(key)
             if entry is not None:
@@ -330,8 +332,8 @@ class Translator:
                 i += consumed
                 continue
             i += 1
-            if token.lower() in self.english_stopwords and not token.isupper():
-                continue
+            if token.lower() in self.english_stopwords and not (token.isupper() and (len(token) > 1 or i > 1)):
+                continue  # an upper-case stop word is an acronym (IT, US) or a letter (Commission A), but not "A …"
             is_name = (
                 (token[:1].isupper() and i > 1)
                 or (token.isupper() and len(token) > 1)

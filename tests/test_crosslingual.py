@@ -84,6 +84,8 @@ VOCABULARY = {
     "serikat",
     "nitrogen",
     "n",
+    "tentu",
+    "a",
 }
 
 
@@ -152,6 +154,17 @@ def test_a_letter_is_itself_and_us_is_amerika_serikat(translator: Translator):
     assert {"n"} in groups and not any("nitrogen" in g for g in groups)
     assert {"amerika"} in terms_of(translator.plan("Who mapped the U.S. first?"))
     assert {"serikat"} in terms_of(translator.plan("Who mapped the U.S. first?"))
+
+
+def test_a_leading_a_is_the_article_and_a_later_one_a_letter(translator: Translator):
+    # "A" at the start was kept as an acronym (upper case); "Commission A" names a commission
+    assert not any("a" in g for g in terms_of(translator.plan("A function problem is an example of what?")))
+    assert {"a"} in terms_of(translator.plan("Who chairs Commission A?"))
+
+
+def test_a_lemma_that_lost_its_e_still_finds_the_word(translator: Translator):
+    # simplemma reads "determining" as "determin"; determine → menentukan (tentu)
+    assert {"tentu"} in terms_of(translator.plan("What is determining the outcome?"))
 
 
 def test_called_is_named_and_dioxide_and_naturalise_are_spelled_the_indonesian_way(translator: Translator):
