@@ -96,6 +96,11 @@ def main() -> None:
         for name, metrics in rows:
             print(f"{name:48} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
 
+        # (questions, MRR@10) of each set, Indonesian and English, for the pooled figures below
+        pooled: dict[tuple[str, str], list[tuple[int, float]]] = {
+            ("dev", "Indonesian originals"): [(len(dev), rows[0][1]["MRR@10"])],
+            ("dev", "English, cross-lingual"): [(len(dev), rows[2][1]["MRR@10"])],
+        }
         for file, split, title in (
             (
                 "facqa_train_en_heldout.tsv",
@@ -126,6 +131,18 @@ def main() -> None:
                 rankings = [[h.doc_id for h in by.answer(q, 10, translate=translate is not False).hits] for q in qs]
                 metrics = rank_metrics(rankings, set_gold)
                 print(f"{name:48} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} {metrics['R@5']:>6.3f}")
+                kind = "held-out" if split == "train" else "dev"
+                pooled.setdefault((kind, name), []).append((len(qs), metrics["MRR@10"]))
+        print()
+        for kind in ("dev", "held-out"):
+            english_id = [
+                sum(n * mrr for n, mrr in pooled[(kind, name)]) / sum(n for n, _ in pooled[(kind, name)])
+                for name in ("English, cross-lingual", "Indonesian originals")
+            ]
+            count = sum(n for n, _ in pooled[(kind, "English, cross-lingual")])
+            print(
+                f"{kind} sets pooled ({count} questions): English {english_id[0]:.4f}, Indonesian {english_id[1]:.4f}"
+            )
 
         translator = service.translator
         for q in english:  # warm caches (postings lookups) as a running bot would have them
