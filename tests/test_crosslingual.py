@@ -162,6 +162,12 @@ def test_a_leading_a_is_the_article_and_a_later_one_a_letter(translator: Transla
     assert {"a"} in terms_of(translator.plan("Who chairs Commission A?"))
 
 
+def test_how_high_asks_for_the_height(translator: Translator):
+    # "high" alone is tinggi, a stop word (as in an Indonesian question); "how high" asks for the ketinggian
+    assert {"tinggi"} in terms_of(translator.plan("How high is Mount Dempo?"))
+    assert not any("tinggi" in g for g in terms_of(translator.plan("Is the price high?")))
+
+
 def test_a_lemma_that_lost_its_e_still_finds_the_word(translator: Translator):
     # simplemma reads "determining" as "determin"; determine → menentukan (tentu)
     assert {"tentu"} in terms_of(translator.plan("What is determining the outcome?"))
