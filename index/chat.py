@@ -11,7 +11,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-_WORD_RE = re.compile(r"(?<![\w@.])\w+(?![\w.]*\w)", re.UNICODE)  # whole words, not parts of handles or domains
+# whole words, not parts of handles, domains or hyphenated codes (GA-181 is a flight, not "tidak-181")
+_WORD_RE = re.compile(r"(?<![\w@.-])\w+(?![\w.-]*\w)", re.UNICODE)
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,11 @@ def test_particles_go_and_chat_spellings_are_written_out():
 def test_handles_domains_and_other_words_are_left_alone():
     assert write_out_chat("akun @sih_ya dan situs ya.com ditutup") == "akun @sih_ya dan situs ya.com ditutup"
     assert write_out_chat("Terima kasih, SMA Negeri 1 kena sanksi") == "Terima kasih, SMA Negeri 1 kena sanksi"
+    # a hyphenated code keeps its parts: GA-181 is a flight ("ga" alone is chat for tidak)
+    assert (
+        write_out_chat("Berapa penumpang GA-181 yg selamat? ga ada")
+        == "Berapa penumpang GA-181 yang selamat? tidak ada"
+    )
 
 
 def test_the_data_file_is_well_formed():
