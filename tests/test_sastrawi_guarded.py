@@ -58,9 +58,9 @@ def _words() -> list[str]:
     # the synthetic engine benchmark's kind of word: random syllables, most of an affix shape by chance
     syllables = [c + v for c in "bdgjklmnprstwy" for v in "aiueo"] + ["ng", "ny", "er", "an", "in", "kan"]
     words |= {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(3000)}
-    if IDK_MRC.exists():  # real news-style text beside the repo (as in CI)
-        passages = [json.loads(line)["text"] for line in IDK_MRC.read_text(encoding="utf-8").splitlines()[:1500]]
-        words |= {t for text in passages for t in tokenize(normalize(text))}
+    # real news-style text: IDK-MRC's passages, beside the repo (../shared, as in CI)
+    passages = [json.loads(line)["text"] for line in IDK_MRC.read_text(encoding="utf-8").splitlines()[:1500]]
+    words |= {t for text in passages for t in tokenize(normalize(text))}
     return sorted(words)
 
 
