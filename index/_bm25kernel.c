@@ -341,14 +341,21 @@ void bm25_exact(int32_t n_terms, const int32_t *const *ids, const int32_t *const
     }
 }
 
-/* A term's float32 impacts as index/bm25.py impacts_of computes them (float64, the same operations in the same
- * order: (k1+1)·tf/(norm+tf)), rounded to float32 as numpy's astype does: the index reader's work per term
- * loaded, in one pass without temporaries. */
-void bm25_impacts(int64_t n, const int32_t *ids, const int32_t *tfs, const double *norms, double k1, float *out) {
+/* A term's postings as stored (index/schema.py): each uint32 holds a term frequency in its low 16 bits and the
+ * paragraph's length in its high 16. Writes the frequencies, and the float32 impacts as index/bm25.py impacts_of
+ * computes them (float64, the same operations in the same order: (k1+1)·tf/(norm+tf)), rounded to float32 as
+ * numpy's astype does: the index reader's work per term loaded, in one pass without temporaries. The norm is
+ * read from a table by length, which stays in cache: reading each paragraph's norm from an array of all of them
+ * cost a cache miss a posting, most of a term's first read at 1M paragraphs (session 13). */
+void bm25_unpack_impacts(int64_t n, const uint32_t *packed, const double *norm_by_length, double k1, int32_t *tfs,
+                         float *out) {
     const double scale = k1 + 1.0;
     for (int64_t i = 0; i < n; i++) {
-        double tf = (double)tfs[i];
-        const double denominator = norms[ids[i]] + tf;
+        const uint32_t value = packed[i];
+        const int32_t frequency = (int32_t)(value & 0xFFFFu);
+        tfs[i] = frequency;
+        double tf = (double)frequency;
+        const double denominator = norm_by_length[value >> 16] + tf;
         tf *= scale;
         tf /= denominator;
         out[i] = (float)tf;

@@ -37,9 +37,9 @@ def _load() -> ctypes.CDLL | None:
     pointer = ctypes.c_void_p
     select.argtypes = [ctypes.c_int32] + [pointer] * 10 + [ctypes.c_int32, ctypes.c_double, ctypes.c_double]
     select.argtypes += [pointer, pointer]
-    impacts = library.bm25_impacts
-    impacts.restype = None
-    impacts.argtypes = [ctypes.c_int64, pointer, pointer, pointer, ctypes.c_double, pointer]
+    unpack = library.bm25_unpack_impacts
+    unpack.restype = None
+    unpack.argtypes = [ctypes.c_int64, pointer, pointer, ctypes.c_double, pointer, pointer]
     top = library.bm25_top_positions
     top.restype = ctypes.c_int64
     top.argtypes = [ctypes.c_int64, pointer, ctypes.c_int64, pointer]
@@ -178,15 +178,18 @@ def exact_scores(
     return scores
 
 
-def impacts32(paragraph_ids: np.ndarray, term_freqs: np.ndarray, norms: np.ndarray, k1: float) -> np.ndarray:
-    """float32 (k1+1)·tf/(tf+norm) per posting, the same bits as index/bm25.py impacts_of(...).astype(float32)."""
+def unpack_impacts32(packed: np.ndarray, norm_by_length: np.ndarray, k1: float) -> tuple[np.ndarray, np.ndarray]:
+    """Stored postings' term frequencies (int32) and float32 impacts, the same bits as index/bm25.py unpack_postings'
+    numpy path: `packed` uint32 (tf | length << 16), `norm_by_length` float64 indexed by paragraph length."""
     assert KERNEL is not None
-    ids = np.ascontiguousarray(paragraph_ids, dtype=np.int32)
-    tfs = np.ascontiguousarray(term_freqs, dtype=np.int32)
-    norms = np.ascontiguousarray(norms, dtype=np.float64)
-    out = np.empty(ids.size, dtype=np.float32)
-    KERNEL.bm25_impacts(ids.size, ids.ctypes.data, tfs.ctypes.data, norms.ctypes.data, k1, out.ctypes.data)
-    return out
+    packed = np.ascontiguousarray(packed, dtype=np.uint32)
+    norm_by_length = np.ascontiguousarray(norm_by_length, dtype=np.float64)
+    tfs = np.empty(packed.size, dtype=np.int32)
+    out = np.empty(packed.size, dtype=np.float32)
+    KERNEL.bm25_unpack_impacts(
+        packed.size, packed.ctypes.data, norm_by_length.ctypes.data, k1, tfs.ctypes.data, out.ctypes.data
+    )
+    return tfs, out
 
 
 def top_positions(impacts: np.ndarray, count: int) -> np.ndarray:

@@ -8,6 +8,7 @@ from typing import Iterator
 import numpy as np
 
 from .analysis import Analyzer
+from .bm25 import pack_frequencies
 from .units import AnalyzedUnit
 
 
@@ -52,8 +53,9 @@ class PostingsBuilder:
         self.lengths.frombytes(lengths.astype(np.int32).tobytes())
 
     def postings(self) -> Iterator[tuple[str, int, bytes, bytes]]:
-        """(term, document frequency, paragraph ids, term frequencies) per term, the last two as int32
-        bytes with paragraph ids ascending."""
+        """(term, document frequency, paragraph ids, term frequencies) per term, the last two as bytes as the
+        terms table stores them: int32 paragraph ids ascending, and uint32 term frequencies each with its
+        paragraph's length (bm25.pack_frequencies)."""
         terms, paragraphs, freqs = (
             np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
             for parts in (self._terms, self._paragraphs, self._freqs)
@@ -62,6 +64,8 @@ class PostingsBuilder:
         paragraphs, freqs = group_by_term(terms, paragraphs, freqs, len(self.term_ids))
         counts = np.bincount(terms, minlength=len(self.term_ids)).tolist()
         del terms
+        lengths = np.frombuffer(self.lengths, dtype=np.int32)
+        freqs = pack_frequencies(freqs, lengths[paragraphs - self.first_id if self.first_id else paragraphs])
         # slicing two big byte strings is far cheaper than slicing and converting numpy arrays per term
         id_bytes, freq_bytes = paragraphs.tobytes(), freqs.tobytes()
         del paragraphs, freqs

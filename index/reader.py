@@ -6,7 +6,6 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -15,7 +14,7 @@ import numpy as np
 import sqlite_utils
 
 from .analysis import ANALYZER_VERSION, get_analyzer
-from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, best_impact_positions, impacts_to_serve, length_norms
+from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms, norms_by_length, unpack_postings
 from .schema import (
     SCHEMA_VERSION,
     IndexCorruptError,
@@ -101,6 +100,7 @@ class IndexReader:
             )
         self._postings_cache = PostingsCache(POSTINGS_CACHE_BYTES)
         self._norms: dict[BM25Params, np.ndarray] = {}
+        self._norm_tables: dict[BM25Params, np.ndarray] = {}
         self._accumulators = threading.local()
 
     def _unreadable(self, reason: str) -> tuple[str, str]:
@@ -156,6 +156,13 @@ class IndexReader:
             norms = self._norms[params] = length_norms(self.lengths, self.meta.avg_length, params)
         return norms
 
+    def norm_table(self, params: BM25Params) -> np.ndarray:
+        """norms() by paragraph length, for every length postings can store (bm25.norms_by_length; 512 KB)."""
+        table = self._norm_tables.get(params)
+        if table is None:
+            table = self._norm_tables[params] = norms_by_length(self.meta.avg_length, params)
+        return table
+
     def accumulator(self) -> np.ndarray:
         """A zeroed score array per thread (the bot searches from several worker threads). float32: it only
         selects candidates, which are then scored exactly (bm25.rank_with_accumulator)."""
@@ -179,16 +186,17 @@ class IndexReader:
 
     def _postings(self, term: str) -> Postings:
         try:
-            row = self.db.execute("SELECT paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
+            row = self.db.execute("SELECT paragraph_ids, tf_lengths FROM terms WHERE term = ?", (term,)).fetchone()
         except sqlite3.DatabaseError as error:
             raise self._corrupt(error) from None
         if row is None:
             return EMPTY_POSTINGS
-        postings = Postings(np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.int32))
+        ids, packed = np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.uint32)
+        if ids.size != packed.size or len(row[0]) % 4 or len(row[1]) % 4:
+            raise self._corrupt(ValueError(f"the postings of {term!r} do not match their frequencies"))
         # the query-independent part of each posting's score, once per term loaded (k1 and b are the index's)
         params = self.meta.params
-        impacts = impacts_to_serve(postings, self.norms(params), params)
-        return replace(postings, impacts=impacts, impact_params=params, top_impacts=best_impact_positions(impacts))
+        return unpack_postings(ids, packed, self.norm_table(params), params)
 
     def field_postings(self, term: str) -> Postings:
         """Paragraphs whose article title or heading holds `term` (term frequency 1 each)."""

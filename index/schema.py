@@ -1,9 +1,10 @@
 """The index file's layout and what its readers and writers share: schema, version, errors, metadata records.
 
 Tables: `documents`, `paragraphs` (document, position, heading, text, length, digest), `terms` (per term its
-document frequency and postings as int32 blobs), `field_terms` (per term the paragraphs whose article
-title or own heading holds it), `arrays` (paragraph lengths) and `index_meta` (analyzer and version,
-k1, b, corpus fingerprint, build time, counts). SQL lives in this module, index/writer.py and index/reader.py.
+document frequency and postings as blobs: paragraph ids, and term frequencies with their paragraphs' lengths),
+`field_terms` (per term the paragraphs whose article title or own heading holds it), `arrays` (paragraph
+lengths) and `index_meta` (analyzer and version, k1, b, corpus fingerprint, build time, counts). SQL lives in
+this module, index/writer.py and index/reader.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from .analysis import AnalyzerSpec
 from .bm25 import BM25Params
 from .ingest import SourceProblem
 
-SCHEMA_VERSION = 4  # 2: index_meta has build_id; 3: field_terms, titles only as given; 4: digests, slots (add/remove)
+# 2: index_meta has build_id; 3: field_terms, titles only as given; 4: digests, slots (add/remove);
+# 5: terms.tf_lengths (each posting's paragraph length stored beside its term frequency)
+SCHEMA_VERSION = 5
 
 
 class IndexFileError(Exception):
@@ -184,7 +187,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
         pk="paragraph_id",
         foreign_keys=[("doc_id", "documents", "doc_id")],
     )
-    db["terms"].create({"term": str, "doc_freq": int, "paragraph_ids": bytes, "term_freqs": bytes}, pk="term")
+    # paragraph_ids: int32, ascending; tf_lengths: uint32 a posting, tf | paragraph length << 16 (bm25.pack_frequencies)
+    db["terms"].create({"term": str, "doc_freq": int, "paragraph_ids": bytes, "tf_lengths": bytes}, pk="term")
     db["field_terms"].create({"term": str, "paragraph_ids": bytes}, pk="term")
     db["arrays"].create({"name": str, "data": bytes}, pk="name")
     db["index_meta"].create({"key": str, "value": str}, pk="key")

@@ -192,15 +192,15 @@ def _append_postings(
     """A term's postings for new paragraphs (ids above every indexed one) appended to what the index holds.
     (Joined here, not with SQL's ||, which turns blobs into text.)"""
     if table == "terms":
-        row = db.execute("SELECT doc_freq, paragraph_ids, term_freqs FROM terms WHERE term = ?", (term,)).fetchone()
+        row = db.execute("SELECT doc_freq, paragraph_ids, tf_lengths FROM terms WHERE term = ?", (term,)).fetchone()
         if row is None:
             db.execute(
-                "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)",
+                "INSERT INTO terms (term, doc_freq, paragraph_ids, tf_lengths) VALUES (?, ?, ?, ?)",
                 (term, doc_freq, ids, freqs),
             )
         else:
             db.execute(
-                "UPDATE terms SET doc_freq = ?, paragraph_ids = ?, term_freqs = ? WHERE term = ?",
+                "UPDATE terms SET doc_freq = ?, paragraph_ids = ?, tf_lengths = ? WHERE term = ?",
                 (row[0] + doc_freq, bytes(row[1]) + ids, bytes(row[2]) + freqs, term),
             )
         return
@@ -336,7 +336,7 @@ def _drop_postings(db: sqlite_utils.Database, table: str, term: str, paragraph_i
     frequency; field_terms: ids only); a term left without any is deleted."""
     with_freqs = table == "terms"
     row = db.execute(
-        f"SELECT paragraph_ids{', term_freqs' if with_freqs else ''} FROM {table} WHERE term = ?", (term,)
+        f"SELECT paragraph_ids{', tf_lengths' if with_freqs else ''} FROM {table} WHERE term = ?", (term,)
     ).fetchone()
     if row is None:
         return
@@ -345,9 +345,9 @@ def _drop_postings(db: sqlite_utils.Database, table: str, term: str, paragraph_i
     if not keep.any():
         db.execute(f"DELETE FROM {table} WHERE term = ?", (term,))
     elif with_freqs:
-        freqs = np.frombuffer(row[1], dtype=np.int32)
+        freqs = np.frombuffer(row[1], dtype=np.uint32)  # with their paragraphs' lengths (bm25.pack_frequencies)
         db.execute(
-            "UPDATE terms SET doc_freq = ?, paragraph_ids = ?, term_freqs = ? WHERE term = ?",
+            "UPDATE terms SET doc_freq = ?, paragraph_ids = ?, tf_lengths = ? WHERE term = ?",
             (int(keep.sum()), held[keep].tobytes(), freqs[keep].tobytes(), term),
         )
     else:

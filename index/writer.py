@@ -101,7 +101,7 @@ def write_index(
         if not lengths:
             raise nothing_usable("no paragraphs to index", problems)
         db.conn.executemany(
-            "INSERT INTO terms (term, doc_freq, paragraph_ids, term_freqs) VALUES (?, ?, ?, ?)", postings.postings()
+            "INSERT INTO terms (term, doc_freq, paragraph_ids, tf_lengths) VALUES (?, ?, ?, ?)", postings.postings()
         )
         db.conn.executemany("INSERT INTO field_terms (term, paragraph_ids) VALUES (?, ?)", fields.rows())
         for statement in CREATE_PARAGRAPH_INDEXES:

@@ -448,26 +448,57 @@ def test_the_kernel_never_skips_a_paragraph_that_reaches_the_best_k(path: str):
         assert best <= set(candidates.tolist()), trial
 
 
-@pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
-def test_the_kernel_loads_impacts_and_their_best_positions_as_numpy_does():
-    """The index reader's work per term loaded: float32 impacts to the last bit as impacts_of gives them, and
-    the positions of the highest, best first, ties by position (as a full sort orders them)."""
-    from index.bm25 import impacts_of, length_norms
-    from index.kernel import impacts32, top_positions
+def test_stored_postings_unpack_to_their_frequencies_and_the_impacts_impacts_of_gives():
+    """The index reader's work per term loaded (bm25.unpack_postings, session 13): from the stored form (each term
+    frequency with its paragraph's length) the frequencies, and float32 impacts to the last bit as impacts_of gives
+    them from per-paragraph norms, in the kernel and in numpy alike."""
+    from index.bm25 import impacts_of, length_norms, norms_by_length, pack_frequencies, unpack_postings
+    from index.kernel import numpy_only
 
     rng = np.random.default_rng(41)
     for trial in range(40):
         n_paragraphs = int(rng.integers(1, 3000))
-        lengths = rng.integers(1, 80, size=n_paragraphs).astype(np.float64)
+        lengths = rng.integers(0, 1500 if trial % 3 else 80, size=n_paragraphs).astype(np.int32)
         params = BM25Params(float(rng.uniform(0.1, 2.5)), float(rng.uniform(0, 1)))
-        norms = length_norms(lengths, lengths.mean(), params)
+        avg_length = float(lengths.mean()) or 1.0
+        norms = length_norms(lengths, avg_length, params)
         ids = np.sort(rng.choice(n_paragraphs, size=int(rng.integers(1, n_paragraphs + 1)), replace=False))
-        postings = Postings(ids.astype(np.int32), rng.integers(1, 6, size=ids.size).astype(np.int32))
-        impacts = impacts32(postings.paragraph_ids, postings.term_freqs, norms, params.k1)
-        assert np.array_equal(impacts, impacts_of(postings, norms, params).astype(np.float32))
+        postings = Postings(
+            ids.astype(np.int32), rng.integers(1, 300 if trial % 4 else 6, size=ids.size).astype(np.int32)
+        )
+        expected = impacts_of(postings, norms, params).astype(np.float32)
+        packed = pack_frequencies(postings.term_freqs, lengths[ids])
+        table = norms_by_length(avg_length, params)
+        with numpy_only():
+            by_numpy = unpack_postings(postings.paragraph_ids, packed, table, params)
+        by_default = unpack_postings(postings.paragraph_ids, packed, table, params)  # the kernel where built
+        for unpacked in (by_numpy, by_default):
+            assert np.array_equal(unpacked.term_freqs, postings.term_freqs) and unpacked.term_freqs.dtype == np.int32
+            assert np.array_equal(unpacked.impacts, expected), trial
+            assert unpacked.impact_params == params and unpacked.impacts[unpacked.top_impacts[0]] == expected.max()
+
+
+def test_frequencies_and_lengths_beyond_what_a_posting_stores_are_refused():
+    from index.bm25 import pack_frequencies
+
+    assert pack_frequencies(np.array([65535]), np.array([65535])).tolist() == [0xFFFFFFFF]
+    with pytest.raises(ValueError, match="65535"):
+        pack_frequencies(np.array([1]), np.array([65536]))
+    with pytest.raises(ValueError, match="65535"):
+        pack_frequencies(np.array([65536]), np.array([3]))
+
+
+@pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
+def test_the_kernel_finds_the_best_positions_as_a_full_sort_does():
+    """The positions of the highest impacts, best first, ties by position (as a full sort orders them)."""
+    from index.kernel import top_positions
+
+    rng = np.random.default_rng(41)
+    for trial in range(40):
+        impacts = rng.uniform(0.01, 2.0, size=int(rng.integers(1, 3000))).astype(np.float32)
         if trial % 2:  # many exact ties
             impacts = np.round(impacts, 1).astype(np.float32)
-        for count in (1, 5, 256, ids.size + 3):
+        for count in (1, 5, 256, impacts.size + 3):
             expected = np.lexsort((np.arange(impacts.size), -impacts))[:count]
             assert np.array_equal(top_positions(impacts, count), expected)
 

@@ -186,7 +186,7 @@ def test_worker_processes_build_the_same_index(tmp_path: Path, messy_corpus: Pat
     )
     assert [str(p) for p in report_one.problems] == [str(p) for p in report_two.problems]
     assert report_one.duplicate_paragraphs > 0 and len(report_one.problems) == 2
-    dump = "SELECT term, doc_freq, paragraph_ids, term_freqs FROM terms ORDER BY term"
+    dump = "SELECT term, doc_freq, paragraph_ids, tf_lengths FROM terms ORDER BY term"
     assert IndexReader(one).db.execute(dump).fetchall() == IndexReader(two).db.execute(dump).fetchall()
     paragraphs = "SELECT paragraph_id, doc_id, position, heading, text, length FROM paragraphs ORDER BY paragraph_id"
     assert IndexReader(one).db.execute(paragraphs).fetchall() == IndexReader(two).db.execute(paragraphs).fetchall()
