@@ -191,9 +191,12 @@ class IndexReader:
             raise self._corrupt(error) from None
         if row is None:
             return EMPTY_POSTINGS
-        ids, packed = np.frombuffer(row[0], dtype=np.int32), np.frombuffer(row[1], dtype=np.uint32)
-        if ids.size != packed.size or len(row[0]) % 4 or len(row[1]) % 4:
+        id_bytes, packed_bytes = row
+        if not isinstance(id_bytes, bytes) or not isinstance(packed_bytes, bytes) or len(id_bytes) % 4:
+            raise self._corrupt(ValueError(f"the postings of {term!r} are not postings"))
+        if len(id_bytes) != len(packed_bytes):
             raise self._corrupt(ValueError(f"the postings of {term!r} do not match their frequencies"))
+        ids, packed = np.frombuffer(id_bytes, dtype=np.int32), np.frombuffer(packed_bytes, dtype=np.uint32)
         # the query-independent part of each posting's score, once per term loaded (k1 and b are the index's)
         params = self.meta.params
         return unpack_postings(ids, packed, self.norm_table(params), params)

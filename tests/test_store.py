@@ -81,6 +81,36 @@ def test_other_analyzer_version_is_refused_with_rebuild_command(tmp_path: Path, 
         IndexReader(old)
 
 
+def test_an_index_of_the_previous_schema_is_refused_then_rebuilt(tmp_path: Path, messy_corpus: Path):
+    """Schema 5 stores each posting's paragraph length with its term frequency; a schema-4 file (frequencies alone)
+    is refused with the rebuild command, and ensure_index (the bot's and the console's start) rebuilds it."""
+    old = tmp_path / "old.db"
+    build_index([messy_corpus], old)
+    with sqlite3.connect(old) as conn:
+        conn.execute("ALTER TABLE terms RENAME COLUMN tf_lengths TO term_freqs")
+        conn.execute("UPDATE index_meta SET value = '4' WHERE key = 'schema_version'")
+    with pytest.raises(
+        IndexVersionError, match=r"\(schema 4\); .*\(schema 5\); Rebuild it with: python -m index build"
+    ):
+        IndexReader(old)
+    assert ensure_index(old, messy_corpus) is not None
+    assert IndexReader(old).postings("blokir").doc_freq > 0
+
+
+def test_postings_whose_frequencies_do_not_match_them_are_a_clear_error(tmp_path: Path, messy_index: Path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(messy_index.read_bytes())
+    with sqlite3.connect(bad) as conn:
+        conn.execute(
+            "UPDATE terms SET tf_lengths = substr(tf_lengths, 1, length(tf_lengths) - 2) WHERE term = 'blokir'"
+        )
+        (other,) = conn.execute("SELECT term FROM terms WHERE term != 'blokir' ORDER BY doc_freq DESC").fetchone()
+    reader = IndexReader(bad)
+    with pytest.raises(IndexCorruptError, match="blokir"):
+        reader.postings("blokir")
+    assert reader.postings(other).doc_freq > 0  # the other terms still read
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
 def test_corrupt_or_foreign_file_is_a_clear_error(tmp_path: Path, messy_index: Path, damage: str):
     bad = tmp_path / "bad.db"
