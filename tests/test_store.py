@@ -338,3 +338,21 @@ def test_documents_are_listed_newest_first_a_few_at_a_time_with_counts_per_outle
     assert reader.documents(2) == everything[:2] and all(d["paragraphs"] == 1 for d in everything)
     assert reader.outlet_counts() == [("A", 2), ("", 1), ("B", 1)]
     reader.close()
+
+
+def test_document_frequencies_are_read_from_the_file_once_per_reader(messy_index: Path):
+    """The translator asks of dozens of words per question whether they are index terms (IndexReader.has_term,
+    doc_freqs): the file never changes under a reader, so each is read once, absent ones included."""
+    with sqlite3.connect(messy_index) as conn:
+        truth = dict(conn.execute("SELECT term, doc_freq FROM terms ORDER BY doc_freq DESC LIMIT 5").fetchall())
+    asked = [*truth, "zzqxabsent", "yyqxabsent"]
+    reader = IndexReader(messy_index)
+    statements: list[str] = []
+    reader.db.conn.set_trace_callback(statements.append)
+    assert reader.doc_freqs(asked) == truth
+    read = len(statements)
+    assert read >= 1
+    assert reader.doc_freqs(reversed(asked)) == truth
+    assert not reader.has_term("zzqxabsent") and all(reader.has_term(t) for t in truth)
+    assert len(statements) == read  # nothing read again
+    assert reader.has_term("wwqxabsent") is False and len(statements) == read + 1
