@@ -44,7 +44,6 @@ from index.store import build_index  # noqa: E402
 
 SHARED = Path(os.environ.get("BENCHMARKS_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "benchmarks"))
 THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)
-SURE_COSINES = tuple(round(0.74 + 0.005 * i, 3) for i in range(27))  # 0.74 … 0.87
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +156,9 @@ def main() -> None:
         action="store_true",
         help="with --semantic: fit the meaning weight by logistic regression (answerable vs the other two kinds)",
     )
+    parser.add_argument("--sure-from", type=float, default=0.74, help="--curve: the sure levels from this")
+    parser.add_argument("--sure-to", type=float, default=0.87, help="--curve: … to this")
+    parser.add_argument("--sure-step", type=float, default=0.005, help="--curve: … in these steps")
     parser.add_argument("--vectors", type=Path, default=Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
     args = parser.parse_args()
 
@@ -221,11 +223,15 @@ def main() -> None:
             if threshold is None and sure is None:
                 return sum(a.answered for a in answers) / max(len(answers), 1)
             if sure is not None:
-                rule = replace(service.answered_rule, sure_cosine=sure, sure_cosine_english=sure)
+                # English questions: the sure level of their two cosines (and of their own alone, where the
+                # rendering has none)
+                rule = replace(
+                    service.answered_rule, sure_cosine=sure, sure_cosine_english=sure, sure_meaning_english=sure
+                )
                 return sum(
                     bool(a.hits)
                     and a.similarity is not None
-                    and rule.answered(a.coverage, a.similarity, a.language == "en")
+                    and rule.answered(a.coverage, a.similarity, a.language == "en", a.rendering_similarity)
                     for a in answers
                 ) / max(len(answers), 1)
             return sum(bool(a.hits) and a.coverage >= threshold for a in answers) / max(len(answers), 1)
@@ -253,10 +259,11 @@ def main() -> None:
             if args.semantic:
                 print(
                     f"\ncoverage + {rule.meaning_weight:g} × (cosine − sure cosine) ≥ 1, sure cosine → answered: "
-                    f"answerable / unanswerable / gold removed (product: {rule.sure_cosine}, English questions "
-                    f"{rule.sure_cosine_english})"
+                    f"answerable / unanswerable / gold removed (product: {rule.sure_cosine}; English questions, their "
+                    f"cosine and their Indonesian rendering's, {1 - rule.rendering_share:g} : {rule.rendering_share:g}"
+                    f", {rule.sure_meaning_english})"
                 )
-                for sure in SURE_COSINES:
+                for sure in np.arange(args.sure_from, args.sure_to + 1e-9, args.sure_step).round(4):
                     print(
                         f"  {sure:5.3f}  {rate(on_answerable, sure=sure):6.1%}  "
                         f"{rate(on_unanswerable, sure=sure):6.1%}  {rate(on_removed, sure=sure):6.1%}"

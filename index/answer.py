@@ -47,6 +47,7 @@ class Answer:
     similarity: float | None = (
         None  # cosine of the question and the first hit (index/semantic.py), None without the model
     )
+    rendering_similarity: float | None = None  # English questions: their Indonesian rendering's cosine with it
     topic: str = ""  # what was searched: the question, or a follow-up with its borrowed words (pass as `previous`)
     # (index term, the word as the corpus writes it) for the terms in `translations`: "searched:" shows words a
     # reader knows (mengirimkan ← send), never a stem (irim)

@@ -290,9 +290,13 @@ class AnswerService:
             matched_mask = np.array([contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
             top_coverage = coverage(weights, idfs, matched_mask)
         similarity = cosines.get(ranked[0][0]) if ranked else None
-        answered = bool(ranked) and self.answered_rule.answered(top_coverage, similarity, english)
+        rendering_similarity = None
+        if english and similarity is not None:
+            rendering_similarity = self._rendering_cosine(reader, analyzer, groups, extra, ranked[0][0])
+        answered = bool(ranked) and self.answered_rule.answered(top_coverage, similarity, english, rendering_similarity)
         if similarity is not None:
             extra["similarity"] = similarity
+            extra["rendering_similarity"] = rendering_similarity
         # Whether there is an answer is decided on the question's own terms (above); a why-question's
         # reason terms only reorder the paragraphs (index/reasons.py).
         search_groups, search_postings, search_weights, search_idfs = groups, group_postings, weights, idfs
@@ -330,6 +334,25 @@ class AnswerService:
         if translated_terms:
             extra["written_as"] = written_as(translated_terms, [h.text for h in hits], reader, analyzer)
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
+
+    def _rendering_cosine(
+        self,
+        reader: IndexReader,
+        analyzer: Analyzer,
+        groups: tuple[TermGroup, ...],
+        extra: dict[str, object],
+        paragraph_id: int,
+    ) -> float | None:
+        """The cosine of an English question's Indonesian rendering — its searched words as the corpus writes them
+        ("In what country is Normandy located?" → "negara normandy terletak") — with the best paragraph: a second,
+        same-language reading of the fit (index/confidence.py)."""
+        assert self.semantic is not None
+        text = reader.paragraphs([paragraph_id])[paragraph_id].text
+        translated = {t for _, terms in extra.get("translations", ()) for t in terms}
+        written = dict(written_as(translated, [text], reader, analyzer)) if translated else {}
+        rendering = " ".join(written.get(g.terms[0], g.terms[0]) for g in groups if g.terms)
+        found = self.semantic.cosines(rendering, [text]) if rendering else None
+        return None if found is None else float(found[0])
 
     def _with_nearest(
         self, snapshot: IndexSnapshot, ranked: list[tuple[int, float]], asked: str, head: int

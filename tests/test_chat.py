@@ -71,5 +71,7 @@ def test_bad_input_gets_a_normal_answer_or_a_clean_refusal(seed_index: Path, que
     assert answer.query == question and answer.borrowed == ()
     assert answer.answered == (
         bool(answer.hits)
-        and service.answered_rule.answered(answer.coverage, answer.similarity, answer.language == "en")
+        and service.answered_rule.answered(
+            answer.coverage, answer.similarity, answer.language == "en", answer.rendering_similarity
+        )
     )

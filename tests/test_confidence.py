@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,22 @@ def test_evidence_grows_with_coverage_and_with_meaning():
     assert RULE.evidence(0.8, 0.88, False) > RULE.evidence(0.8, 0.85, False)
 
 
+def test_an_english_question_is_read_with_its_indonesian_rendering_too():
+    """Session 13: the rendering's cosine (same language as the paragraph) weighs as much as the question's own."""
+    sure = RULE.sure_meaning_english
+    assert RULE.answered(1.0, sure - 0.01, True, rendering_cosine=sure + 0.01)
+    assert not RULE.answered(1.0, sure + 0.01, True, rendering_cosine=sure - 0.03)  # a far rendering cancels it
+    assert RULE.evidence(1.0, 0.9, True, 0.8) == pytest.approx(RULE.evidence(1.0, 0.8, True, 0.9))  # equal shares
+    # no rendering cosine (the model failed for it): the question's own at its own level
+    assert RULE.evidence(0.7, 0.8, True, None) == pytest.approx(
+        0.7 + RULE.meaning_weight * (0.8 - RULE.sure_cosine_english)
+    )
+
+
+def test_an_indonesian_question_has_no_rendering_to_read():
+    assert RULE.evidence(0.7, 0.86, False, 0.5) == RULE.evidence(0.7, 0.86, False)
+
+
 @pytest.mark.parametrize(
     "question, answered",
     [
@@ -61,5 +78,33 @@ def test_the_seed_articles_with_the_model(seed_index: Path, shared_vectors_cache
     service = AnswerService(seed_index, semantic=SemanticReranker(shared_vectors_cache))
     answer = service.answer(question)
     assert answer.similarity is not None
-    assert answer.answered == answered, (answer.coverage, answer.similarity)
+    assert (answer.rendering_similarity is not None) == (answer.language == "en")
+    assert answer.answered == answered, (answer.coverage, answer.similarity, answer.rendering_similarity)
     assert answer.hits  # a refusal still carries the closest paragraph (item 8)
+
+
+class RecordingReranker(SemanticReranker):
+    """The real model, remembering what it was asked to compare."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.asked: list[tuple[str, tuple[str, ...]]] = []
+
+    def cosines(self, question, texts):
+        self.asked.append((question, tuple(texts)))
+        return super().cosines(question, texts)
+
+
+def test_the_rendering_is_the_searched_words_as_the_best_paragraph_writes_them(
+    seed_index: Path, shared_vectors_cache: Path
+):
+    reranker = RecordingReranker(shared_vectors_cache)
+    question = "Does TikTok share user data with the Chinese government?"
+    answer = AnswerService(seed_index, semantic=reranker).answer(question)
+    best = answer.hits[0].text
+    (rendering,) = [asked for asked, texts in reranker.asked if texts == (best,) and asked != question]
+    words = set(re.findall(r"\w+", best.lower()))
+    # translated words as the paragraph writes them (membagikan ← share); a word it lacks is searched as asked
+    assert {"tiktok", "membagikan", "data", "pengguna", "pemerintah"} <= set(rendering.split()) & words, rendering
+    assert len(rendering.split()) == len(answer.query_terms)
+    assert answer.rendering_similarity == pytest.approx(float(reranker.cosines(rendering, [best])[0]), abs=1e-6)

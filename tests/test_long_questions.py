@@ -53,5 +53,7 @@ def test_long_odd_inputs_get_a_normal_answer(seed_index: Path, text: str):
     assert answer.query == text
     assert answer.answered == (
         bool(answer.hits)
-        and service.answered_rule.answered(answer.coverage, answer.similarity, answer.language == "en")
+        and service.answered_rule.answered(
+            answer.coverage, answer.similarity, answer.language == "en", answer.rendering_similarity
+        )
     )
