@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .kernel import exact_scores, kernel_enabled, select_candidates, top_positions, unpack_impacts32
+from .kernel import exact_scores, kernel_enabled, select_candidates, top_positions
 
 
 # Lucene's and Elasticsearch's defaults. On FacQA valid, k1 in 0.6..1.5 and b in 0.5..0.9 are all
@@ -121,61 +121,22 @@ def length_norms(lengths: np.ndarray, avg_length: float, params: BM25Params) -> 
     return params.k1 * (1.0 - params.b + params.b * lengths / avg_length)
 
 
-def impacts_of(postings: Postings, norms: np.ndarray, params: BM25Params) -> np.ndarray:
-    """(k1+1)·tf/(tf+norm) per posting, plus its title bonus, as float64: the query-independent part of BM25."""
-    tf = postings.term_freqs.astype(np.float64)
-    denominator = norms[postings.paragraph_ids]
-    denominator += tf
+def saturated(term_freqs: np.ndarray, posting_norms: np.ndarray, params: BM25Params) -> np.ndarray:
+    """(k1+1)·tf/(tf+norm) per posting as float64, `posting_norms` each posting's paragraph's norm (a new array,
+    used up): one order of operations, so every path that computes impacts gets the same bits."""
+    tf = term_freqs.astype(np.float64)
+    posting_norms += tf
     tf *= params.k1 + 1.0
-    tf /= denominator
-    if postings.bonus is not None:
-        tf += postings.bonus
+    tf /= posting_norms
     return tf
 
 
-# How a term's frequencies are stored (index/schema.py): a uint32 per posting, the term frequency in the low 16 bits
-# and the paragraph's length in the high 16. The index reader then computes a term's impacts from its postings
-# alone, with a norm table by length, instead of reading each paragraph's norm from an array of all of them (one
-# cache miss a posting: at 1M paragraphs most of the time a term's first read took). Paragraphs are at most
-# MAX_PARAGRAPH_CHARS (3,000) characters, so both fit.
-PACKED_MAX = 0xFFFF
-
-
-def pack_frequencies(term_freqs: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The stored form of postings' term frequencies, given each posting's paragraph length: uint32
-    tf | length << 16."""
-    if term_freqs.size and (int(term_freqs.max()) > PACKED_MAX or int(lengths.max()) > PACKED_MAX):
-        raise ValueError(f"a term frequency or paragraph length above {PACKED_MAX} cannot be stored")
-    packed = lengths.astype(np.uint32)
-    packed <<= 16
-    packed |= term_freqs.astype(np.uint32)
-    return packed
-
-
-def norms_by_length(avg_length: float, params: BM25Params) -> np.ndarray:
-    """length_norms for every length a posting can store (the same bits as for a paragraph of that length)."""
-    return length_norms(np.arange(PACKED_MAX + 1), avg_length, params)
-
-
-def unpack_postings(
-    paragraph_ids: np.ndarray, packed: np.ndarray, norm_table: np.ndarray, params: BM25Params
-) -> Postings:
-    """Stored postings (`packed`: uint32 from pack_frequencies) with their float32 impacts for `params`, the same bits
-    as impacts_of(...).astype(float32), and the positions of the highest: what the index reader keeps per term
-    it loads (in the C kernel when it serves: one pass, no temporaries)."""
-    if kernel_enabled():
-        term_freqs, impacts = unpack_impacts32(packed, norm_table, params.k1)
-    else:
-        term_freqs = (packed & PACKED_MAX).astype(np.int32)
-        tf = term_freqs.astype(np.float64)
-        denominator = norm_table[packed >> 16]
-        denominator += tf
-        tf *= params.k1 + 1.0
-        tf /= denominator
-        impacts = tf.astype(np.float32)
-    return Postings(
-        paragraph_ids, term_freqs, impacts=impacts, impact_params=params, top_impacts=best_impact_positions(impacts)
-    )
+def impacts_of(postings: Postings, norms: np.ndarray, params: BM25Params) -> np.ndarray:
+    """(k1+1)·tf/(tf+norm) per posting, plus its title bonus, as float64: the query-independent part of BM25."""
+    tf = saturated(postings.term_freqs, norms[postings.paragraph_ids], params)
+    if postings.bonus is not None:
+        tf += postings.bonus
+    return tf
 
 
 def served_impacts(postings: Postings, params: BM25Params) -> np.ndarray | None:

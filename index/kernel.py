@@ -179,8 +179,9 @@ def exact_scores(
 
 
 def unpack_impacts32(packed: np.ndarray, norm_by_length: np.ndarray, k1: float) -> tuple[np.ndarray, np.ndarray]:
-    """Stored postings' term frequencies (int32) and float32 impacts, the same bits as index/bm25.py unpack_postings'
-    numpy path: `packed` uint32 (tf | length << 16), `norm_by_length` float64 indexed by paragraph length."""
+    """Stored postings' term frequencies (int32) and float32 impacts, the same bits as index/stored_postings.py
+    unpack_postings' numpy path: `packed` uint32 (tf | length << 16), `norm_by_length` float64 indexed by paragraph
+    length."""
     assert KERNEL is not None
     packed = np.ascontiguousarray(packed, dtype=np.uint32)
     norm_by_length = np.ascontiguousarray(norm_by_length, dtype=np.float64)

@@ -8,7 +8,7 @@ from typing import Iterator
 import numpy as np
 
 from .analysis import Analyzer
-from .bm25 import pack_frequencies
+from .stored_postings import pack_frequencies
 from .units import AnalyzedUnit
 
 
@@ -55,7 +55,7 @@ class PostingsBuilder:
     def postings(self) -> Iterator[tuple[str, int, bytes, bytes]]:
         """(term, document frequency, paragraph ids, term frequencies) per term, the last two as bytes as the
         terms table stores them: int32 paragraph ids ascending, and uint32 term frequencies each with its
-        paragraph's length (bm25.pack_frequencies)."""
+        paragraph's length (stored_postings.pack_frequencies)."""
         terms, paragraphs, freqs = (
             np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
             for parts in (self._terms, self._paragraphs, self._freqs)

@@ -14,7 +14,8 @@ import numpy as np
 import sqlite_utils
 
 from .analysis import ANALYZER_VERSION, get_analyzer
-from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms, norms_by_length, unpack_postings
+from .bm25 import EMPTY_POSTINGS, BM25Params, Postings, length_norms
+from .stored_postings import norms_by_length, unpack_postings
 from .schema import (
     SCHEMA_VERSION,
     IndexCorruptError,
@@ -161,7 +162,8 @@ class IndexReader:
         return norms
 
     def norm_table(self, params: BM25Params) -> np.ndarray:
-        """norms() by paragraph length, for every length postings can store (bm25.norms_by_length; 512 KB)."""
+        """norms() by paragraph length, for every length a posting can store (512 KB):
+        stored_postings.norms_by_length."""
         table = self._norm_tables.get(params)
         if table is None:
             table = self._norm_tables[params] = norms_by_length(self.meta.avg_length, params)

@@ -187,7 +187,8 @@ def create_schema(db: sqlite_utils.Database) -> None:
         pk="paragraph_id",
         foreign_keys=[("doc_id", "documents", "doc_id")],
     )
-    # paragraph_ids: int32, ascending; tf_lengths: uint32 a posting, tf | paragraph length << 16 (bm25.pack_frequencies)
+    # paragraph_ids: int32, ascending; tf_lengths: uint32 a posting, tf | paragraph length << 16
+    # (stored_postings.pack_frequencies)
     db["terms"].create({"term": str, "doc_freq": int, "paragraph_ids": bytes, "tf_lengths": bytes}, pk="term")
     db["field_terms"].create({"term": str, "paragraph_ids": bytes}, pk="term")
     db["arrays"].create({"name": str, "data": bytes}, pk="name")

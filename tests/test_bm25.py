@@ -449,10 +449,11 @@ def test_the_kernel_never_skips_a_paragraph_that_reaches_the_best_k(path: str):
 
 
 def test_stored_postings_unpack_to_their_frequencies_and_the_impacts_impacts_of_gives():
-    """The index reader's work per term loaded (bm25.unpack_postings, session 13): from the stored form (each term
-    frequency with its paragraph's length) the frequencies, and float32 impacts to the last bit as impacts_of gives
-    them from per-paragraph norms, in the kernel and in numpy alike."""
-    from index.bm25 import impacts_of, length_norms, norms_by_length, pack_frequencies, unpack_postings
+    """The index reader's work per term loaded (stored_postings.unpack_postings, session 13): from the stored form
+    (each term frequency with its paragraph's length) the frequencies, and float32 impacts to the last bit as
+    impacts_of gives them from per-paragraph norms, in the kernel and in numpy alike."""
+    from index.bm25 import impacts_of, length_norms
+    from index.stored_postings import norms_by_length, pack_frequencies, unpack_postings
     from index.kernel import numpy_only
 
     rng = np.random.default_rng(41)
@@ -479,7 +480,7 @@ def test_stored_postings_unpack_to_their_frequencies_and_the_impacts_impacts_of_
 
 
 def test_frequencies_and_lengths_beyond_what_a_posting_stores_are_refused():
-    from index.bm25 import pack_frequencies
+    from index.stored_postings import pack_frequencies
 
     assert pack_frequencies(np.array([65535]), np.array([65535])).tolist() == [0xFFFFFFFF]
     with pytest.raises(ValueError, match="65535"):
