@@ -290,9 +290,10 @@ class AnswerService:
             matched_mask = np.array([contains(p, ranked[0][0]) for p in group_postings], dtype=np.float64)
             top_coverage = coverage(weights, idfs, matched_mask)
         similarity = cosines.get(ranked[0][0]) if ranked else None
+        translated_terms = {t for _, terms in extra.get("translations", ()) for t in terms}
         rendering_similarity = None
         if english and similarity is not None:
-            rendering_similarity = self._rendering_cosine(reader, analyzer, groups, extra, ranked[0][0])
+            rendering_similarity = self._rendering_cosine(reader, analyzer, groups, translated_terms, ranked[0][0])
         answered = bool(ranked) and self.answered_rule.answered(top_coverage, similarity, english, rendering_similarity)
         if similarity is not None:
             extra["similarity"] = similarity
@@ -330,7 +331,6 @@ class AnswerService:
             asked,
             english,
         )
-        translated_terms = {t for _, terms in extra.get("translations", ()) for t in terms}
         if translated_terms:
             extra["written_as"] = written_as(translated_terms, [h.text for h in hits], reader, analyzer)
         return Answer(question, answered, tuple(hits), groups, top_coverage, **extra)
@@ -340,7 +340,7 @@ class AnswerService:
         reader: IndexReader,
         analyzer: Analyzer,
         groups: tuple[TermGroup, ...],
-        extra: dict[str, object],
+        translated: set[str],
         paragraph_id: int,
     ) -> float | None:
         """The cosine of an English question's Indonesian rendering — its searched words as the corpus writes them
@@ -348,7 +348,6 @@ class AnswerService:
         same-language reading of the fit (index/confidence.py)."""
         assert self.semantic is not None
         text = reader.paragraphs([paragraph_id])[paragraph_id].text
-        translated = {t for _, terms in extra.get("translations", ()) for t in terms}
         written = dict(written_as(translated, [text], reader, analyzer)) if translated else {}
         rendering = " ".join(written.get(g.terms[0], g.terms[0]) for g in groups if g.terms)
         found = self.semantic.cosines(rendering, [text]) if rendering else None
