@@ -8,10 +8,11 @@ shape, most of a build's time. Two things are left out here:
   is tried only on words whose first two letters its patterns can begin with; the patterns are read from the
   rules' own source, and a rule whose patterns we cannot read is always tried. A rule that cannot match neither
   changes the word nor records a removal, so skipping it changes nothing.
-- A rule that removes a prefix records the removed part as `re.sub(result, "", word, count=1)`: the new word
-  compiled as a pattern, a fresh compile per word. The words hold only letters, digits and hyphens, literal in a
-  pattern, so `str.replace(result, "", 1)` is the same string. (Sastrawi reads a removed part only for suffixes,
-  in its ECS loop, so the returned stems would not show a wrong one; it is kept right for a later Sastrawi.)
+- A visitor that removes a prefix or a suffix records the removed part as `re.sub(result, "", word, count=1)`: the
+  new word compiled as a pattern, a fresh compile per word (a tenth of a build's analysis even with the first
+  point). The words hold only letters, digits and hyphens, literal in a pattern, so `str.replace(result, "", 1)`
+  is the same string (and `re.sub` is still used for anything else). Sastrawi's ECS loop reads the removed
+  suffix ("kan"), so a wrong one would change stems: the tests below would see it.
 Tests compare every word of the benchmark passages and a synthetic vocabulary with Sastrawi's own stemmer.
 """
 
@@ -97,6 +98,20 @@ def rule_starts(disambiguators: Iterable[object]) -> frozenset[str] | None:
     return frozenset(starts)
 
 
+# Sastrawi's visitors that remove one affix by a fixed pattern, and the affix type each records (Visitor/*.py)
+_AFFIX_TYPES = {
+    "RemoveInflectionalParticle": "P",
+    "RemoveInflectionalPossessivePronoun": "PP",
+    "RemoveDerivationalSuffix": "DS",
+    "RemovePlainPrefix": "DP",
+}
+
+
+def _removed_part(word: str, result: str) -> str:
+    """Sastrawi's `re.sub(result, "", word, count=1)`: a literal replace when `result` is literal as a pattern."""
+    return word.replace(result, "", 1) if _LITERAL_RE.fullmatch(result) else re.sub(result, "", word, count=1)
+
+
 def guarded_stemmer() -> Callable[[str], str]:
     """Sastrawi's cached stemmer (as StemmerFactory().create_stemmer().stem) trying only rules that can match."""
     from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
@@ -126,10 +141,7 @@ def guarded_stemmer() -> Callable[[str], str]:
             if result is None:
                 return
             word = context.current_word
-            removed = (
-                word.replace(result, "", 1) if _LITERAL_RE.fullmatch(result) else re.sub(result, "", word, count=1)
-            )
-            context.add_removal(Removal(self, word, result, removed, "DP"))
+            context.add_removal(Removal(self, word, result, _removed_part(word, result), "DP"))
             context.current_word = result
 
     class GuardedStemmer(Stemmer):
@@ -138,11 +150,32 @@ def guarded_stemmer() -> Callable[[str], str]:
             context.execute()
             return context.result
 
+    class LiteralRemovedPart:
+        """A suffix or plain-prefix visitor (RemoveDerivationalSuffix …) whose visit records the removed part with
+        str.replace rather than compiling the new word as a pattern; `remove` is the visitor's own."""
+
+        def __init__(self, visitor, affix_type: str) -> None:
+            self.visitor, self.affix_type, self.remove = visitor, affix_type, visitor.remove
+
+        def visit(self, context):
+            word = context.current_word
+            result = self.remove(word)
+            if result != word:
+                removed = _removed_part(word, result)
+                context.add_removal(Removal(self.visitor, word, result, removed, self.affix_type))
+                context.current_word = result
+
     stemmer = GuardedStemmer(ArrayDictionary(StemmerFactory().get_words()))
-    rules = stemmer.visitor_provider.get_prefix_visitors()
+    provider = stemmer.visitor_provider
+    for visitors in (provider.get_suffix_visitors(), provider.get_prefix_visitors()):
+        visitors[:] = [
+            LiteralRemovedPart(v, _AFFIX_TYPES[type(v).__name__]) if type(v).__name__ in _AFFIX_TYPES else v
+            for v in visitors
+        ]
+    rules = provider.get_prefix_visitors()
     rules[1:] = [PrefixRule(rule.disambiguators) if type(rule) is PrefixDisambiguator else rule for rule in rules[1:]]
     starts = [rule_starts(getattr(rule, "disambiguators", ())) if i else None for i, rule in enumerate(rules)]
-    plain = rules[0]
+    plain = getattr(rules[0], "visitor", rules[0])
     if type(plain).__name__ != "RemovePlainPrefix":  # a Sastrawi we do not know: try every rule
         starts = [None] * len(rules)
 
