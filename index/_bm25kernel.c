@@ -414,3 +414,30 @@ int64_t bm25_top_positions(int64_t n, const float *impacts, int64_t count, int64
     }
     return size;
 }
+
+/* Postings grouped by term, for the index writer (index/postings_builder.py group_by_term): n (term, paragraph,
+ * frequency) triples that arrive in ascending paragraph order, reordered by term with each term's paragraphs kept
+ * in that order — a counting sort, two passes over the triples where sorting them took most of a 1M-paragraph
+ * build's last seconds. cursor: n_terms int64 of scratch. Returns 0, or -1 (the output then unusable) when a term
+ * is outside [0, n_terms) or the paragraphs are not in ascending order: the caller sorts instead. */
+int64_t bm25_group_by_term(int64_t n, const int32_t *terms, const int32_t *paragraphs, const int32_t *freqs,
+                           int64_t n_terms, int64_t *cursor, int32_t *out_paragraphs, int32_t *out_freqs) {
+    for (int64_t t = 0; t < n_terms; t++) cursor[t] = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const int32_t term = terms[i];
+        if (term < 0 || term >= n_terms || (i > 0 && paragraphs[i] < paragraphs[i - 1])) return -1;
+        cursor[term]++;
+    }
+    int64_t start = 0;
+    for (int64_t t = 0; t < n_terms; t++) {
+        const int64_t count = cursor[t];
+        cursor[t] = start;
+        start += count;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        const int64_t at = cursor[terms[i]]++;
+        out_paragraphs[at] = paragraphs[i];
+        out_freqs[at] = freqs[i];
+    }
+    return 0;
+}

@@ -46,6 +46,9 @@ def _load() -> ctypes.CDLL | None:
     exact = library.bm25_exact
     exact.restype = None
     exact.argtypes = [ctypes.c_int32] + [pointer] * 7 + [ctypes.c_double, ctypes.c_int64, pointer, pointer]
+    group = library.bm25_group_by_term
+    group.restype = ctypes.c_int64
+    group.argtypes = [ctypes.c_int64, pointer, pointer, pointer, ctypes.c_int64, pointer, pointer, pointer]
     return library
 
 
@@ -200,3 +203,27 @@ def top_positions(impacts: np.ndarray, count: int) -> np.ndarray:
     out = np.empty(min(count, impacts.size), dtype=np.int64)
     found = KERNEL.bm25_top_positions(impacts.size, impacts.ctypes.data, count, out.ctypes.data)
     return out[:found]
+
+
+def group_by_term(
+    terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, n_terms: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """int32 (term, paragraph, frequency) triples in ascending paragraph order, reordered by term (each term's
+    paragraphs still ascending): the paragraphs and frequencies, or None when the triples are not in that order
+    or a term is outside [0, n_terms) (the caller then sorts)."""
+    assert KERNEL is not None
+    terms, paragraphs, freqs = (np.ascontiguousarray(a, dtype=np.int32) for a in (terms, paragraphs, freqs))
+    cursor = np.empty(n_terms, dtype=np.int64)
+    out_paragraphs = np.empty(terms.size, dtype=np.int32)
+    out_freqs = np.empty(terms.size, dtype=np.int32)
+    done = KERNEL.bm25_group_by_term(
+        terms.size,
+        terms.ctypes.data,
+        paragraphs.ctypes.data,
+        freqs.ctypes.data,
+        n_terms,
+        cursor.ctypes.data,
+        out_paragraphs.ctypes.data,
+        out_freqs.ctypes.data,
+    )
+    return (out_paragraphs, out_freqs) if done == 0 else None

@@ -7,6 +7,7 @@ from typing import Iterator
 
 import numpy as np
 
+from . import kernel
 from .analysis import Analyzer
 from .stored_postings import pack_frequencies
 from .units import AnalyzedUnit
@@ -114,9 +115,15 @@ def group_by_term(
     """Paragraph ids and term frequencies of (term, paragraph, tf) triples reordered by term, then
     paragraph id (each (term, paragraph) pair occurs once). When the three fit in 63 bits they are
     packed into one int64 and sorted by value, three times faster than a stable argsort of the terms;
-    otherwise a lexsort does it (`group_by_term_reference`; tests hold the packed way to the obvious one)."""
+    otherwise a lexsort does it (`group_by_term_reference`; tests hold the packed way to the obvious one).
+    With the C kernel, triples in ascending paragraph order (as a build streams them) are placed by a counting
+    sort instead: 1M paragraphs' 47M triples in 0.5 s rather than 5 s (tests hold it to the same)."""
     if terms.size == 0:
         return paragraphs.astype(np.int32), freqs.astype(np.int32)
+    if kernel.kernel_enabled() and n_terms <= 2 * terms.size + 1024:  # the kernel's scratch is one slot per term
+        grouped = kernel.group_by_term(terms, paragraphs, freqs, n_terms)
+        if grouped is not None:
+            return grouped
     paragraph_bits = int(paragraphs.max()).bit_length()
     freq_bits = int(freqs.max()).bit_length()
     if int(max(n_terms - 1, 0)).bit_length() + paragraph_bits + freq_bits > 63 or int(freqs.min()) < 0:

@@ -1,5 +1,6 @@
 import json
 import sqlite3
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -7,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from index import kernel
 from index.analysis import ANALYZER_VERSION
+from index.kernel import numpy_only
 from index.store import (
     BuildError,
     IndexCorruptError,
@@ -228,9 +231,13 @@ def test_worker_processes_build_the_same_index(tmp_path: Path, messy_corpus: Pat
     st.lists(st.tuples(st.integers(0, 40), st.integers(0, 300)), unique=True, max_size=200),
     st.data(),
 )
-def test_packed_grouping_by_term_equals_the_stable_sort(pairs: list[tuple[int, int]], data):
-    # pairs arrive as a build streams them: paragraph ids ascending, terms in any order within one
-    pairs.sort(key=lambda pair: pair[1])
+def test_grouping_by_term_equals_the_stable_sort(pairs: list[tuple[int, int]], data):
+    """The packed sort, the general sort and the C kernel's counting sort (for triples in paragraph order) all
+    give the slow obvious order."""
+    if data.draw(st.booleans()):
+        # pairs as a build streams them: paragraph ids ascending, terms in any order within one
+        pairs.sort(key=lambda pair: pair[1])
+    use_kernel = data.draw(st.booleans())
     terms = np.array([t for t, _ in pairs], dtype=np.int32)
     paragraphs = np.array([p for _, p in pairs], dtype=np.int32)
     huge = data.draw(st.booleans())  # frequencies too wide to pack with the ids: the general path
@@ -238,12 +245,27 @@ def test_packed_grouping_by_term_equals_the_stable_sort(pairs: list[tuple[int, i
         data.draw(st.lists(st.integers(1, 2**31 - 1 if huge else 500), min_size=len(pairs), max_size=len(pairs))),
         dtype=np.int32,
     )
-    n_terms = data.draw(st.integers(41, 2**31 if huge else 50_000))
-    got_ids, got_freqs = group_by_term(terms, paragraphs, freqs, n_terms)
+    # a small n_terms lets the kernel take it (its scratch is one slot per term); a large one packs more bits
+    n_terms = data.draw(st.integers(41, 2**31) if huge else st.integers(41, 1_000) | st.integers(41, 50_000))
+    with nullcontext() if use_kernel else numpy_only():
+        got_ids, got_freqs = group_by_term(terms, paragraphs, freqs, n_terms)
     order = sorted(range(len(pairs)), key=lambda i: (terms[i], paragraphs[i]))  # the slow obvious way
     assert got_ids.tolist() == [int(paragraphs[i]) for i in order]
     assert got_freqs.tolist() == [int(freqs[i]) for i in order]
     assert got_ids.dtype == np.int32 and got_freqs.dtype == np.int32
+
+
+@pytest.mark.skipif(
+    kernel.KERNEL is None, reason="needs the C kernel: no C compiler here (its absence is tested in test_bm25)"
+)
+def test_the_kernel_groups_triples_in_paragraph_order_and_declines_others():
+    terms = np.array([2, 0, 1, 0, 2], dtype=np.int32)
+    paragraphs = np.array([0, 0, 1, 2, 2], dtype=np.int32)
+    freqs = np.array([1, 2, 3, 4, 5], dtype=np.int32)
+    grouped_ids, grouped_freqs = kernel.group_by_term(terms, paragraphs, freqs, 3)
+    assert grouped_ids.tolist() == [0, 2, 1, 0, 2] and grouped_freqs.tolist() == [2, 4, 3, 1, 5]
+    assert kernel.group_by_term(terms, paragraphs[::-1], freqs, 3) is None  # not in paragraph order: sorted instead
+    assert kernel.group_by_term(terms, paragraphs, freqs, 2) is None  # a term out of range
 
 
 def test_duplicates_inside_one_unit_take_the_careful_path(tmp_path: Path):
