@@ -213,9 +213,12 @@ def test_single_long_line_fast_path_equals_the_general_rules():
         assert fast == general
 
 
-# ASCII with every kind of separator str.split knows (\x1c-\x1f too), punctuation and capitals
-_ASCII_TEXT = st.text(alphabet=st.characters(max_codepoint=127), max_size=300) | st.text(
-    alphabet=" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.,;:!?-'\"()[]/_AbZz09", max_size=80
+# ASCII with every kind of separator str.split knows (\x1c-\x1f too), punctuation and capitals; and printable
+# ASCII alone, with runs of spaces (the lines clean_line may return as they are)
+_ASCII_TEXT = (
+    st.text(alphabet=st.characters(max_codepoint=127), max_size=300)
+    | st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f.,;:!?-'\"()[]/_AbZz09", max_size=80)
+    | st.text(alphabet="  .,-AbZz09", max_size=40)
 )
 
 
