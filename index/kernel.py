@@ -1,4 +1,5 @@
-"""The optional C kernel of the BM25 serving loop (index/_bm25kernel.c), loaded with ctypes.
+"""The optional C kernel of the BM25 serving loop (index/_bm25kernel.c), loaded with ctypes, and two helpers of a
+build in the same library: postings grouped by term (a counting sort) and a worker's chunk memo (_chunkmemo.c).
 
 `pip install -e .` builds it when a C compiler is there (setup.py, an optional extension); without one, or with
 BM25_KERNEL=numpy in the environment, `KERNEL` is None and index/bm25.py adds up scores with numpy. Both paths
@@ -46,6 +47,19 @@ def _load() -> ctypes.CDLL | None:
     exact = library.bm25_exact
     exact.restype = None
     exact.argtypes = [ctypes.c_int32] + [pointer] * 7 + [ctypes.c_double, ctypes.c_int64, pointer, pointer]
+    library.chunkmemo_new.restype = pointer
+    library.chunkmemo_new.argtypes = []
+    library.chunkmemo_free.restype = None
+    library.chunkmemo_free.argtypes = [pointer]
+    library.chunkmemo_clear.restype = ctypes.c_int32
+    library.chunkmemo_clear.argtypes = [pointer]
+    library.chunkmemo_size.restype = ctypes.c_int64
+    library.chunkmemo_size.argtypes = [pointer]
+    library.chunkmemo_add.restype = ctypes.c_int32
+    library.chunkmemo_add.argtypes = [pointer, ctypes.c_char_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64]
+    library.chunkmemo_number.restype = ctypes.c_int64
+    library.chunkmemo_number.argtypes = [pointer, ctypes.c_char_p, ctypes.c_int64, pointer, ctypes.c_int64]
+    library.chunkmemo_number.argtypes += [pointer, ctypes.c_int64, pointer]
     group = library.bm25_group_by_term
     group.restype = ctypes.c_int64
     group.argtypes = [ctypes.c_int64, pointer, pointer, pointer, ctypes.c_int64, pointer, pointer, pointer]
@@ -227,3 +241,62 @@ def group_by_term(
         out_freqs.ctypes.data,
     )
     return (out_paragraphs, out_freqs) if done == 0 else None
+
+
+_NUMBER = KERNEL.chunkmemo_number if KERNEL is not None else None
+
+
+class ChunkMemo:
+    """A build worker's memo from whitespace-separated chunks of lower-case ASCII text to their term numbers, in C
+    (index/_chunkmemo.c): `numbers(text)` is the int32 bytes of every chunk's numbers in order, as
+    b"".join(memo[chunk] for chunk in text.split()) would be, asking `number_chunk(chunk)` for the chunks it has
+    not seen. Python decides the numbers; this remembers them where looking them up costs less."""
+
+    MISSING_AT_ONCE = 512  # unknown chunks reported per call (at most 512)
+
+    def __init__(self, number_chunk) -> None:  # type: ignore[no-untyped-def] - Callable[[str], bytes]
+        assert KERNEL is not None
+        self.number_chunk = number_chunk
+        self.handle = KERNEL.chunkmemo_new()
+        if not self.handle:
+            raise MemoryError("the chunk memo could not allocate its table")
+        self._out = np.empty(1024, dtype=np.int32)
+        self._missing = np.empty(2 * 512, dtype=np.int64)
+        self._missing_count = np.zeros(1, dtype=np.int64)
+        self._addresses: tuple[int, int, int] | None = None
+
+    def __len__(self) -> int:
+        return int(KERNEL.chunkmemo_size(self.handle))
+
+    def clear(self) -> None:
+        if KERNEL.chunkmemo_clear(self.handle) != 0:
+            raise MemoryError("the chunk memo could not allocate its table")
+
+    def numbers(self, text: bytes) -> bytes:
+        """`text`: lower-case ASCII (what the analyzer's normalize makes of ASCII text)."""
+        if self._out.size < len(text):  # a token is at least one byte ("1a" is two), and a term at most one token
+            self._out = np.empty(len(text), dtype=np.int32)
+            self._addresses = None
+        if self._addresses is None:  # ndarray.ctypes.data costs more than the look-ups of a short paragraph
+            self._addresses = (self._out.ctypes.data, self._missing.ctypes.data, self._missing_count.ctypes.data)
+        out_at, missing_at, count_at = self._addresses
+        out, missing = self._out, self._missing
+        while True:
+            written = _NUMBER(
+                self.handle, text, len(text), out_at, out.size, missing_at, self.MISSING_AT_ONCE, count_at
+            )
+            if written >= 0:
+                return out[:written].tobytes()
+            if written != -1:
+                raise ValueError("the chunk memo's output was too small")
+            count = min(int(self._missing_count[0]), self.MISSING_AT_ONCE)
+            spans = missing[: 2 * count].tolist()
+            for chunk in dict.fromkeys(text[spans[i] : spans[i + 1]] for i in range(0, len(spans), 2)):
+                numbers = self.number_chunk(chunk.decode("ascii"))
+                if KERNEL.chunkmemo_add(self.handle, chunk, len(chunk), numbers, len(numbers) // 4) != 0:
+                    raise MemoryError("the chunk memo could not grow")
+
+    def __del__(self) -> None:
+        if KERNEL is not None and getattr(self, "handle", None):
+            KERNEL.chunkmemo_free(self.handle)
+            self.handle = None

@@ -13,6 +13,7 @@ from typing import Iterator, NamedTuple
 
 import numpy as np
 
+from . import kernel
 from .analysis import Analyzer, AnalyzerSpec, get_analyzer, memoised_chunks
 from .ingest import Paragraph, SourceProblem, paragraph_key
 from .sources import iter_source_files, process_unit, work_units
@@ -67,14 +68,19 @@ class _WorkerVocabulary:
     and a paragraph's numbers are one bytes join. The chunks and their terms are Analyzer.analyze's own
     (normalize, split, chunk_terms), so the terms are too."""
 
-    def __init__(self, analyzer: Analyzer) -> None:
+    def __init__(self, analyzer: Analyzer, native: bool | None = None) -> None:
         self.analyzer = analyzer
         self.numbers: dict[str, int] = {}
         self.terms: list[str] = []
         self.sent = 0
         self.chunk_numbers: dict[str, bytes] = {}
+        # ASCII text (most of a bulk build) is looked up in a memo in C when the kernel is built: a fifth of a
+        # worker's time at 1M paragraphs (index/_chunkmemo.c); other text, or no kernel, uses the dict
+        use_native = kernel.kernel_enabled() if native is None else native
+        self.native = kernel.ChunkMemo(self._chunk_numbers) if use_native else None
 
-    def _number_chunk(self, chunk: str) -> bytes:
+    def _chunk_numbers(self, chunk: str) -> bytes:
+        """A chunk's term numbers as int32 bytes, numbering its terms not seen before."""
         numbers, terms = self.numbers, self.terms
         found = array("i")
         for term in self.analyzer.chunk_terms(chunk):
@@ -83,13 +89,20 @@ class _WorkerVocabulary:
                 number = numbers[term] = len(terms)
                 terms.append(term)
             found.append(number)
+        return found.tobytes()
+
+    def _number_chunk(self, chunk: str) -> bytes:
         if len(self.chunk_numbers) >= Analyzer.MEMO_LIMIT:
             self.chunk_numbers.clear()
-        result = self.chunk_numbers[chunk] = found.tobytes()
+        result = self.chunk_numbers[chunk] = self._chunk_numbers(chunk)
         return result
 
     def number(self, text: str) -> bytes:
         """The term numbers of a paragraph's tokens, as int32 bytes."""
+        if self.native is not None and text.isascii():  # normalize(text) is then text.lower()
+            if len(self.native) >= Analyzer.MEMO_LIMIT:
+                self.native.clear()
+            return self.native.numbers(text.lower().encode("ascii"))
         return b"".join(memoised_chunks(text, self.chunk_numbers, self._number_chunk))
 
     def unsent(self) -> list[str]:

@@ -196,7 +196,7 @@ def test_reader_notices_a_rebuilt_file(tmp_path: Path, messy_corpus: Path):
     assert not reader.is_current()
 
 
-def test_worker_processes_build_the_same_index(tmp_path: Path, messy_corpus: Path):
+def test_worker_processes_and_the_kernel_build_the_same_index(tmp_path: Path, messy_corpus: Path):
     import json as _json
 
     bulk = tmp_path / "bulk.jsonl"
@@ -209,7 +209,9 @@ def test_worker_processes_build_the_same_index(tmp_path: Path, messy_corpus: Pat
     lines += ["not json", _json.dumps({"id": "j3", "text": "Teks lain yang cukup panjang untuk diindeks."})]
     bulk.write_text("\n".join(lines) + "\n", encoding="utf-8")
     one, two = tmp_path / "one.db", tmp_path / "two.db"
-    report_one = build_index([messy_corpus, bulk], one, workers=1)
+    # one process without the C kernel (dict memo, numpy grouping), two with it where it is built
+    with numpy_only():
+        report_one = build_index([messy_corpus, bulk], one, workers=1)
     report_two = build_index([messy_corpus, bulk], two, workers=2)
     assert (report_one.documents, report_one.paragraphs, report_one.duplicate_paragraphs, report_one.terms) == (
         report_two.documents,
@@ -224,6 +226,56 @@ def test_worker_processes_build_the_same_index(tmp_path: Path, messy_corpus: Pat
     paragraphs = "SELECT paragraph_id, doc_id, position, heading, text, length FROM paragraphs ORDER BY paragraph_id"
     assert IndexReader(one).db.execute(paragraphs).fetchall() == IndexReader(two).db.execute(paragraphs).fetchall()
     assert IndexReader(one).db.execute("SELECT count(*) FROM terms WHERE doc_freq = 0").fetchone() == (0,)
+
+
+_CHUNKY_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "Kominfo",
+            "memblokir",
+            "bigo",
+            "(Bigo)",
+            "dan",
+            "yang",
+            "GA-181",
+            "janji-janji",
+            "1a1a",
+            "40.000,",
+            "@tiktok_id",
+        ]
+        + ["https://x.co/a?b", "kominfo.go.id", "x", "-", "...", "Rp5", "memberikan", "pemblokiran", "di-", "ke"]
+    )
+    | st.text(alphabet="abkmnz-.,01 ", min_size=1, max_size=8),
+    max_size=30,
+).map(lambda words: "".join(w + s for w, s in zip(words, [" ", "  ", "\t", "\x1c", "\n", ""] * 5)))
+
+
+@pytest.mark.skipif(
+    kernel.KERNEL is None, reason="needs the C kernel: no C compiler here (its absence is tested in test_bm25)"
+)
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_CHUNKY_TEXT | st.text(max_size=40), min_size=1, max_size=12),
+    st.integers(1, 40),
+    st.sampled_from([1, 3, 512]),
+)
+def test_the_c_chunk_memo_numbers_text_as_the_dict_memo_does(texts: list[str], memo_limit: int, at_once: int):
+    """A worker numbers a paragraph's terms through a memo of whitespace-separated chunks: in C for ASCII text
+    (index/_chunkmemo.c), in a dict otherwise. Fed the same texts in the same order, both give the same numbers and
+    number the same terms in the same order, also when the memo is cleared on reaching its limit."""
+    from index.analysis import Analyzer, get_analyzer
+    from index.units import _WorkerVocabulary
+
+    with_dict = _WorkerVocabulary(get_analyzer(), native=False)
+    with_c = _WorkerVocabulary(get_analyzer(), native=True)
+    with_c.native.MISSING_AT_ONCE = at_once  # unknown chunks are asked for in rounds of this many
+    before, Analyzer.MEMO_LIMIT = Analyzer.MEMO_LIMIT, memo_limit
+    try:
+        for text in texts + texts:  # the second time from the memo
+            assert with_c.number(text) == with_dict.number(text), text
+    finally:
+        Analyzer.MEMO_LIMIT = before
+    assert with_c.terms == with_dict.terms
 
 
 @settings(max_examples=200, deadline=None)
