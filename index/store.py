@@ -29,8 +29,7 @@ from .schema import (
 )
 from .update import RemoveReport, add_documents, compact_index, remove_documents
 from .postings_builder import group_by_term, group_by_term_reference
-from .units import paragraph_digest
-from .writer import cited_title
+from .units import cited_title, paragraph_digest
 
 __all__ = [
     "INDEX_FILE_MODE",

@@ -9,7 +9,7 @@ import os
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 import numpy as np
 
@@ -50,9 +50,12 @@ class AnalyzedUnit:
     its own numbering for the whole build and sends only the terms it has not sent before); the
     builder maps a worker's numbers to index-wide ids with one vectorised look-up per unit."""
 
-    items: list[SourceProblem | DocumentRow]  # in source order
+    items: list[SourceProblem | int]  # in source order: problems, and documents by their place in `documents`
+    documents: list[tuple]  # DocumentRow fields as the documents table stores them (the title as cited)
+    given_titles: list[str]  # each document's own title ("" when it has none)
+    field_texts: list[tuple[int, str, str | None]]  # (place in paragraph_rows, given title, heading) where either
     paragraphs_per_document: list[int]
-    paragraph_rows: list[ParagraphRow]  # every paragraph of those documents, in order
+    paragraph_rows: list[tuple]  # ParagraphRow fields of every paragraph of those documents, in order
     digests: list[bytes]
     lengths: np.ndarray  # int32 tokens per paragraph
     worker: int  # process id: whose term numbering this is
@@ -123,27 +126,43 @@ def paragraph_digest(paragraph: Paragraph) -> bytes:
     return hashlib.blake2b((paragraph.key or paragraph_key(paragraph.text)).encode(), digest_size=12).digest()
 
 
+def cited_title(given: str, headings: Iterable[str | None], doc_id: str) -> str:
+    """How an article is cited: its given title, else its first heading, else its id (the file name) — never a
+    cut-off first sentence, which repeated the excerpt beside it."""
+    if given:
+        return given
+    return next((heading for heading in headings if heading), doc_id)
+
+
 def _analyze_unit(unit: tuple) -> AnalyzedUnit:
     """Read and analyse one unit of work (in a worker process, or in this one)."""
     vocabulary = _worker_vocabulary
     assert vocabulary is not None
     numbered: list[bytes] = []
-    items: list[SourceProblem | DocumentRow] = []
+    items: list[SourceProblem | int] = []
+    documents: list[tuple] = []
+    given_titles: list[str] = []
+    field_texts: list[tuple[int, str, str | None]] = []
     per_document: list[int] = []
-    rows: list[ParagraphRow] = []
+    rows: list[tuple] = []  # plain tuples: they cross between processes faster than named ones
     digests: list[bytes] = []
     for item in process_unit(unit):
         if isinstance(item, SourceProblem):
             items.append(item)
             continue
         m = item.meta
-        items.append(DocumentRow(m.doc_id, m.title, m.source, m.date, m.url, m.lang, m.origin))
+        items.append(len(documents))
+        cited = cited_title(m.title, (p.heading for p in item.paragraphs), m.doc_id)
+        documents.append((m.doc_id, cited, m.source, m.date, m.url, m.lang, m.origin))
+        given_titles.append(m.title)
         per_document.append(len(item.paragraphs))
         for p in item.paragraphs:
             numbers = vocabulary.number(p.text)
             numbered.append(numbers)
             digest = paragraph_digest(p)
-            rows.append(ParagraphRow(len(rows), m.doc_id, p.position, p.heading, p.text, len(numbers) // 4, digest))
+            if m.title or p.heading:
+                field_texts.append((len(rows), m.title, p.heading))
+            rows.append((len(rows), m.doc_id, p.position, p.heading, p.text, len(numbers) // 4, digest))
             digests.append(digest)
     # distinct (paragraph, term) pairs with their counts, for the whole unit at once
     lengths = np.fromiter((len(numbers) // 4 for numbers in numbered), dtype=np.int32, count=len(numbered))
@@ -154,6 +173,9 @@ def _analyze_unit(unit: tuple) -> AnalyzedUnit:
     )
     return AnalyzedUnit(
         items,
+        documents,
+        given_titles,
+        field_texts,
         per_document,
         rows,
         digests,

@@ -19,15 +19,7 @@ from .ingest import SourceProblem
 from .postings_builder import FieldTermsBuilder, PostingsBuilder
 from .schema import SCHEMA_VERSION, BuildError, BuildReport, create_schema
 from .sources import DuplicateIds, all_new
-from .units import AnalyzedUnit, DocumentRow, ParagraphRow, analyzed_units
-
-
-def cited_title(given: str, rows: list[ParagraphRow], doc_id: str) -> str:
-    """How an article is cited: its given title, else its first heading, else its id (the file name) — never a
-    cut-off first sentence, which repeated the excerpt beside it."""
-    if given:
-        return given
-    return next((row.heading for row in rows if row.heading), doc_id)
+from .units import AnalyzedUnit, DocumentRow, ParagraphRow, analyzed_units, cited_title
 
 
 INSERT_DOCUMENT = "INSERT INTO documents (doc_id, title, source, date, url, lang, origin) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -69,16 +61,15 @@ def write_index(
 
     with db.conn:
         for unit in analyzed_units(sources, analyzer.spec, workers):
-            documents = [item for item in unit.items if isinstance(item, DocumentRow)]
-            if ids_seen.all_new([d.doc_id for d in documents]) and all_new(seen_paragraphs, unit.digests):
+            documents = unit.documents
+            if ids_seen.all_new([d[0] for d in documents]) and all_new(seen_paragraphs, unit.digests):
                 # The common case, no duplicate id or paragraph in the unit: everything is kept as the
-                # worker numbered it, so its rows go to SQLite as they came (ids offset in SQL).
-                ids_seen.record_all((d.doc_id, d.origin) for d in documents)
+                # worker numbered and cited it, so its rows go to SQLite as they came (ids offset in SQL).
+                ids_seen.record_all((d[0], d[6]) for d in documents)  # (doc_id, origin)
                 seen_paragraphs.update(unit.digests)
                 problems.extend(item for item in unit.items if isinstance(item, SourceProblem))
-                documents = cited_documents(
-                    documents, unit.paragraph_rows, unit.paragraphs_per_document, fields, n_paragraphs
-                )
+                for place, title, heading in unit.field_texts:
+                    fields.add(n_paragraphs + place, title, heading)
                 db.conn.executemany(INSERT_DOCUMENT, documents)
                 db.conn.executemany(
                     INSERT_PARAGRAPH.replace("VALUES (?,", f"VALUES (? + {n_paragraphs},"), unit.paragraph_rows
@@ -157,8 +148,9 @@ def accept_unit(unit: AnalyzedUnit, ids_seen: DuplicateIds, seen_paragraphs: set
         if isinstance(item, SourceProblem):
             problems.append(item)
             continue
-        document, count = item, next(paragraph_counts)
-        paragraphs = [next(rows) for _ in range(count)]
+        document = DocumentRow._make(unit.documents[item])._replace(title=unit.given_titles[item])
+        count = next(paragraph_counts)
+        paragraphs = [ParagraphRow._make(next(rows)) for _ in range(count)]
         problem = ids_seen.check_id(document.doc_id, document.origin)
         if problem is not None:
             problems.append(problem)
@@ -186,8 +178,7 @@ def store_accepted(db: sqlite_utils.Database, accepted: AcceptedUnit, fields: Fi
     paragraphs that was."""
     stored = 0
     for document, added in accepted.documents:
-        [cited] = cited_documents([document], added, [len(added)], fields, first_id + stored)
-        db.conn.execute(INSERT_DOCUMENT, cited)
+        db.conn.execute(INSERT_DOCUMENT, cited_document(document, added, fields, first_id + stored))
         db.conn.executemany(INSERT_PARAGRAPH, added)
         stored += len(added)
     return stored
@@ -203,21 +194,11 @@ def nothing_usable(summary: str, problems: list[SourceProblem]) -> BuildError:
     )
 
 
-def cited_documents(
-    documents: list[DocumentRow],
-    rows: list[ParagraphRow],
-    per_document: list[int],
-    fields: FieldTermsBuilder,
-    first_id: int,
-) -> list[DocumentRow]:
-    """The documents' rows as stored (title as cited), recording their title and heading terms for the
-    paragraphs that get ids from `first_id` on. rows: the documents' paragraph rows in order."""
-    cited = []
-    start = 0
-    for meta, count in zip(documents, per_document):
-        own = rows[start : start + count]
-        for offset, row in enumerate(own):
-            fields.add(first_id + start + offset, meta.title, row.heading)
-        cited.append(meta._replace(title=cited_title(meta.title, own, meta.doc_id)))
-        start += count
-    return cited
+def cited_document(
+    document: DocumentRow, rows: list[ParagraphRow], fields: FieldTermsBuilder, first_id: int
+) -> DocumentRow:
+    """A document's row as stored (its title as cited), recording its title and heading terms for its paragraphs
+    `rows`, which get ids from `first_id` on (a unit with duplicates; other units come cited by their worker)."""
+    for offset, row in enumerate(rows):
+        fields.add(first_id + offset, document.title, row.heading)
+    return document._replace(title=cited_title(document.title, (row.heading for row in rows), document.doc_id))

@@ -364,21 +364,27 @@ def _field_ids(reader: IndexReader, term: str) -> list[int]:
     return reader.field_postings(term).paragraph_ids.tolist()
 
 
-def test_titles_and_headings_are_kept_for_the_paragraphs_under_them(tmp_path: Path):
+@pytest.mark.parametrize("with_duplicates", [False, True])
+def test_titles_and_headings_are_kept_for_the_paragraphs_under_them(tmp_path: Path, with_duplicates: bool):
+    """Titles and headings are recorded (and articles cited) by the worker for files without a duplicate paragraph,
+    and by the writer for the others (the duplicate dropped): the same either way."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
+    earlier = "Kominfo memanggil perwakilan aplikasi itu pada Senin."
+    again = f"{earlier}\n\n" if with_duplicates else ""  # a paragraph of tanpa-judul.txt, read before the others
     (corpus / "usia.md").write_text(
         "---\ntitle: Batas Usia Media Sosial\nsource: Contoh.com\n---\n"
-        "Pemerintah menyiapkan aturan baru untuk anak di bawah enam belas tahun.\n\n"
+        f"{again}Pemerintah menyiapkan aturan baru untuk anak di bawah enam belas tahun.\n\n"
         "Kewajiban Platform\n\n"
         "Platform wajib memverifikasi umur setiap pengguna baru mulai tahun depan.\n",
         encoding="utf-8",
     )
-    (corpus / "tanpa-judul.txt").write_text("Kominfo memanggil perwakilan aplikasi itu pada Senin.\n", encoding="utf-8")
-    (corpus / "berjudul-subbab.txt").write_text(
-        "Sanksi Administratif Baru\n\nDenda dikenakan kepada penyelenggara yang lalai melapor.\n", encoding="utf-8"
+    (corpus / "tanpa-judul.txt").write_text(f"{earlier}\n", encoding="utf-8")
+    (corpus / "ulasan-berjudul-subbab.txt").write_text(
+        f"{again}Sanksi Administratif Baru\n\nDenda dikenakan kepada penyelenggara yang lalai melapor.\n",
+        encoding="utf-8",
     )
-    build_index([corpus], tmp_path / "x.db")
+    report = build_index([corpus], tmp_path / "x.db")
     reader = IndexReader(tmp_path / "x.db")
     paragraph_of = {text[:12]: pid for pid, text in reader.db.execute("SELECT paragraph_id, text FROM paragraphs")}
     article = sorted(pid for key, pid in paragraph_of.items() if key in ("Pemerintah m", "Platform waj"))
@@ -393,8 +399,9 @@ def test_titles_and_headings_are_kept_for_the_paragraphs_under_them(tmp_path: Pa
     assert titles == {
         "usia": "Batas Usia Media Sosial",
         "tanpa-judul": "tanpa-judul",
-        "berjudul-subbab": "Sanksi Administratif Baru",
+        "ulasan-berjudul-subbab": "Sanksi Administratif Baru",
     }
+    assert reader.meta.paragraphs == 4 and report.duplicate_paragraphs == (2 if with_duplicates else 0)
 
 
 def test_documents_are_listed_newest_first_a_few_at_a_time_with_counts_per_outlet(tmp_path):
