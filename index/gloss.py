@@ -24,12 +24,24 @@ MEANINGS_PER_WORD = 2
 def reverse_dictionary() -> dict[str, tuple[str, ...]]:
     """Indonesian word (lower case) → English words, best first: the glossary's and common words' senses
     before FreeDict's, a sense an entry names first before later ones, then shorter English words."""
+    return _reversed(phrases=False)
+
+
+@lru_cache(maxsize=1)
+def reverse_phrases() -> dict[str, tuple[str, ...]]:
+    """The same for Indonesian phrases of two words ("tanggung jawab" → responsibility): a word of such a phrase
+    alone means something else (tanggung → medium)."""
+    return _reversed(phrases=True)
+
+
+def _reversed(phrases: bool) -> dict[str, tuple[str, ...]]:
     ranked: dict[str, dict[str, tuple[int, int, int]]] = {}
 
     def add(indonesian: str, english: str, rank: tuple[int, int, int]) -> None:
-        if " " in indonesian.strip() or not indonesian.strip() or not english.strip():
-            return  # a phrase translates a phrase; a gloss explains single words
-        senses = ranked.setdefault(indonesian.strip().lower(), {})
+        words = indonesian.split()
+        if len(words) != (2 if phrases else 1) or not english.strip():
+            return  # a gloss explains single words and two-word phrases; a longer phrase translates a phrase
+        senses = ranked.setdefault(" ".join(words).lower(), {})
         english = english.strip()
         if english not in senses or rank < senses[english]:
             senses[english] = rank
@@ -53,19 +65,29 @@ def gloss(
     is in `wanted_terms` (in that order of importance), at most `limit`; words without a known meaning
     are left out."""
     surface: dict[str, str] = {}
-    for token in tokenize(normalize(text)):
+    tokens = tokenize(normalize(text))
+    for token in tokens:
         term = analyzer.term(token)
         if term and term not in surface:
             surface[term] = token
-    by_word = reverse_dictionary()
+    by_word, by_phrase = reverse_dictionary(), reverse_phrases()
+    pairs = list(dict.fromkeys(f"{a} {b}" for a, b in zip(tokens, tokens[1:])))  # in the text's order
     written = set(re.findall(r"\w+", text))  # a word the text never writes in lower case is a name (Kominfo, Bigo)
     out: list[tuple[str, str]] = []
+    glossed: set[str] = set()
     for term in dict.fromkeys(wanted_terms):
         word = surface.get(term)
-        if word is None or not word.isalpha() or word not in written:
+        if word is None or not word.isalpha() or word not in written or word in glossed:
             continue  # numbers and names need no gloss
-        # the word as written, else its root (diblokir → blokir): the sources name roots more often than forms
-        meanings = [m for m in by_word.get(word) or by_word.get(term, ()) if m.lower() != word]
+        # a two-word phrase the word is part of in this text first ("bertanggung jawab": responsible, not
+        # "bertanggung": medium), then the word as written, then its root (diblokir → blokir): the sources name
+        # roots more often than forms
+        phrase = next((p for p in pairs if word in p.split() and p in by_phrase), None)
+        if phrase is not None:
+            glossed.update(phrase.split())
+            word, meanings = phrase, list(by_phrase[phrase])
+        else:
+            meanings = [m for m in by_word.get(word) or by_word.get(term, ()) if m.lower() != word]
         if meanings:
             out.append((word, ", ".join(meanings[:MEANINGS_PER_WORD])))
         if len(out) >= limit:

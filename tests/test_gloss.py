@@ -25,6 +25,19 @@ def test_matched_words_are_glossed_as_written_names_and_numbers_are_not():
     assert not {"Kominfo", "kominfo", "bigo", "2024", "online"} & set(glossed)  # names, numbers, same-spelt words
 
 
+def test_a_two_word_phrase_is_glossed_as_the_phrase_not_as_its_words():
+    """ "bertanggung jawab" is responsible; its first word alone reads as FreeDict's "tanggung" (medium) and its
+    second as "jawab" (answer)."""
+    analyzer = get_analyzer()
+    text = "Platform digital harus bertanggung jawab atas konten pengguna, kata menteri."
+    glossed = dict(gloss(text, analyzer.analyze(text), analyzer))
+    assert "responsible" in glossed["bertanggung jawab"]
+    assert not {"bertanggung", "jawab"} & set(glossed) and "medium" not in " ".join(glossed.values())
+    text = "DPR membahas tanggung jawab platform atas data pengguna."
+    glossed = dict(gloss(text, analyzer.analyze(text), analyzer))
+    assert "responsibility" in glossed["tanggung jawab"] and "tanggung" not in glossed
+
+
 def test_the_order_follows_the_wanted_terms_and_the_limit_holds():
     analyzer = get_analyzer()
     wanted = [analyzer.term("judi"), analyzer.term("memblokir")]
