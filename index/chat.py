@@ -29,11 +29,18 @@ def chat_forms() -> dict[str, str]:
 
 
 def write_out_chat(question: str) -> str:
-    """The question with chat particles removed and chat spellings written out; other words untouched."""
+    """The question with chat particles removed and chat spellings written out; other words untouched. A word in
+    capitals inside a question that is not written in capitals is a code or an acronym, not chat ("GA 181" is a
+    flight; "KENAPA GA BISA" is chat for tidak)."""
     forms = chat_forms()
+    letters = [c for c in question if c.isalpha()]
+    shouted = sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
     def replace(match: re.Match[str]) -> str:
-        written = forms.get(match.group().lower())
-        return match.group() if written is None else written
+        word = match.group()
+        written = forms.get(word.lower())
+        if written is None or (not shouted and len(word) > 1 and word.isupper()):
+            return word
+        return written
 
     return " ".join(_WORD_RE.sub(replace, question).split())

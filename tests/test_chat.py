@@ -27,6 +27,12 @@ def test_handles_domains_and_other_words_are_left_alone():
         write_out_chat("Berapa penumpang GA-181 yg selamat? ga ada")
         == "Berapa penumpang GA-181 yang selamat? tidak ada"
     )
+    # a word in capitals is a code or an acronym, unless the whole question is written in capitals
+    assert (
+        write_out_chat("Berapa penumpang GA 181 yg selamat? ga ada")
+        == "Berapa penumpang GA 181 yang selamat? tidak ada"
+    )
+    assert write_out_chat("KENAPA GA BISA DIBUKA YG INI") == "KENAPA tidak BISA DIBUKA yang INI"
 
 
 def test_the_data_file_is_well_formed():
