@@ -207,3 +207,37 @@ int64_t chunkmemo_number(void *handle, const char *text, int64_t n, int32_t *out
     *missing_count = unknown;
     return unknown ? -1 : written;
 }
+
+/* The distinct terms of each paragraph with their counts, for a unit of paragraphs (index/units.py): `numbers` holds
+ * the term numbers of paragraph after paragraph, `lengths[p]` of them for paragraph p. Writes each paragraph's
+ * distinct terms in order of first occurrence to out_terms with their counts in out_counts, and how many it has to
+ * out_per_paragraph; returns the number of pairs written (at most the number of tokens). `last` and `slot` are
+ * scratch of n_terms int32 each, `last` all -1 on entry (left so: every entry written is reset before returning).
+ * Returns -1 when a number is outside [0, n_terms). What np.unique did over (paragraph, term) keys, less the sort. */
+int64_t count_terms_per_paragraph(int64_t n_paragraphs, const int32_t *lengths, const int32_t *numbers,
+                                  int64_t n_terms, int32_t *last, int32_t *slot, int32_t *out_terms,
+                                  int32_t *out_counts, int64_t *out_per_paragraph) {
+    int64_t at = 0, pairs = 0, bad = 0;
+    for (int64_t p = 0; p < n_paragraphs; p++) {
+        const int64_t first_pair = pairs;
+        for (int32_t i = 0; i < lengths[p]; i++, at++) {
+            const int32_t term = numbers[at];
+            if (term < 0 || term >= n_terms) {
+                bad = 1;
+                continue;
+            }
+            if (last[term] != (int32_t)p) {
+                last[term] = (int32_t)p;
+                slot[term] = (int32_t)pairs;
+                out_terms[pairs] = term;
+                out_counts[pairs] = 1;
+                pairs++;
+            } else {
+                out_counts[slot[term]]++;
+            }
+        }
+        out_per_paragraph[p] = pairs - first_pair;
+    }
+    for (int64_t q = 0; q < pairs; q++) last[out_terms[q]] = -1;
+    return bad ? -1 : pairs;
+}

@@ -60,6 +60,9 @@ def _load() -> ctypes.CDLL | None:
     library.chunkmemo_number.restype = ctypes.c_int64
     library.chunkmemo_number.argtypes = [pointer, ctypes.c_char_p, ctypes.c_int64, pointer, ctypes.c_int64]
     library.chunkmemo_number.argtypes += [pointer, ctypes.c_int64, pointer]
+    count = library.count_terms_per_paragraph
+    count.restype = ctypes.c_int64
+    count.argtypes = [ctypes.c_int64, pointer, pointer, ctypes.c_int64] + [pointer] * 5
     group = library.bm25_group_by_term
     group.restype = ctypes.c_int64
     group.argtypes = [ctypes.c_int64, pointer, pointer, pointer, ctypes.c_int64, pointer, pointer, pointer]
@@ -300,3 +303,39 @@ class ChunkMemo:
         if KERNEL is not None and getattr(self, "handle", None):
             KERNEL.chunkmemo_free(self.handle)
             self.handle = None
+
+
+class TermCounter:
+    """Each paragraph's distinct terms and their counts, for a unit of paragraphs (_chunkmemo.c): what np.unique
+    over (paragraph, term) keys gives, in order of first occurrence within a paragraph instead of sorted. Keeps its
+    scratch (two int32 per term number) between units."""
+
+    def __init__(self) -> None:
+        assert KERNEL is not None
+        self._last = np.full(0, -1, dtype=np.int32)
+        self._slot = np.zeros(0, dtype=np.int32)
+
+    def count(self, lengths: np.ndarray, numbers: np.ndarray, n_terms: int) -> tuple[np.ndarray, ...]:
+        """(terms, counts, pairs per paragraph): int32, int32, int64. `lengths`: int32 numbers per paragraph."""
+        if self._last.size < n_terms:
+            size = max(n_terms, 2 * self._last.size)
+            self._last, self._slot = np.full(size, -1, dtype=np.int32), np.zeros(size, dtype=np.int32)
+        lengths = np.ascontiguousarray(lengths, dtype=np.int32)
+        numbers = np.ascontiguousarray(numbers, dtype=np.int32)
+        terms = np.empty(numbers.size, dtype=np.int32)
+        counts = np.empty(numbers.size, dtype=np.int32)
+        per_paragraph = np.empty(lengths.size, dtype=np.int64)
+        pairs = KERNEL.count_terms_per_paragraph(
+            lengths.size,
+            lengths.ctypes.data,
+            numbers.ctypes.data,
+            n_terms,
+            self._last.ctypes.data,
+            self._slot.ctypes.data,
+            terms.ctypes.data,
+            counts.ctypes.data,
+            per_paragraph.ctypes.data,
+        )
+        if pairs < 0:
+            raise ValueError("a term number outside the vocabulary")
+        return terms[:pairs], counts[:pairs], per_paragraph

@@ -61,6 +61,7 @@ class AnalyzedUnit:
     worker: int  # process id: whose term numbering this is
     new_terms: list[str]  # terms this worker numbered since its previous unit, in number order
     pair_terms: np.ndarray  # worker term number of each distinct (paragraph, term) pair, paragraph by paragraph
+    # (within a paragraph in no set order: the postings are grouped by term later)
     pair_freqs: np.ndarray  # its term frequency
     pairs_per_paragraph: np.ndarray  # how many pairs each paragraph has, in order
 
@@ -81,6 +82,7 @@ class _WorkerVocabulary:
         # worker's time at 1M paragraphs (index/_chunkmemo.c); other text, or no kernel, uses the dict
         use_native = kernel.kernel_enabled() if native is None else native
         self.native = kernel.ChunkMemo(self._chunk_numbers) if use_native else None
+        self.counter = kernel.TermCounter() if use_native else None
 
     def _chunk_numbers(self, chunk: str) -> bytes:
         """A chunk's term numbers as int32 bytes, numbering its terms not seen before."""
@@ -167,10 +169,14 @@ def _analyze_unit(unit: tuple) -> AnalyzedUnit:
     # distinct (paragraph, term) pairs with their counts, for the whole unit at once
     lengths = np.fromiter((len(numbers) // 4 for numbers in numbered), dtype=np.int32, count=len(numbered))
     n_terms = max(len(vocabulary.terms), 1)
-    paragraph_of_token = np.repeat(np.arange(len(numbered), dtype=np.int64), lengths)
-    keys, counts = np.unique(
-        paragraph_of_token * n_terms + np.frombuffer(b"".join(numbered), dtype=np.int32), return_counts=True
-    )
+    all_numbers = np.frombuffer(b"".join(numbered), dtype=np.int32)
+    if vocabulary.counter is not None:  # in C, without sorting: a tenth of a worker's time otherwise
+        pair_terms, pair_freqs, per_paragraph = vocabulary.counter.count(lengths, all_numbers, n_terms)
+    else:
+        paragraph_of_token = np.repeat(np.arange(len(numbered), dtype=np.int64), lengths)
+        keys, counts = np.unique(paragraph_of_token * n_terms + all_numbers, return_counts=True)
+        pair_terms, pair_freqs = (keys % n_terms).astype(np.int32), counts.astype(np.int32)
+        per_paragraph = np.bincount(keys // n_terms, minlength=len(numbered)).astype(np.int64)
     return AnalyzedUnit(
         items,
         documents,
@@ -182,9 +188,9 @@ def _analyze_unit(unit: tuple) -> AnalyzedUnit:
         lengths,
         os.getpid(),
         vocabulary.unsent(),
-        (keys % n_terms).astype(np.int32),
-        counts.astype(np.int32),
-        np.bincount(keys // n_terms, minlength=len(numbered)).astype(np.int64),
+        pair_terms,
+        pair_freqs,
+        per_paragraph,
     )
 
 

@@ -278,6 +278,30 @@ def test_the_c_chunk_memo_numbers_text_as_the_dict_memo_does(texts: list[str], m
     assert with_c.terms == with_dict.terms
 
 
+@pytest.mark.skipif(
+    kernel.KERNEL is None, reason="needs the C kernel: no C compiler here (its absence is tested in test_bm25)"
+)
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 30), max_size=25), max_size=12), st.integers(0, 3))
+def test_the_c_term_counter_finds_each_paragraphs_terms_and_counts(paragraphs: list[list[int]], units: int):
+    """A worker counts each paragraph's distinct terms in C (kernel.TermCounter): the same (paragraph, term,
+    count) triples as counting them one by one, over several units in a row (its scratch is reused)."""
+    counter = kernel.TermCounter()
+    for _ in range(units + 1):
+        lengths = np.array([len(p) for p in paragraphs], dtype=np.int32)
+        numbers = np.array([n for p in paragraphs for n in p], dtype=np.int32)
+        terms, counts, per_paragraph = counter.count(lengths, numbers, 31)
+        assert per_paragraph.tolist() == [len(set(p)) for p in paragraphs]
+        starts = np.concatenate(([0], np.cumsum(per_paragraph)))
+        for index, paragraph in enumerate(paragraphs):
+            got = dict(
+                zip(terms[starts[index] : starts[index + 1]].tolist(), counts[starts[index] : starts[index + 1]])
+            )
+            assert got == {term: paragraph.count(term) for term in paragraph}
+    with pytest.raises(ValueError):
+        counter.count(np.array([1], dtype=np.int32), np.array([31], dtype=np.int32), 31)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 40), st.integers(0, 300)), unique=True, max_size=200),
