@@ -17,6 +17,8 @@ from .analysis import Analyzer, normalize, tokenize
 from .lexicon import load_dictionary, load_glossary
 
 MAX_GLOSSED_WORDS = 8
+# the first word of the text or of a sentence in it, after any opening quote or bracket
+_SENTENCE_OPENER_RE = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+)[\"'“‘(\[]*([A-Z][a-z]+)\b")
 MEANINGS_PER_WORD = 2
 
 
@@ -72,7 +74,9 @@ def gloss(
             surface[term] = token
     by_word, by_phrase = reverse_dictionary(), reverse_phrases()
     pairs = list(dict.fromkeys(f"{a} {b}" for a, b in zip(tokens, tokens[1:])))  # in the text's order
-    written = set(re.findall(r"\w+", text))  # a word the text never writes in lower case is a name (Kominfo, Bigo)
+    # a word the text never writes in lower case is a name (Kominfo, Bigo), unless it only opens sentences
+    # ("Pemerintah memblokir …", "… itu. Menteri mengatakan …"): there a common word is capitalised too
+    written = set(re.findall(r"\w+", text)) | {w.lower() for w in _SENTENCE_OPENER_RE.findall(text)}
     out: list[tuple[str, str]] = []
     glossed: set[str] = set()
     for term in dict.fromkeys(wanted_terms):

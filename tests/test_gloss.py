@@ -38,6 +38,14 @@ def test_a_two_word_phrase_is_glossed_as_the_phrase_not_as_its_words():
     assert "responsibility" in glossed["tanggung jawab"] and "tanggung" not in glossed
 
 
+def test_a_common_word_opening_a_sentence_is_glossed_a_name_is_not():
+    analyzer = get_analyzer()
+    text = 'Pemerintah memblokir situs itu. "Menteri akan bertindak," kata Budi, pejabat Kominfo.'
+    glossed = dict(gloss(text, analyzer.analyze(text), analyzer))
+    assert glossed["pemerintah"] == "government" and glossed["menteri"].startswith("minister")
+    assert not {"budi", "kominfo"} & set(glossed)  # capitalised inside a sentence: names
+
+
 def test_the_order_follows_the_wanted_terms_and_the_limit_holds():
     analyzer = get_analyzer()
     wanted = [analyzer.term("judi"), analyzer.term("memblokir")]
