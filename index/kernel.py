@@ -27,11 +27,22 @@ def _load() -> ctypes.CDLL | None:
     spec = importlib.util.find_spec("index._bm25kernel")
     if spec is None or not spec.origin:
         return None
+    return load_library(spec.origin)
+
+
+def load_library(path: str) -> ctypes.CDLL | None:
+    """The kernel built at `path` with its functions declared, or None (numpy serves) when it cannot be loaded or
+    lacks one of them: a build from older sources, after an update without `pip install -e .` again."""
     try:
-        library = ctypes.CDLL(spec.origin)
-    except OSError as error:  # a stale or foreign build: numpy serves
-        log.warning("the C kernel %s is not loadable (%s); scoring with numpy", spec.origin, error)
+        return _declared(ctypes.CDLL(path))
+    except (OSError, AttributeError) as error:
+        log.warning(
+            "the C kernel %s is not usable (%s); numpy serves until it is rebuilt (pip install -e .)", path, error
+        )
         return None
+
+
+def _declared(library: ctypes.CDLL) -> ctypes.CDLL:
     select = library.bm25_select
     select.restype = ctypes.c_int64
     # arrays are passed as addresses (ndarray.ctypes.data): building ctypes pointer objects cost more than the sums

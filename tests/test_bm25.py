@@ -386,6 +386,25 @@ def test_the_c_kernel_is_built_where_there_is_a_compiler():
 
 
 @pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
+def test_a_kernel_built_from_older_sources_is_not_used_and_nothing_breaks(tmp_path, caplog):
+    """After an update without `pip install -e .` again, the built library lacks the newer functions: numpy serves
+    (and says so) rather than the import failing."""
+    import shutil
+    import subprocess
+
+    from index.kernel import load_library
+
+    source = tmp_path / "old.c"
+    source.write_text("long bm25_select(void) { return 0; }\n", encoding="utf-8")
+    library = tmp_path / "old.so"
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    subprocess.run([compiler, "-shared", "-fPIC", str(source), "-o", str(library)], check=True, timeout=60)
+    assert load_library(str(library)) is None
+    assert "not usable" in caplog.text and "pip install -e ." in caplog.text
+    assert load_library(str(tmp_path / "missing.so")) is None
+
+
+@pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
 def test_the_kernel_scores_candidates_to_the_last_bit_as_numpy_does():
     from index.bm25 import _exact_scores, length_norms
     from index.kernel import numpy_only
