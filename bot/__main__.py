@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from contextlib import nullcontext
 
 from index.ingest import CorpusError
@@ -40,6 +41,14 @@ def open_service(settings: Settings, wait_for_vectors: bool = False) -> AnswerSe
             # the bot answers at once; paragraphs not embedded yet (a new corpus) are embedded in the background
             embed_in_background_process(settings.index_db, settings.vectors_path)
     return AnswerService(settings.index_db, semantic=semantic)
+
+
+def _warm_up(service: AnswerService) -> None:
+    """The first user's question answered as fast as later ones; a failure here only leaves that question slower."""
+    try:
+        service.warm_up()
+    except Exception as error:  # noqa: BLE001 - the bot answers without it
+        log.warning("warming up the answer service failed: %s", error)
 
 
 def _has_unembedded(settings: Settings, semantic: SemanticReranker) -> bool:
@@ -99,6 +108,7 @@ def main() -> int:
             except KeyboardInterrupt:  # Ctrl-C ends the chat like Ctrl-D, without a traceback
                 print(file=sys.stdout)
         return 0
+    threading.Thread(target=_warm_up, args=(service,), name="warm-up", daemon=True).start()
     from telegram.error import InvalidToken
 
     from .app import run  # imported here: only the Telegram mode needs telegram

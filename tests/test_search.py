@@ -1,4 +1,6 @@
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +10,7 @@ from index.analysis import get_analyzer
 from index.search import AnswerService, best_sentence, plan_query
 from index.store import IndexReader, build_index
 
-from support import LuceneIdfBM25Okapi, oracle_coverage
+from support import REPO, LuceneIdfBM25Okapi, oracle_coverage
 
 FURNITURE = (
     "Baca Juga",
@@ -236,3 +238,23 @@ def test_headline_words_find_their_article(tmp_path: Path):
     assert not without.answer(question, k=3).hits  # the words are in the headline only
     # the engine's plain BM25 is the body's: title words are not postings of its paragraphs
     assert with_titles.rank_tokens(get_analyzer().analyze(question)) == []
+
+
+def test_warming_up_loads_what_a_first_question_waits_for_and_caches_no_answer(seed_index: Path):
+    """The bot warms its answer service up as it starts (bot/__main__.py): afterwards the language detector and
+    the gloss's dictionaries are loaded, and the answer cache holds none of the warm-up's questions. In a fresh
+    process, where nothing is loaded yet."""
+    script = f"""
+from index.gloss import reverse_dictionary, reverse_phrases
+from index.language import _language_detector
+from index.search import AnswerService
+service = AnswerService({str(seed_index)!r}, semantic=None)
+loaded = (reverse_dictionary, reverse_phrases, _language_detector)
+before = sum(f.cache_info().currsize for f in loaded)
+service.warm_up()
+after = sum(f.cache_info().currsize for f in loaded)
+print(before, after, len(service._answers))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["0", "3", "0"]
