@@ -233,6 +233,11 @@ def top_positions(impacts: np.ndarray, count: int) -> np.ndarray:
     return out[:found]
 
 
+def _addresses(*arrays: np.ndarray) -> list[int]:
+    """Where each (contiguous) array's data starts, as the kernel's functions take them."""
+    return [array.ctypes.data for array in arrays]
+
+
 def group_by_term(
     terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, n_terms: int
 ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -245,14 +250,7 @@ def group_by_term(
     out_paragraphs = np.empty(terms.size, dtype=np.int32)
     out_freqs = np.empty(terms.size, dtype=np.int32)
     done = KERNEL.bm25_group_by_term(
-        terms.size,
-        terms.ctypes.data,
-        paragraphs.ctypes.data,
-        freqs.ctypes.data,
-        n_terms,
-        cursor.ctypes.data,
-        out_paragraphs.ctypes.data,
-        out_freqs.ctypes.data,
+        terms.size, *_addresses(terms, paragraphs, freqs), n_terms, *_addresses(cursor, out_paragraphs, out_freqs)
     )
     return (out_paragraphs, out_freqs) if done == 0 else None
 
@@ -338,14 +336,9 @@ class TermCounter:
         per_paragraph = np.empty(lengths.size, dtype=np.int64)
         pairs = KERNEL.count_terms_per_paragraph(
             lengths.size,
-            lengths.ctypes.data,
-            numbers.ctypes.data,
+            *_addresses(lengths, numbers),
             n_terms,
-            self._last.ctypes.data,
-            self._slot.ctypes.data,
-            terms.ctypes.data,
-            counts.ctypes.data,
-            per_paragraph.ctypes.data,
+            *_addresses(self._last, self._slot, terms, counts, per_paragraph),
         )
         if pairs < 0:
             raise ValueError("a term number outside the vocabulary")
