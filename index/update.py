@@ -345,9 +345,8 @@ def _drop_postings(db: sqlite_utils.Database, table: str, term: str, paragraph_i
     if not keep.any():
         db.execute(f"DELETE FROM {table} WHERE term = ?", (term,))
     elif with_freqs:
-        freqs = np.frombuffer(
-            row[1], dtype=np.uint32
-        )  # with their paragraphs' lengths (stored_postings.pack_frequencies)
+        # the frequencies with their paragraphs' lengths (stored_postings.pack_frequencies)
+        freqs = np.frombuffer(row[1], dtype=np.uint32)
         db.execute(
             "UPDATE terms SET doc_freq = ?, paragraph_ids = ?, tf_lengths = ? WHERE term = ?",
             (int(keep.sum()), held[keep].tobytes(), freqs[keep].tobytes(), term),
