@@ -81,10 +81,11 @@ def _declared(library: ctypes.CDLL) -> ctypes.CDLL:
 
 
 KERNEL = _load()
-# The kernel walks the paragraphs of the essential lists (MaxScore) unless that costs more than adding up every
-# posting: (postings walked × essential terms) > this × all postings. At 1M paragraphs (engine_scaling's corpus and
-# questions, best of 3, p50 ms 3 / 8 terms): walk always 0.27 / 2.48, add up always 0.41 / 1.37, ratio 1.0 0.25 /
-# 1.34, 1.4 0.21 / 1.33, 1.8 0.21 / 1.39, 2.5 0.20 / 1.64. 0: always add up; 1e18: always walk (tests run both).
+# The kernel walks the paragraphs of the essential lists (MaxScore) unless that costs more than adding up their
+# postings term at a time: (postings walked × essential terms) > this × all postings. At 1M paragraphs
+# (engine_scaling's corpus and questions, kernel time, p50 ms 3 / 8 terms, two runs alike; session 15): walk always
+# 0.13 / 2.24, term at a time always 0.57 / 0.98, ratio 1.0 0.19 / 0.71, 1.5 0.17 / 0.69, 2.0 0.16 / 0.69 (mean
+# 0.77), 3.0 0.14 / 1.03. 0: never walk; 1e18: always walk (tests run both).
 WALK_COST_RATIO = 1.5
 _switched_off = False
 

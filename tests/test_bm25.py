@@ -15,8 +15,8 @@ from support import LuceneIdfBM25Okapi, oracle_coverage
 
 @contextmanager
 def scoring_path(path: str):  # type: ignore[no-untyped-def]
-    """ "walk": the C kernel walks the essential lists (MaxScore); "sum": it adds up every posting; "numpy": no
-    kernel. Without a built kernel every path is numpy's."""
+    """ "walk": the C kernel walks the essential lists (MaxScore); "sum": it adds up postings term at a time;
+    "numpy": no kernel. Without a built kernel every path is numpy's."""
     import index.kernel as kernel
 
     if path == "numpy":
