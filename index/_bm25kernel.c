@@ -34,7 +34,6 @@
 #include <math.h>
 #include <string.h>
 
-#define CHUNK 64 /* sums read at once when looking for the few that pass a bound: compared without a branch */
 #define SEEDS 48 /* paragraphs scored in full to start θ, shared among the terms */
 
 static void heap_push_min(float *heap, int32_t *size, int32_t capacity, float value) {
@@ -84,29 +83,34 @@ static int64_t advance_to(const int32_t *ids, int64_t from, int64_t n, int32_t t
     return low;
 }
 
-/* every posting of a term added into acc; widens [*lowest, *highest] to its ids */
+/* Sums are looked at a chunk of CHUNK paragraph ids at a time (id >> CHUNK_BITS), through each chunk's largest sum */
+#define CHUNK_BITS 6
+#define CHUNK (1 << CHUNK_BITS)
+
+/* every posting of a term added into acc, each chunk's largest sum kept in chunk_max (sums only grow) */
 static void add_term(const int32_t *term_ids, const float *term_impacts, int64_t n, float factor, float *acc,
-                     int64_t *lowest, int64_t *highest) {
-    if (n == 0) return;
-    *lowest = term_ids[0] < *lowest ? term_ids[0] : *lowest;
-    *highest = term_ids[n - 1] > *highest ? term_ids[n - 1] : *highest;
-    for (int64_t j = 0; j < n; j++) acc[term_ids[j]] += term_impacts[j] * factor;
+                     float *chunk_max) {
+    for (int64_t j = 0; j < n; j++) {
+        const int32_t id = term_ids[j];
+        const float sum = acc[id] + term_impacts[j] * factor;
+        float *largest = &chunk_max[id >> CHUNK_BITS];
+        acc[id] = sum;
+        *largest = sum > *largest ? sum : *largest;
+    }
 }
 
 /* how many of the CHUNK sums from acc are above `bound`: a fixed count of compares the compiler turns into vector
- * instructions, no branch (most chunks hold none) */
+ * instructions, no branch */
 static int32_t chunk_above(const float *acc, float bound) {
     int32_t n = 0;
     for (int32_t i = 0; i < CHUNK; i++) n += acc[i] > bound;
     return n;
 }
 
-/* how many sums in acc[lowest..highest] are above `bound` */
-static int64_t count_above(const float *acc, int64_t lowest, int64_t highest, float bound) {
-    int64_t n = 0, id = lowest;
-    for (; id + CHUNK <= highest + 1; id += CHUNK) n += chunk_above(acc + id, bound);
-    for (; id <= highest; id++) n += acc[id] > bound;
-    return n;
+/* one past the last id of chunk c, of ids below n_ids */
+static int64_t chunk_end(int64_t c, int64_t n_ids) {
+    const int64_t end = (c + 1) << CHUNK_BITS;
+    return end < n_ids ? end : n_ids;
 }
 
 /* `value` in float32, rounded down: a sum that could reach it is never taken for one that cannot */
@@ -116,30 +120,30 @@ static float float_below(double value) { return value > 0.0 ? nextafterf((float)
  * "continue" strategy): every posting of the essential terms order[essential..n_terms) is added into acc; θ rises
  * to the k-th best of those sums (each at most its paragraph's final sum: float32 adds of non-negative parts never
  * lower a sum); the paragraphs that can still reach θ with the non-essential terms order[0..essential) are the
- * candidates, found in id order by a pass over the sums (sequential reads compared a chunk at a time, where a
- * second pass over the postings read each sum at random), and the non-essential terms are looked up for them
- * instead of adding up their lists. Most postings of a long question are in a few common terms of small weight:
- * those are what this skips. When a non-essential term would leave many candidates, it is added up too.
- * Writes the paragraphs at or above the final k-th best − 2·error; returns how many. */
+ * candidates, and the non-essential terms are looked up for them instead of adding up their lists. Most postings
+ * of a long question are in a few common terms of small weight: those are what this skips. When a non-essential
+ * term would leave many candidates, it is added up too. The sums are read back through the largest of each chunk
+ * of 64 ids (chunk_max, n_chunks of them, zeroed, left zeroed): only chunks that can hold a candidate are read,
+ * only touched ones cleared, where reading the postings again cost a random access each. n_ids: one more than
+ * the largest id of any term. Writes the paragraphs at or above the final k-th best − 2·error; returns how many. */
 static int64_t select_term_at_a_time(int32_t n_terms, const int32_t *const *ids, const float *const *impacts,
                                      const int64_t *lengths, const float *factor_f, const int32_t *order,
-                                     const double *reach, int32_t essential, float *acc, int32_t k, double theta,
-                                     double error, double skip_margin, float *heap, int32_t *out_ids,
-                                     float *out_values) {
-    int64_t n_candidates = 0, count = 0, kept = 0, lowest = INT32_MAX, highest = -1;
+                                     const double *reach, int32_t essential, float *acc, float *chunk_max,
+                                     int64_t n_ids, int32_t k, double theta, double error, double skip_margin,
+                                     float *heap, int32_t *out_ids, float *out_values) {
+    int64_t n_candidates = 0, count = 0, kept = 0;
+    const int64_t n_chunks = (n_ids + CHUNK - 1) >> CHUNK_BITS;
     int32_t heap_size = 0;
     float below; /* a sum at or under this cannot reach θ with the non-essential terms */
     for (int32_t i = essential; i < n_terms; i++) {
         const int32_t t = order[i];
-        add_term(ids[t], impacts[t], lengths[t], factor_f[t], acc, &lowest, &highest);
+        add_term(ids[t], impacts[t], lengths[t], factor_f[t], acc, chunk_max);
     }
-    if (highest < 0) return 0;
     { /* θ from the sums so far (a sum missed here only leaves θ lower) */
         float above = float_below(theta);
-        for (int64_t start = lowest; start <= highest; start += CHUNK) {
-            const int64_t end = start + CHUNK <= highest + 1 ? start + CHUNK : highest + 1;
-            if (end - start == CHUNK && !chunk_above(acc + start, above)) continue;
-            for (int64_t id = start; id < end; id++) {
+        for (int64_t c = 0; c < n_chunks; c++) {
+            if (!(chunk_max[c] > above)) continue;
+            for (int64_t id = c << CHUNK_BITS; id < chunk_end(c, n_ids); id++) {
                 if (!(acc[id] > above)) continue;
                 heap_push_min(heap, &heap_size, k, acc[id]);
                 if (heap_size == k && (double)heap[0] > theta) {
@@ -156,22 +160,33 @@ static int64_t select_term_at_a_time(int32_t n_terms, const int32_t *const *ids,
         if (essential == 0) break;
         { /* a look-up costs about as much as adding up 16 postings */
             const int32_t t = order[essential - 1];
-            if (count_above(acc, lowest, highest, below) * 16 <= lengths[t]) break;
-            add_term(ids[t], impacts[t], lengths[t], factor_f[t], acc, &lowest, &highest);
+            int64_t passing = 0;
+            for (int64_t c = 0; c < n_chunks && passing * 16 <= lengths[t]; c++) {
+                if (!(chunk_max[c] > below)) continue;
+                if (chunk_end(c, n_ids) - (c << CHUNK_BITS) == CHUNK) {
+                    passing += chunk_above(acc + (c << CHUNK_BITS), below);
+                } else {
+                    for (int64_t id = c << CHUNK_BITS; id < n_ids; id++) passing += acc[id] > below;
+                }
+            }
+            if (passing * 16 <= lengths[t]) break;
+            add_term(ids[t], impacts[t], lengths[t], factor_f[t], acc, chunk_max);
             essential--;
         }
     }
     /* the candidates, in id order; every other sum cleared */
-    for (int64_t start = lowest; start <= highest; start += CHUNK) {
-        const int64_t end = start + CHUNK <= highest + 1 ? start + CHUNK : highest + 1;
-        if (end - start == CHUNK && !chunk_above(acc + start, below)) {
-            memset(acc + start, 0, sizeof(float) * CHUNK);
-            continue;
+    for (int64_t c = 0; c < n_chunks; c++) {
+        const int64_t start = c << CHUNK_BITS, end = chunk_end(c, n_ids);
+        if (chunk_max[c] == 0.0f) continue; /* untouched */
+        if (!(chunk_max[c] > below)) {
+            memset(acc + start, 0, sizeof(float) * (size_t)(end - start));
+        } else {
+            for (int64_t id = start; id < end; id++) {
+                if (acc[id] > below) out_ids[n_candidates++] = (int32_t)id; /* its sum stays until it is scored */
+                else acc[id] = 0.0f;
+            }
         }
-        for (int64_t id = start; id < end; id++) {
-            if (acc[id] > below) out_ids[n_candidates++] = (int32_t)id; /* its sum stays until it is scored */
-            else acc[id] = 0.0f;
-        }
+        chunk_max[c] = 0.0f;
     }
     for (int32_t i = essential - 1; i >= 0; i--) { /* the non-essential terms, the largest first */
         const int32_t t = order[i];
@@ -362,8 +377,21 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
                 count = select_exhaustive_with_coverage(n_terms, ids, impacts, lengths, factor_f, shares, acc, cov, k,
                                                         theta, error, heap, out_ids, out_values);
             } else {
-                count = select_term_at_a_time(n_terms, ids, impacts, lengths, factor_f, order, reach, essential, acc, k,
-                                              theta, error, skip_margin, heap, out_ids, out_values);
+                int64_t n_ids = 0; /* one more than the largest id: the chunks' largest sums */
+                float *chunk_max;
+                for (int32_t t = 0; t < n_terms; t++) {
+                    if (lengths[t] > 0 && (int64_t)ids[t][lengths[t] - 1] + 1 > n_ids)
+                        n_ids = (int64_t)ids[t][lengths[t] - 1] + 1;
+                }
+                chunk_max = (float *)calloc((size_t)(n_ids >> CHUNK_BITS) + 1, sizeof(float));
+                if (chunk_max == NULL) {
+                    count = -1;
+                    goto done;
+                }
+                count = select_term_at_a_time(n_terms, ids, impacts, lengths, factor_f, order, reach, essential, acc,
+                                              chunk_max, n_ids, k, theta, error, skip_margin, heap, out_ids,
+                                              out_values);
+                free(chunk_max);
             }
             goto done;
         }

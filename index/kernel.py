@@ -83,10 +83,12 @@ def _declared(library: ctypes.CDLL) -> ctypes.CDLL:
 KERNEL = _load()
 # The kernel walks the paragraphs of the essential lists (MaxScore) unless that costs more than adding up their
 # postings term at a time: (postings walked × essential terms) > this × all postings. At 1M paragraphs
-# (engine_scaling's corpus and questions, kernel time, p50 ms 3 / 8 terms, two runs alike; session 15): walk always
-# 0.13 / 2.24, term at a time always 0.57 / 0.98, ratio 1.0 0.19 / 0.71, 1.5 0.17 / 0.69, 2.0 0.16 / 0.69 (mean
-# 0.77), 3.0 0.14 / 1.03. 0: never walk; 1e18: always walk (tests run both).
-WALK_COST_RATIO = 1.5
+# (engine_scaling's corpus and questions, kernel time per question, best of 3, p50 / mean ms, 3 terms; 8 terms;
+# session 15): walk always 0.15 / 0.27; 2.27 / 2.67. Term at a time always 0.21 / 0.21; 0.47 / 0.46. Ratio 0.5
+# 0.18 / 0.19; 0.47 / 0.46. 1.0 0.14 / 0.19; 0.48 / 0.48. 1.5 0.15 / 0.27; 0.49 / 0.51. The faster of the two for
+# each question: 0.14 / 0.16; 0.47 / 0.46 (no rule on these counts came closer). 0: never walk; 1e18: always walk
+# (tests run both).
+WALK_COST_RATIO = 1.0
 _switched_off = False
 
 
