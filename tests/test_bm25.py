@@ -23,12 +23,12 @@ def scoring_path(path: str):  # type: ignore[no-untyped-def]
         with kernel.numpy_only():
             yield
         return
-    before = kernel.WALK_COST_RATIO
-    kernel.WALK_COST_RATIO = 1e18 if path == "walk" else 0.0
+    before = kernel.WALK_COST_RATIO, kernel.WALK_COST_RATIO_WITH_COVERAGE
+    kernel.WALK_COST_RATIO = kernel.WALK_COST_RATIO_WITH_COVERAGE = 1e18 if path == "walk" else 0.0
     try:
         yield
     finally:
-        kernel.WALK_COST_RATIO = before
+        kernel.WALK_COST_RATIO, kernel.WALK_COST_RATIO_WITH_COVERAGE = before
 
 
 PATHS = ["walk", "sum", "numpy"]
