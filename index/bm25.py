@@ -19,12 +19,12 @@ most 1, so a coordinated score never exceeds the BM25 score the oracle checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
-from .kernel import exact_scores, kernel_enabled, select_candidates, top_positions
+from .kernel import KernelTerm, exact_scores_of, kernel_enabled, kernel_term, select_candidates_of, top_positions
 
 
 # Lucene's and Elasticsearch's defaults. On FacQA valid, k1 in 0.6..1.5 and b in 0.5..0.9 are all
@@ -62,6 +62,9 @@ class Postings:
     # positions of the highest impacts, best first (at most TOP_IMPACTS): a one-term question's best k are
     # among them, so it reads k entries instead of the whole list
     top_impacts: np.ndarray | None = None
+    # where these arrays are, for the C kernel (index/kernel.py): set by the index reader as it loads the term
+    # (used only while it describes this object's own arrays: see _own_view)
+    kernel_view: KernelTerm | None = field(default=None, compare=False, repr=False)
 
     @property
     def doc_freq(self) -> int:
@@ -103,10 +106,18 @@ def merge_postings(postings: Sequence[Postings]) -> Postings:
     return Postings(unique_ids.astype(np.int32), summed.astype(np.int32))
 
 
+# Up to this many candidates, top_k sorts in Python (most questions: a few dozen candidates; ~3 against ~10 µs)
+SMALL_TOP_K = 64
+
+
 def top_k(paragraph_ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
     """Best k by score, ties broken by lower paragraph id so results are stable."""
     if k <= 0 or not paragraph_ids.size:
         return []
+    if paragraph_ids.size <= SMALL_TOP_K:  # the same order in plain Python, without numpy's per-call cost
+        ids, values = paragraph_ids.tolist(), scores.tolist()
+        order = sorted(range(len(ids)), key=lambda i: (-values[i], ids[i]))[:k]
+        return [(int(ids[i]), float(values[i])) for i in order]
     if paragraph_ids.size > k:
         # partial sort: keep everything scoring at least the k-th best, so ties at the border survive
         kth = np.partition(scores, paragraph_ids.size - k)[paragraph_ids.size - k]
@@ -199,7 +210,8 @@ def rank_with_accumulator(
     if k <= 0:
         return []
     n_paragraphs = int(norms.size) if n_paragraphs is None else n_paragraphs
-    idfs = [float(lucene_idf(n_paragraphs, p.weighting_doc_freq)) for p in group_postings]
+    # one call for all groups (the same bits as one call each)
+    idfs = lucene_idf(n_paragraphs, np.array([p.weighting_doc_freq for p in group_postings], dtype=np.int64)).tolist()
     total_weight = sum(idf * weight for idf, weight in zip(idfs, weights))  # absent groups count too
     present = [
         (postings, idf * weight, idf * weight / total_weight if total_weight > 0 else 0.0)
@@ -254,6 +266,16 @@ def rank_with_accumulator(
     return best
 
 
+def _own_view(postings: Postings) -> KernelTerm | None:
+    """The postings' kernel view if it describes their own arrays (a copy made with other arrays keeps the field)."""
+    view = postings.kernel_view
+    if view is None:
+        return None
+    ids, term_freqs, impacts, top, _bonus = view.arrays
+    own = ids is postings.paragraph_ids and term_freqs is postings.term_freqs and impacts is postings.impacts
+    return view if own and top is postings.top_impacts else None
+
+
 def _kernel_candidates(
     present: Sequence[tuple[Postings, float, float]],
     norms: np.ndarray,
@@ -264,18 +286,27 @@ def _kernel_candidates(
 ) -> np.ndarray:
     """The paragraphs that can be in the best k, selected by the C kernel from float32 sums (× coverage with
     `scratch`). Its error bound is twice the numpy path's: it also rounds the impacts computed here to float32."""
-    ids, contributions, tops = [], [], []
+    terms, computed = [], []  # `computed` keeps the arrays made here alive through the kernel's call
     for postings, _factor, _share in present:
-        contribution = served_impacts(postings, params)
-        tops.append(None if contribution is None else postings.top_impacts)
-        if contribution is None:
-            contribution = impacts_of(postings, norms, params)
-        ids.append(np.ascontiguousarray(postings.paragraph_ids, dtype=np.int32))
-        contributions.append(np.ascontiguousarray(contribution, dtype=np.float32))
+        served, view = served_impacts(postings, params), _own_view(postings)
+        if served is not None and view is not None:
+            terms.append(view)
+            continue
+        ids = np.ascontiguousarray(postings.paragraph_ids, dtype=np.int32)
+        contribution = np.ascontiguousarray(
+            impacts_of(postings, norms, params) if served is None else served, np.float32
+        )
+        top = (
+            None
+            if served is None or postings.top_impacts is None
+            else np.ascontiguousarray(postings.top_impacts, np.int64)
+        )
+        computed.append((ids, contribution, top))
+        terms.append(kernel_term(ids, None, contribution, top))
     relative = 2 * approximation_slack(len(present), 1.0)
     factors = [factor for _postings, factor, _share in present]
     shares = None if scratch is None else [share for _postings, _factor, share in present]
-    return select_candidates(ids, contributions, factors, shares, tops, accumulator, scratch, k, relative)
+    return select_candidates_of(terms, factors, shares, accumulator, scratch, k, relative)
 
 
 def _coordinated_round(
@@ -346,16 +377,22 @@ def _exact_scores(
     """BM25 (× coverage if `coordinated`) of each candidate paragraph (unique ids), in float64 from the postings,
     summed group by group in query order as score_groups does (in the C kernel when it serves: the same bits)."""
     if kernel_enabled():
-        return exact_scores(
-            candidates,
-            [np.ascontiguousarray(p.paragraph_ids, dtype=np.int32) for p, _f, _s in present],
-            [np.ascontiguousarray(p.term_freqs, dtype=np.int32) for p, _f, _s in present],
-            [None if p.bonus is None else np.ascontiguousarray(p.bonus, dtype=np.float64) for p, _f, _s in present],
-            [factor for _p, factor, _s in present],
-            [share for _p, _f, share in present] if coordinated else None,
-            norms,
-            params.k1,
-        )
+        terms, computed = [], []  # `computed` keeps the arrays made here alive through the kernel's call
+        for postings, _factor, _share in present:
+            view = _own_view(postings)
+            if view is not None and postings.bonus is None:
+                terms.append(view)
+                continue
+            arrays = (
+                np.ascontiguousarray(postings.paragraph_ids, dtype=np.int32),
+                np.ascontiguousarray(postings.term_freqs, dtype=np.int32),
+                None if postings.bonus is None else np.ascontiguousarray(postings.bonus, dtype=np.float64),
+            )
+            computed.append(arrays)
+            terms.append(kernel_term(arrays[0], arrays[1], bonus=arrays[2]))
+        factors = [factor for _p, factor, _s in present]
+        shares = [share for _p, _f, share in present] if coordinated else None
+        return exact_scores_of(candidates, terms, factors, shares, norms, params.k1)
     scores = np.zeros(candidates.size, dtype=np.float64)
     coverage = np.zeros(candidates.size, dtype=np.float64)
     for postings, factor, share in present:

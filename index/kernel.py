@@ -14,6 +14,7 @@ import importlib.util
 import logging
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -113,12 +114,53 @@ def numpy_only() -> Iterator[None]:
         _switched_off = before
 
 
-def _per_term(
-    paragraph_ids: Sequence[np.ndarray], factors: Sequence[float], shares: Sequence[float] | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """The per-term arrays both kernel calls take: postings lengths (int64), factors and shares (float64)."""
-    lengths = np.array([ids.size for ids in paragraph_ids], dtype=np.int64)
-    return lengths, np.array(factors, dtype=np.float64), None if shares is None else np.array(shares, dtype=np.float64)
+@dataclass(frozen=True, slots=True)
+class KernelTerm:
+    """Where one term's arrays are, as the kernel reads them: taken once when the index reader loads the term
+    (reading an array's address costs ~1 µs, and a question asked for ~20 of them), and for a term whose
+    contributions a question computes, per question."""
+
+    length: int
+    ids: int  # int32 paragraph ids, ascending
+    term_freqs: int  # int32
+    contributions: int  # float32, each > 0 (0: none, exact scores only)
+    bonus: int = 0  # float64 title bonus per posting (0: none)
+    top: int = 0  # int64 positions of the highest contributions, best first (0: none known)
+    top_count: int = 0
+    largest: float = 0.0  # the largest contribution
+    # the arrays themselves (ids, term_freqs, contributions, top, bonus; None where absent): kept alive, and
+    # compared by identity where a view is reused (index/bm25.py _own_view)
+    arrays: tuple[np.ndarray | None, ...] = field(default=(), compare=False, repr=False)
+
+
+def kernel_term(
+    paragraph_ids: np.ndarray,
+    term_freqs: np.ndarray | None = None,
+    contributions: np.ndarray | None = None,
+    top: np.ndarray | None = None,
+    bonus: np.ndarray | None = None,
+) -> KernelTerm:
+    """The KernelTerm of contiguous arrays of the kernel's types (int32 ids and frequencies, float32 contributions,
+    int64 best positions, float64 bonus)."""
+    has_top = top is not None and top.size > 0
+    largest = 0.0
+    if contributions is not None and contributions.size:
+        largest = float(contributions[top[0]]) if has_top else float(contributions.max())
+    return KernelTerm(
+        int(paragraph_ids.size),
+        paragraph_ids.ctypes.data,
+        0 if term_freqs is None else term_freqs.ctypes.data,
+        0 if contributions is None else contributions.ctypes.data,
+        0 if bonus is None else bonus.ctypes.data,
+        top.ctypes.data if has_top else 0,
+        int(top.size) if has_top else 0,
+        largest,
+        (paragraph_ids, term_freqs, contributions, top, bonus),
+    )
+
+
+def _doubles(values: Sequence[float]) -> ctypes.Array:
+    return (ctypes.c_double * len(values))(*values)
 
 
 def select_candidates(
@@ -136,37 +178,45 @@ def select_candidates(
     `contributions` float32 per term (contiguous, each > 0), `factors` > 0; `shares`: coverage; `tops`: per term
     the positions of its highest contributions, best first (int64), or None. `accumulator` (and with `shares`,
     `scratch`) are zeroed float32 arrays, one slot per paragraph, left zeroed."""
+    tops = [None if top is None else np.ascontiguousarray(top, dtype=np.int64) for top in tops]
+    terms = [kernel_term(i, None, c, top) for i, c, top in zip(paragraph_ids, contributions, tops)]
+    return select_candidates_of(terms, factors, shares, accumulator, scratch, k, relative_slack)
+
+
+def select_candidates_of(
+    terms: Sequence[KernelTerm],
+    factors: Sequence[float],
+    shares: Sequence[float] | None,
+    accumulator: np.ndarray,
+    scratch: np.ndarray | None,
+    k: int,
+    relative_slack: float,
+) -> np.ndarray:
+    """select_candidates over KernelTerms (with contributions)."""
     assert KERNEL is not None
-    terms = len(paragraph_ids)
-    total = sum(int(ids.size) for ids in paragraph_ids)
+    n = len(terms)
+    total = sum(term.length for term in terms)
     out_ids = np.empty(total, dtype=np.int32)
     out_values = np.empty(total, dtype=np.float32)
-    tops = [None if top is None or not top.size else np.ascontiguousarray(top, dtype=np.int64) for top in tops]
-    addresses = np.array(
-        [ids.ctypes.data for ids in paragraph_ids]
-        + [c.ctypes.data for c in contributions]
-        + [0 if top is None else top.ctypes.data for top in tops],
-        dtype=np.uintp,
+    pointers = (ctypes.c_void_p * (3 * n))(
+        *[t.ids for t in terms], *[t.contributions for t in terms], *[t.top or None for t in terms]
     )
-    top_counts = np.array([0 if top is None else top.size for top in tops], dtype=np.int64)
-    lengths, factor_array, share_array = _per_term(paragraph_ids, factors, shares)
-    maxima = np.array([c.max() if top is None else c[top[0]] for c, top in zip(contributions, tops)], dtype=np.float32)
-    step = terms * addresses.itemsize
+    counts = (ctypes.c_int64 * (2 * n))(*[t.length for t in terms], *[t.top_count for t in terms])
     kept = KERNEL.bm25_select(
-        terms,
-        addresses.ctypes.data,
-        addresses.ctypes.data + step,
-        lengths.ctypes.data,
-        factor_array.ctypes.data,
-        None if share_array is None else share_array.ctypes.data,
-        maxima.ctypes.data,
-        addresses.ctypes.data + 2 * step,
-        top_counts.ctypes.data,
+        n,
+        pointers,
+        ctypes.byref(pointers, n * ctypes.sizeof(ctypes.c_void_p)),
+        counts,
+        _doubles(factors),
+        None if shares is None else _doubles(shares),
+        (ctypes.c_float * n)(*[t.largest for t in terms]),
+        ctypes.byref(pointers, 2 * n * ctypes.sizeof(ctypes.c_void_p)),
+        ctypes.byref(counts, n * ctypes.sizeof(ctypes.c_int64)),
         accumulator.ctypes.data,
         None if scratch is None else scratch.ctypes.data,
         k,
         relative_slack,
-        WALK_COST_RATIO if share_array is None else WALK_COST_RATIO_WITH_COVERAGE,
+        WALK_COST_RATIO if shares is None else WALK_COST_RATIO_WITH_COVERAGE,
         out_ids.ctypes.data,
         out_values.ctypes.data,
     )
@@ -188,26 +238,35 @@ def exact_scores(
     """Exact float64 BM25 (× coverage with `shares`) of the ascending unique `candidates`, bit for bit as
     index/bm25.py's _exact_scores computes it: `paragraph_ids`, `term_freqs` int32 and `bonuses` float64 (or
     None) per term, contiguous; `norms` float64 per paragraph."""
+    terms = [kernel_term(i, f, bonus=b) for i, f, b in zip(paragraph_ids, term_freqs, bonuses)]
+    return exact_scores_of(candidates, terms, factors, shares, norms, k1)
+
+
+def exact_scores_of(
+    candidates: np.ndarray,
+    terms: Sequence[KernelTerm],
+    factors: Sequence[float],
+    shares: Sequence[float] | None,
+    norms: np.ndarray,
+    k1: float,
+) -> np.ndarray:
+    """exact_scores over KernelTerms (with term frequencies)."""
     assert KERNEL is not None
-    terms = len(paragraph_ids)
+    n = len(terms)
     candidates = np.ascontiguousarray(candidates, dtype=np.int32)
     scores = np.empty(candidates.size, dtype=np.float64)
-    addresses = np.array(
-        [a.ctypes.data for a in paragraph_ids]
-        + [a.ctypes.data for a in term_freqs]
-        + [0 if b is None else b.ctypes.data for b in bonuses],
-        dtype=np.uintp,
+    pointers = (ctypes.c_void_p * (3 * n))(
+        *[t.ids for t in terms], *[t.term_freqs for t in terms], *[t.bonus or None for t in terms]
     )
-    lengths, factor_array, share_array = _per_term(paragraph_ids, factors, shares)
-    step = terms * addresses.itemsize
+    size = ctypes.sizeof(ctypes.c_void_p)
     KERNEL.bm25_exact(
-        terms,
-        addresses.ctypes.data,
-        addresses.ctypes.data + step,
-        addresses.ctypes.data + 2 * step,
-        lengths.ctypes.data,
-        factor_array.ctypes.data,
-        None if share_array is None else share_array.ctypes.data,
+        n,
+        pointers,
+        ctypes.byref(pointers, n * size),
+        ctypes.byref(pointers, 2 * n * size),
+        (ctypes.c_int64 * n)(*[t.length for t in terms]),
+        _doubles(factors),
+        None if shares is None else _doubles(shares),
         np.ascontiguousarray(norms, dtype=np.float64).ctypes.data,
         k1,
         candidates.size,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .bm25 import BM25Params, Postings, best_impact_positions, length_norms, saturated
-from .kernel import kernel_enabled, unpack_impacts32
+from .kernel import kernel_enabled, kernel_term, unpack_impacts32
 
 # A uint32 per posting, the term frequency in the low 16 bits and the paragraph's length in the high 16: the index
 # reader computes a term's impacts from its postings alone, with a norm table by length, instead of reading each
@@ -43,6 +43,9 @@ def unpack_postings(
     else:
         term_freqs = (packed & PACKED_MAX).astype(np.int32)
         impacts = saturated(term_freqs, norm_table[packed >> 16], params).astype(np.float32)
-    return Postings(
-        paragraph_ids, term_freqs, impacts=impacts, impact_params=params, top_impacts=best_impact_positions(impacts)
-    )
+    top = best_impact_positions(impacts)
+    view = None
+    if kernel_enabled() and paragraph_ids.dtype == np.int32 and paragraph_ids.flags.c_contiguous:
+        top = np.ascontiguousarray(top, dtype=np.int64)
+        view = kernel_term(paragraph_ids, term_freqs, impacts, top)
+    return Postings(paragraph_ids, term_freqs, impacts=impacts, impact_params=params, top_impacts=top, kernel_view=view)

@@ -124,6 +124,44 @@ def test_top_k_ties_break_by_paragraph_id():
     assert top_k(ids, scores, 0) == []
 
 
+def test_top_k_sorts_few_candidates_in_python_as_numpy_sorts_many(monkeypatch):
+    """top_k sorts up to SMALL_TOP_K candidates in plain Python: the same order, ties by id, as its numpy path."""
+    import index.bm25 as bm25
+
+    rng = np.random.default_rng(17)
+    for trial in range(300):
+        n = int(rng.integers(1, 150))
+        ids = rng.permutation(10_000)[:n].astype(np.int32)
+        scores = rng.integers(0, 6, size=n) / 4.0  # many ties
+        k = int(rng.integers(1, n + 3))
+        monkeypatch.setattr(bm25, "SMALL_TOP_K", 10**9)
+        in_python = bm25.top_k(ids, scores, k)
+        monkeypatch.setattr(bm25, "SMALL_TOP_K", 0)
+        assert bm25.top_k(ids, scores, k) == in_python, trial
+        assert all(type(pid) is int and type(score) is float for pid, score in in_python)
+
+
+def test_a_copy_of_loaded_postings_with_other_arrays_does_not_use_their_kernel_view(tmp_path):  # type: ignore[no-untyped-def]
+    """The reader records where a loaded term's arrays are (Postings.kernel_view); a copy with other impacts or
+    ids must be ranked from its own arrays."""
+    from dataclasses import replace
+
+    from index.bm25 import _own_view
+    from index.kernel import kernel_enabled
+    from index.store import IndexReader, build_index
+
+    source = tmp_path / "a.jsonl"
+    source.write_text('{"id": "d", "text": "Kominfo memblokir aplikasi."}\n', encoding="utf-8")
+    build_index([source], tmp_path / "i.db")
+    loaded = IndexReader(tmp_path / "i.db").postings("blokir")
+    assert loaded.doc_freq == 1
+    if kernel_enabled():
+        assert _own_view(loaded) is loaded.kernel_view is not None
+    halved = replace(loaded, impacts=(loaded.impacts / 2).astype(np.float32))
+    assert halved.kernel_view is loaded.kernel_view and _own_view(halved) is None
+    assert _own_view(replace(loaded, paragraph_ids=loaded.paragraph_ids.copy())) is None
+
+
 def served(postings, norms, params, top):  # type: ignore[no-untyped-def]
     """Postings as the index reader serves them: float32 impacts and the positions of the `top` highest."""
     from dataclasses import replace

@@ -49,6 +49,29 @@ def test_query_of_500_distinct_terms(tmp_path: Path):
     assert all(math.isclose(s, scores[pid], abs_tol=1e-6) for pid, s in got)
 
 
+def test_ranking_with_other_parameters_than_the_index_was_built_with_scores_for_those(tmp_path: Path):
+    """The reader keeps each term's impacts for the index's own k1 and b (and where they are, for the kernel);
+    a ranking with other parameters (the benchmarks' --k1/--b) must compute its own, not use those."""
+    from index.bm25 import BM25Params, TermGroup
+    from index.ranking import rank_groups
+
+    rng = np.random.default_rng(9)
+    words = [f"kata{i}x" for i in range(60)]
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(3, 40)))) + "." for _ in range(400)]
+    db = build_jsonl(tmp_path, texts)
+    corpus, _oracle = oracle_for(db)
+    reader = IndexReader(db)
+    for k1, b in ((0.6, 0.3), (2.0, 1.0), (reader.meta.k1, reader.meta.b)):
+        oracle = LuceneIdfBM25Okapi(corpus, k1=k1, b=b)
+        for query in (["kata1x"], ["kata2x", "kata30x", "kata7x"], words[:12]):
+            groups = tuple(TermGroup((t,), 1.0) for t in query)
+            got, _postings = rank_groups(reader, groups, 10, BM25Params(k1, b), coordinated=False, title_weight=0)
+            scores = oracle.get_scores(query)
+            expected = sorted(range(len(corpus)), key=lambda i: (-scores[i], i))[:10]
+            assert [pid for pid, _ in got] == expected, (k1, b, query)
+            assert all(math.isclose(s, scores[pid], abs_tol=1e-6) for pid, s in got)
+
+
 def test_a_term_in_every_paragraph_still_ranks(tmp_path: Path):
     db = build_jsonl(
         tmp_path, [f"kominfo kominfo laporan nomor{i}" if i % 3 else f"kominfo berita nomor{i}" for i in range(30)]
