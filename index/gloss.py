@@ -73,7 +73,8 @@ def gloss(
         if term and term not in surface:
             surface[term] = token
     by_word, by_phrase = reverse_dictionary(), reverse_phrases()
-    pairs = list(dict.fromkeys(f"{a} {b}" for a, b in zip(tokens, tokens[1:])))  # in the text's order
+    # the text's two-word phrases the sources name, in the text's order (looked up once, not once per word)
+    phrases = [p for p in dict.fromkeys(f"{a} {b}" for a, b in zip(tokens, tokens[1:])) if p in by_phrase]
     # a word the text never writes in lower case is a name (Kominfo, Bigo), unless it only opens sentences
     # ("Pemerintah memblokir …", "… itu. Menteri mengatakan …"): there a common word is capitalised too
     written = set(re.findall(r"\w+", text)) | {w.lower() for w in _SENTENCE_OPENER_RE.findall(text)}
@@ -86,7 +87,7 @@ def gloss(
         # a two-word phrase the word is part of in this text first ("bertanggung jawab": responsible, not
         # "bertanggung": medium), then the word as written, then its root (diblokir → blokir): the sources name
         # roots more often than forms
-        phrase = next((p for p in pairs if word in p.split() and p in by_phrase), None)
+        phrase = next((p for p in phrases if word in p.split()), None)
         if phrase is not None:
             glossed.update(phrase.split())
             word, meanings = phrase, list(by_phrase[phrase])
