@@ -64,6 +64,45 @@ static void heap_push_min(float *heap, int32_t *size, int32_t capacity, float va
     heap[i] = value;
 }
 
+/* The candidates written so far (ids and approximate scores in out arrays with room for all), and θ: the k-th best
+ * of them, or a lower bound of the final k-th best given at the start when higher */
+typedef struct {
+    int32_t *ids;
+    float *values;
+    int64_t count;
+    float *heap; /* the k best written, for θ */
+    int32_t heap_size, k;
+    double theta, error;
+} Candidates;
+
+/* Writes a scored paragraph unless it is below θ − 2·error; returns whether θ rose. */
+static int offer(Candidates *c, int32_t id, float score) {
+    if ((double)score < c->theta - 2.0 * c->error) return 0;
+    c->ids[c->count] = id;
+    c->values[c->count] = score;
+    c->count++;
+    heap_push_min(c->heap, &c->heap_size, c->k, score);
+    if (c->heap_size == c->k && (double)c->heap[0] > c->theta) {
+        c->theta = (double)c->heap[0];
+        return 1;
+    }
+    return 0;
+}
+
+/* Keeps the written paragraphs at or above the final θ − 2·error (every one that can be in the exact best k, since
+ * θ is at most e above the final k-th best approximate score); returns how many. */
+static int64_t near_theta(Candidates *c) {
+    int64_t kept = 0;
+    for (int64_t i = 0; i < c->count; i++) {
+        if ((double)c->values[i] >= c->theta - 2.0 * c->error) {
+            c->ids[kept] = c->ids[i];
+            c->values[kept] = c->values[i];
+            kept++;
+        }
+    }
+    return kept;
+}
+
 /* the first position at or after `from` whose id is >= target (n if none): doubling steps, then halving */
 static int64_t advance_to(const int32_t *ids, int64_t from, int64_t n, int32_t target) {
     int64_t low = from, high, step = 1;
@@ -131,7 +170,7 @@ static int64_t select_term_at_a_time(int32_t n_terms, const int32_t *const *ids,
                                      const double *reach, int32_t essential, float *acc, float *chunk_max,
                                      int64_t n_ids, int32_t k, double theta, double error, double skip_margin,
                                      float *heap, int32_t *out_ids, float *out_values) {
-    int64_t n_candidates = 0, count = 0, kept = 0;
+    int64_t n_candidates = 0;
     const int64_t n_chunks = (n_ids + CHUNK - 1) >> CHUNK_BITS;
     int32_t heap_size = 0;
     float below; /* a sum at or under this cannot reach θ with the non-essential terms */
@@ -206,21 +245,16 @@ static int64_t select_term_at_a_time(int32_t n_terms, const int32_t *const *ids,
         }
         n_candidates = still;
     }
-    for (int64_t c = 0; c < n_candidates; c++) { /* final sums: θ from them, those near it written */
-        const int32_t id = out_ids[c];
-        const float score = acc[id];
-        acc[id] = 0.0f;
-        if ((double)score < theta - 2.0 * error) continue;
-        out_ids[count] = id;
-        out_values[count] = score;
-        count++;
-        heap_push_min(heap, &heap_size, k, score);
-        if (heap_size == k && (double)heap[0] > theta) theta = (double)heap[0];
+    { /* final sums: θ from them, those near it written (over the candidates' ids: each is read before written) */
+        Candidates written = {out_ids, out_values, 0, heap, 0, k, theta, error};
+        for (int64_t c = 0; c < n_candidates; c++) {
+            const int32_t id = out_ids[c];
+            const float score = acc[id];
+            acc[id] = 0.0f;
+            offer(&written, id, score);
+        }
+        return near_theta(&written);
     }
-    for (int64_t i = 0; i < count; i++) {
-        if ((double)out_values[i] >= theta - 2.0 * error) out_ids[kept++] = out_ids[i];
-    }
-    return kept;
 }
 
 /* BM25 × coverage with every posting added up in acc and cov, term at a time, then each touched paragraph compared
@@ -232,9 +266,7 @@ static int64_t select_exhaustive_with_coverage(int32_t n_terms, const int32_t *c
                                                const int64_t *lengths, const float *factor_f, const double *shares,
                                                float *acc, float *cov, int32_t k, double theta, double error,
                                                float *heap, int32_t *out_ids, float *out_values) {
-    int64_t count = 0, kept = 0;
-    int32_t heap_size = 0;
-    double floor;
+    Candidates written = {out_ids, out_values, 0, heap, 0, k, theta, error};
     for (int32_t t = 0; t < n_terms; t++) {
         const int32_t *term_ids = ids[t];
         const float *term_impacts = impacts[t];
@@ -253,19 +285,10 @@ static int64_t select_exhaustive_with_coverage(int32_t n_terms, const int32_t *c
             if (score == 0.0f) continue;
             acc[id] = 0.0f;
             cov[id] = 0.0f;
-            if ((double)score < theta - 2.0 * error) continue;
-            out_ids[count] = id;
-            out_values[count] = score;
-            count++;
-            heap_push_min(heap, &heap_size, k, score);
-            if (heap_size == k && (double)heap[0] > theta) theta = (double)heap[0];
+            offer(&written, id, score);
         }
     }
-    floor = theta - 2.0 * error;
-    for (int64_t i = 0; i < count; i++) {
-        if ((double)out_values[i] >= floor) out_ids[kept++] = out_ids[i];
-    }
-    return kept;
+    return near_theta(&written);
 }
 
 /* the position of paragraph `id` in ascending ids[0..n), or -1 */
@@ -315,9 +338,10 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
                     const double *factors, const double *shares, const float *maxima, const int64_t *const *tops,
                     const int64_t *top_counts, float *acc, float *cov, int32_t k, double relative_slack,
                     double walk_cost_ratio, int32_t *out_ids, float *out_values) {
-    int64_t count = 0, kept = 0;
-    int32_t heap_size = 0, essential = 0; /* order[0..essential) are the non-essential terms */
-    double theta = 0.0, error, skip_margin, floor;
+    int64_t count = 0;
+    int32_t essential = 0; /* order[0..essential) are the non-essential terms */
+    double theta = 0.0, error, skip_margin;
+    Candidates walked; /* by the walk: θ from the seeds' bound, then the k-th best written */
     float *heap = NULL, *factor_f = NULL;
     int32_t *order = NULL;
     int64_t *cursor = NULL;
@@ -396,6 +420,7 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
             goto done;
         }
     }
+    walked = (Candidates){out_ids, out_values, 0, heap, 0, k, theta, error};
     for (;;) {
         int32_t doc = INT32_MAX;
         float sum = 0.0f, coverage = 0.0f, score;
@@ -420,7 +445,7 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
                 const double c = (double)coverage + reach_share[i];
                 most *= c < 1.0 ? c : 1.0;
             }
-            if (most < theta - skip_margin) {
+            if (most < walked.theta - skip_margin) {
                 skipped = 1;
                 break;
             }
@@ -432,25 +457,10 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
         }
         if (skipped) continue;
         score = shares != NULL ? sum * coverage : sum;
-        if ((double)score < theta - 2.0 * error) continue;
-        out_ids[count] = doc;
-        out_values[count] = score;
-        count++;
-        heap_push_min(heap, &heap_size, k, score);
-        if (heap_size == k && (double)heap[0] > theta) {
-            theta = (double)heap[0];
-            essential = first_essential(essential, n_terms, alone, theta - skip_margin);
-        }
+        if (offer(&walked, doc, score))
+            essential = first_essential(essential, n_terms, alone, walked.theta - skip_margin);
     }
-    floor = theta - 2.0 * error; /* θ: the k-th best written, or the seeds' bound when higher */
-    for (int64_t i = 0; i < count; i++) {
-        if ((double)out_values[i] >= floor) {
-            out_ids[kept] = out_ids[i];
-            out_values[kept] = out_values[i];
-            kept++;
-        }
-    }
-    count = kept;
+    count = near_theta(&walked);
 done:
     free(heap);
     free(factor_f);
