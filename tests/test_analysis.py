@@ -32,6 +32,12 @@ def test_url_becomes_its_host():
     ]
 
 
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1))
+def test_a_run_of_lower_case_letters_is_one_token(text: str):
+    """Analyzer.chunk_terms takes such a chunk as its own token without the token pattern: tokenize agrees."""
+    assert tokenize(text) == [text]
+
+
 def test_normalize_removes_invisible_characters_and_folds_width():
     assert normalize("blo\u200bkir ＴｉｋＴｏｋ") == "blokir tiktok"
 
