@@ -286,7 +286,7 @@ def _kernel_candidates(
 ) -> np.ndarray:
     """The paragraphs that can be in the best k, selected by the C kernel from float32 sums (× coverage with
     `scratch`). Its error bound is twice the numpy path's: it also rounds the impacts computed here to float32."""
-    terms, computed = [], []  # `computed` keeps the arrays made here alive through the kernel's call
+    terms = []  # a KernelTerm holds its arrays: those made here live through the kernel's call
     for postings, _factor, _share in present:
         served, view = served_impacts(postings, params), _own_view(postings)
         if served is not None and view is not None:
@@ -301,7 +301,6 @@ def _kernel_candidates(
             if served is None or postings.top_impacts is None
             else np.ascontiguousarray(postings.top_impacts, np.int64)
         )
-        computed.append((ids, contribution, top))
         terms.append(kernel_term(ids, None, contribution, top))
     relative = 2 * approximation_slack(len(present), 1.0)
     factors = [factor for _postings, factor, _share in present]
@@ -377,7 +376,7 @@ def _exact_scores(
     """BM25 (× coverage if `coordinated`) of each candidate paragraph (unique ids), in float64 from the postings,
     summed group by group in query order as score_groups does (in the C kernel when it serves: the same bits)."""
     if kernel_enabled():
-        terms, computed = [], []  # `computed` keeps the arrays made here alive through the kernel's call
+        terms = []  # a KernelTerm holds its arrays: those made here live through the kernel's call
         for postings, _factor, _share in present:
             view = _own_view(postings)
             if view is not None and postings.bonus is None:
@@ -388,7 +387,6 @@ def _exact_scores(
                 np.ascontiguousarray(postings.term_freqs, dtype=np.int32),
                 None if postings.bonus is None else np.ascontiguousarray(postings.bonus, dtype=np.float64),
             )
-            computed.append(arrays)
             terms.append(kernel_term(arrays[0], arrays[1], bonus=arrays[2]))
         factors = [factor for _p, factor, _s in present]
         shares = [share for _p, _f, share in present] if coordinated else None
