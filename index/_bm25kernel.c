@@ -354,17 +354,19 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
     float *heap = NULL, *factor_f = NULL;
     int32_t *order = NULL;
     int64_t *cursor = NULL;
+    int32_t *current = NULL; /* by place in `order`: the id at an essential term's cursor (INT32_MAX: none left) */
     double *largest = NULL, *reach = NULL, *reach_share = NULL, *alone = NULL;
     if (k <= 0 || n_terms <= 0) return 0;
     heap = (float *)malloc(sizeof(float) * (size_t)k);
     factor_f = (float *)malloc(sizeof(float) * (size_t)n_terms);
     order = (int32_t *)malloc(sizeof(int32_t) * (size_t)n_terms);
     cursor = (int64_t *)calloc((size_t)n_terms, sizeof(int64_t));
+    current = (int32_t *)malloc(sizeof(int32_t) * (size_t)n_terms);
     largest = (double *)malloc(sizeof(double) * (size_t)n_terms);
     reach = (double *)malloc(sizeof(double) * (size_t)n_terms);
     reach_share = (double *)malloc(sizeof(double) * (size_t)n_terms);
     alone = (double *)malloc(sizeof(double) * (size_t)n_terms);
-    if (!heap || !factor_f || !order || !cursor || !largest || !reach || !reach_share || !alone) {
+    if (!heap || !factor_f || !order || !cursor || !current || !largest || !reach || !reach_share || !alone) {
         count = -1;
         goto done;
     }
@@ -430,21 +432,20 @@ int64_t bm25_select(int32_t n_terms, const int32_t *const *ids, const float *con
         }
     }
     walked = (Candidates){out_ids, out_values, 0, heap, 0, k, theta, error};
+    for (int32_t i = 0; i < n_terms; i++) current[i] = lengths[order[i]] > 0 ? ids[order[i]][0] : INT32_MAX;
     for (;;) {
         int32_t doc = INT32_MAX;
         float sum = 0.0f, coverage = 0.0f, score;
         int skipped = 0;
-        for (int32_t i = essential; i < n_terms; i++) {
-            const int32_t t = order[i];
-            if (cursor[t] < lengths[t] && ids[t][cursor[t]] < doc) doc = ids[t][cursor[t]];
-        }
+        for (int32_t i = essential; i < n_terms; i++) doc = current[i] < doc ? current[i] : doc;
         if (doc == INT32_MAX) break;
         for (int32_t i = n_terms - 1; i >= essential; i--) {
-            const int32_t t = order[i];
-            if (cursor[t] < lengths[t] && ids[t][cursor[t]] == doc) {
+            if (current[i] == doc) {
+                const int32_t t = order[i];
                 sum += impacts[t][cursor[t]] * factor_f[t];
                 if (shares != NULL) coverage += (float)shares[t];
                 cursor[t]++;
+                current[i] = cursor[t] < lengths[t] ? ids[t][cursor[t]] : INT32_MAX;
             }
         }
         for (int32_t i = essential - 1; i >= 0; i--) { /* non-essential terms, the largest first */
@@ -475,6 +476,7 @@ done:
     free(factor_f);
     free(order);
     free(cursor);
+    free(current);
     free(largest);
     free(reach);
     free(reach_share);
