@@ -35,6 +35,8 @@ typedef struct {
     uint64_t numbers_used, numbers_capacity;
 } ChunkMemo;
 
+#define CHUNK_BATCH 128 /* chunks hashed ahead of their look-ups */
+
 static int is_separator(unsigned char c) { return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31); }
 
 static uint64_t hash_bytes(const unsigned char *bytes, int64_t n) {
@@ -100,6 +102,16 @@ static Slot *find(const ChunkMemo *memo, const unsigned char *chunk, int64_t n, 
         if (slot->hash == 0)
             return slot;
         if (slot->hash == hash && slot->text_length == (uint64_t)n && memcmp(memo->text + slot->text_at, chunk, n) == 0)
+            return slot;
+    }
+}
+
+/* the first slot from the chunk's place that is empty or holds its hash (find's answer but for a chunk of the same
+ * hash, which find then passes over) */
+static const Slot *find_by_hash(const ChunkMemo *memo, uint64_t hash) {
+    for (uint64_t at = hash & memo->mask;; at = (at + 1) & memo->mask) {
+        const Slot *slot = &memo->slots[at];
+        if (slot->hash == 0 || slot->hash == hash)
             return slot;
     }
 }
@@ -178,31 +190,56 @@ int64_t chunkmemo_number(void *handle, const char *text, int64_t n, int32_t *out
     const unsigned char *bytes = (const unsigned char *)text;
     int64_t written = 0, unknown = 0;
     int64_t i = 0;
+    /* chunks are taken a batch at a time: all hashed (and their slots asked for from memory) before the first is
+     * looked up, so the cache misses of a paragraph's ~60 look-ups overlap instead of following one another */
+    int64_t begins[CHUNK_BATCH], ends[CHUNK_BATCH];
+    uint64_t hashes[CHUNK_BATCH];
+    const Slot *slots[CHUNK_BATCH];
     while (i < n) {
-        while (i < n && is_separator(bytes[i]))
-            i++;
-        if (i >= n)
-            break;
-        const int64_t begin = i;
-        while (i < n && !is_separator(bytes[i]))
-            i++;
-        const int64_t length = i - begin;
-        const uint64_t hash = hash_bytes(bytes + begin, length);
-        const Slot *slot = find(memo, bytes + begin, length, hash);
-        if (slot->hash == 0) {
-            if (unknown < missing_capacity) {
-                missing[2 * unknown] = begin;
-                missing[2 * unknown + 1] = i;
-            }
-            unknown++;
-            continue;
+        int32_t batch = 0;
+        while (batch < CHUNK_BATCH) {
+            while (i < n && is_separator(bytes[i]))
+                i++;
+            if (i >= n)
+                break;
+            begins[batch] = i;
+            while (i < n && !is_separator(bytes[i]))
+                i++;
+            ends[batch] = i;
+            hashes[batch] = hash_bytes(bytes + begins[batch], i - begins[batch]);
+            __builtin_prefetch(&memo->slots[hashes[batch] & memo->mask]);
+            batch++;
         }
-        if (unknown)
-            continue;
-        if (written + slot->count > out_capacity)
-            return -2;
-        memcpy(out + written, memo->numbers + slot->numbers_at, slot->count * sizeof(int32_t));
-        written += slot->count;
+        /* then each chunk's slot by its hash alone, its stored bytes and numbers asked for in turn */
+        for (int32_t j = 0; j < batch; j++) {
+            const Slot *slot = find_by_hash(memo, hashes[j]);
+            slots[j] = slot;
+            if (slot->hash != 0) {
+                __builtin_prefetch(memo->text + slot->text_at);
+                __builtin_prefetch(memo->numbers + slot->numbers_at);
+            }
+        }
+        for (int32_t j = 0; j < batch; j++) {
+            const int64_t begin = begins[j], length = ends[j] - begins[j];
+            const Slot *slot = slots[j];
+            if (slot->hash == 0 || slot->text_length != (uint64_t)length ||
+                memcmp(memo->text + slot->text_at, bytes + begin, length) != 0)
+                slot = find(memo, bytes + begin, length, hashes[j]); /* another chunk of the same hash: look on */
+            if (slot->hash == 0) {
+                if (unknown < missing_capacity) {
+                    missing[2 * unknown] = begin;
+                    missing[2 * unknown + 1] = ends[j];
+                }
+                unknown++;
+                continue;
+            }
+            if (unknown)
+                continue;
+            if (written + slot->count > out_capacity)
+                return -2;
+            memcpy(out + written, memo->numbers + slot->numbers_at, slot->count * sizeof(int32_t));
+            written += slot->count;
+        }
     }
     *missing_count = unknown;
     return unknown ? -1 : written;
