@@ -106,7 +106,8 @@ def merge_postings(postings: Sequence[Postings]) -> Postings:
     return Postings(unique_ids.astype(np.int32), summed.astype(np.int32))
 
 
-# Up to this many candidates, top_k sorts in Python (most questions: a few dozen candidates; ~3 against ~10 µs)
+# Up to this many candidates, top_k sorts in Python (most questions: a few dozen candidates; ~5 against ~10 µs a
+# question, measured with the engine benchmark's 3-term questions)
 SMALL_TOP_K = 64
 
 
