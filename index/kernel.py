@@ -225,23 +225,6 @@ def select_candidates_of(
     return np.sort(out_ids[:kept])
 
 
-def exact_scores(
-    candidates: np.ndarray,
-    paragraph_ids: Sequence[np.ndarray],
-    term_freqs: Sequence[np.ndarray],
-    bonuses: Sequence[np.ndarray | None],
-    factors: Sequence[float],
-    shares: Sequence[float] | None,
-    norms: np.ndarray,
-    k1: float,
-) -> np.ndarray:
-    """Exact float64 BM25 (× coverage with `shares`) of the ascending unique `candidates`, bit for bit as
-    index/bm25.py's _exact_scores computes it: `paragraph_ids`, `term_freqs` int32 and `bonuses` float64 (or
-    None) per term, contiguous; `norms` float64 per paragraph."""
-    terms = [kernel_term(i, f, bonus=b) for i, f, b in zip(paragraph_ids, term_freqs, bonuses)]
-    return exact_scores_of(candidates, terms, factors, shares, norms, k1)
-
-
 def exact_scores_of(
     candidates: np.ndarray,
     terms: Sequence[KernelTerm],
@@ -250,7 +233,9 @@ def exact_scores_of(
     norms: np.ndarray,
     k1: float,
 ) -> np.ndarray:
-    """exact_scores over KernelTerms (with term frequencies)."""
+    """Exact float64 BM25 (× coverage with `shares`) of the ascending unique `candidates`, bit for bit as
+    index/bm25.py's _exact_scores computes it: per term its paragraph ids, int32 term frequencies and float64
+    title bonus (or none), as KernelTerms; `norms` float64 per paragraph."""
     assert KERNEL is not None
     n = len(terms)
     candidates = np.ascontiguousarray(candidates, dtype=np.int32)
@@ -331,7 +316,7 @@ class ChunkMemo:
     b"".join(memo[chunk] for chunk in text.split()) would be, asking `number_chunk(chunk)` for the chunks it has
     not seen. Python decides the numbers; this remembers them where looking them up costs less."""
 
-    MISSING_AT_ONCE = 512  # unknown chunks reported per call (at most 512)
+    MISSING_AT_ONCE = 512  # unknown chunks reported per call
 
     def __init__(self, number_chunk) -> None:  # type: ignore[no-untyped-def] - Callable[[str], bytes]
         assert KERNEL is not None
@@ -340,7 +325,7 @@ class ChunkMemo:
         if not self.handle:
             raise MemoryError("the chunk memo could not allocate its table")
         self._out = np.empty(1024, dtype=np.int32)
-        self._missing = np.empty(2 * 512, dtype=np.int64)
+        self._missing = np.empty(2 * self.MISSING_AT_ONCE, dtype=np.int64)  # (start, end) of each
         self._missing_count = np.zeros(1, dtype=np.int64)
         self._addresses: tuple[int, int, int] | None = None
 
