@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -124,6 +125,20 @@ def _start_worker(spec: AnalyzerSpec) -> None:
     _worker_vocabulary = _WorkerVocabulary(get_analyzer(spec))
 
 
+# A worker's containers live for one unit (rows, documents) or the whole build (its vocabulary): the cyclic
+# collector's full passes over them found nothing to free and cost ~10 % of a worker's time at 1M paragraphs
+# (23 full collections, 0 objects collected, in a worker's share of 300k). Young cycles (a caught exception's
+# traceback) are still collected by the first two generations, so memory stays bounded.
+POOL_WORKER_GC_THRESHOLDS = (20_000, 50, 1_000)
+
+
+def _start_pool_worker(spec: AnalyzerSpec) -> None:
+    """A worker process of its own: what _start_worker does, then the collector tuned for a build's objects."""
+    _start_worker(spec)
+    gc.freeze()  # what the worker was forked with and the analyser loaded: never garbage
+    gc.set_threshold(*POOL_WORKER_GC_THRESHOLDS)
+
+
 def paragraph_digest(paragraph: Paragraph) -> bytes:
     return hashlib.blake2b((paragraph.key or paragraph_key(paragraph.text)).encode(), digest_size=12).digest()
 
@@ -200,7 +215,7 @@ def analyzed_units(sources: list[Path], spec: AnalyzerSpec, workers: int = 1) ->
     units = work_units(sources)
     if workers > 1:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_start_worker, initargs=(spec,)) as pool:
+        with context.Pool(workers, initializer=_start_pool_worker, initargs=(spec,)) as pool:
             yield from pool.imap(_analyze_unit, units, chunksize=1)
         return
     _start_worker(spec)

@@ -2,6 +2,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -194,6 +195,38 @@ def test_jsonl_invalid_utf8_line_is_reported_not_fatal(tmp_path: Path):
     items = list(read_sources([path]))
     assert [d.meta.doc_id for d in items if isinstance(d, Document)] == ["y"]
     assert "not valid UTF-8" in _problems(items)[0] and ":1:" in _problems(items)[0]
+
+
+@pytest.mark.parametrize("unit_bytes", [1, 7, 64, 200])
+def test_jsonl_cut_into_units_of_any_size_reads_the_same_lines(tmp_path: Path, monkeypatch, unit_bytes: int):
+    """Units are blocks of whole lines: wherever the blocks fall, the same documents and the same line numbers
+    (a line longer than a block, CRLF endings, a lone CR inside a line, blank lines, no final newline)."""
+    import index.sources as sources
+
+    record = {"id": "a", "text": "Kominfo memblokir situs judi online pada hari Senin di Jakarta."}
+    long_text = "Sebuah paragraf yang sangat panjang tentang kebijakan platform digital. " * 12
+    raw = b"".join(
+        [
+            json.dumps(record).encode() + b"\r\n",
+            b"{not json\n",
+            b"\n",
+            json.dumps({"id": "long", "text": long_text}).encode() + b"\n",
+            b'{"id": "cr",\r "text": "Baris dengan CR di tengah yang tetap satu baris."}\n',
+            b"[1, 2]\n",
+            json.dumps({"id": "last", "text": "Baris terakhir tanpa akhir baris sama sekali."}).encode(),
+        ]
+    )
+    path = tmp_path / "bulk.jsonl"
+    path.write_bytes(raw)
+    monkeypatch.setattr(sources, "JSONL_BYTES_PER_UNIT", unit_bytes)
+    units = list(sources.work_units([path]))
+    items = list(read_sources([path]))
+    assert [d.meta.doc_id for d in items if isinstance(d, Document)] == ["a", "long", "cr", "last"]
+    assert [d.meta.origin for d in items if isinstance(d, Document)] == [f"{path}:{n}" for n in (1, 4, 5, 7)]
+    assert [p.split(": ")[0] for p in _problems(items)] == [f"{path}:2", f"{path}:6"]
+    assert b"".join(unit[3] for unit in units) == raw  # every byte in exactly one unit, in order
+    if unit_bytes < len(raw) // 2:
+        assert len(units) > 2
 
 
 def test_single_long_line_fast_path_equals_the_general_rules():
