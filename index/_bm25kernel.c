@@ -589,18 +589,37 @@ int64_t bm25_top_positions(int64_t n, const float *impacts, int64_t count, int64
     return size;
 }
 
-/* Postings grouped by term, for the index writer (index/postings_builder.py group_by_term): n (term, paragraph,
- * frequency) triples that arrive in ascending paragraph order, reordered by term with each term's paragraphs kept
- * in that order — a counting sort, two passes over the triples where sorting them took most of a 1M-paragraph
- * build's last seconds. cursor: n_terms int64 of scratch. Returns 0, or -1 (the output then unusable) when a term
- * is outside [0, n_terms) or the paragraphs are not in ascending order: the caller sorts instead. */
-int64_t bm25_group_by_term(int64_t n, const int32_t *terms, const int32_t *paragraphs, const int32_t *freqs,
-                           int64_t n_terms, int64_t *cursor, int32_t *out_paragraphs, int32_t *out_freqs) {
+/* Postings grouped by term and packed as stored, for the index writer (index/postings_builder.py
+ * grouped_postings): (term, paragraph, frequency) triples that arrive in ascending paragraph order, in n_pieces
+ * pieces as the build's units made them (piece p: sizes[p] triples at terms[p], paragraphs[p], freqs[p]),
+ * reordered by term with each term's paragraphs kept in that order — a counting sort, two passes over the triples
+ * where sorting them took most of a 1M-paragraph build's last seconds. Read in their pieces, they are never copied
+ * into one array first; packed while placed (frequency | paragraph length << 16, stored_postings.pack_frequencies,
+ * the length read from lengths[paragraph - first_id]), no pass gathers lengths and packs after: the build's end
+ * at 1M paragraphs, 2.9 s → ~1 s. cursor: n_terms int64; on return, each term's count. Returns 0; -1 (the output
+ * unusable) when a term is outside [0, n_terms), a paragraph outside the lengths, or the paragraphs not in
+ * ascending order: the caller sorts instead; -2 when a frequency or length is above packed_max. */
+int64_t bm25_group_by_term(int64_t n_pieces, const int64_t *sizes, const int32_t *const *terms,
+                           const int32_t *const *paragraphs, const int32_t *const *freqs, int64_t n_terms,
+                           const int32_t *lengths, int64_t first_id, int64_t n_lengths, int64_t packed_max,
+                           int64_t *cursor, int32_t *out_paragraphs, uint32_t *out_packed) {
     for (int64_t t = 0; t < n_terms; t++) cursor[t] = 0;
-    for (int64_t i = 0; i < n; i++) {
-        const int32_t term = terms[i];
-        if (term < 0 || term >= n_terms || (i > 0 && paragraphs[i] < paragraphs[i - 1])) return -1;
-        cursor[term]++;
+    int64_t previous = INT64_MIN;
+    for (int64_t p = 0; p < n_pieces; p++) {
+        const int32_t *piece_terms = terms[p], *piece_paragraphs = paragraphs[p], *piece_freqs = freqs[p];
+        for (int64_t i = 0; i < sizes[p]; i++) {
+            const int32_t term = piece_terms[i];
+            const int64_t paragraph = piece_paragraphs[i];
+            if (term < 0 || term >= n_terms || paragraph < previous) return -1;
+            if (paragraph != previous) {
+                if (paragraph < first_id || paragraph - first_id >= n_lengths) return -1;
+                const int32_t length = lengths[paragraph - first_id];
+                if (length < 0 || length > packed_max) return -2;
+                previous = paragraph;
+            }
+            if (piece_freqs[i] < 0 || piece_freqs[i] > packed_max) return -2;
+            cursor[term]++;
+        }
     }
     int64_t start = 0;
     for (int64_t t = 0; t < n_terms; t++) {
@@ -608,10 +627,21 @@ int64_t bm25_group_by_term(int64_t n, const int32_t *terms, const int32_t *parag
         cursor[t] = start;
         start += count;
     }
-    for (int64_t i = 0; i < n; i++) {
-        const int64_t at = cursor[terms[i]]++;
-        out_paragraphs[at] = paragraphs[i];
-        out_freqs[at] = freqs[i];
+    for (int64_t p = 0; p < n_pieces; p++) {
+        const int32_t *piece_terms = terms[p], *piece_paragraphs = paragraphs[p], *piece_freqs = freqs[p];
+        for (int64_t i = 0; i < sizes[p]; i++) {
+            const int64_t at = cursor[piece_terms[i]]++;
+            const int32_t paragraph = piece_paragraphs[i];
+            out_paragraphs[at] = paragraph;
+            out_packed[at] = (uint32_t)piece_freqs[i] | (uint32_t)lengths[paragraph - first_id] << 16;
+        }
+    }
+    /* each cursor is now where its term's postings end: their counts are the differences */
+    int64_t begin = 0;
+    for (int64_t t = 0; t < n_terms; t++) {
+        const int64_t end = cursor[t];
+        cursor[t] = end - begin;
+        begin = end;
     }
     return 0;
 }

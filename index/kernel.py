@@ -77,7 +77,7 @@ def _declared(library: ctypes.CDLL) -> ctypes.CDLL:
     count.argtypes = [ctypes.c_int64, pointer, pointer, ctypes.c_int64] + [pointer] * 5
     group = library.bm25_group_by_term
     group.restype = ctypes.c_int64
-    group.argtypes = [ctypes.c_int64, pointer, pointer, pointer, ctypes.c_int64, pointer, pointer, pointer]
+    group.argtypes = [ctypes.c_int64] + [pointer] * 4 + [ctypes.c_int64, pointer] + [ctypes.c_int64] * 3 + [pointer] * 3
     return library
 
 
@@ -290,21 +290,44 @@ def _addresses(*arrays: np.ndarray) -> list[int]:
     return [array.ctypes.data for array in arrays]
 
 
-def group_by_term(
-    terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, n_terms: int
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """int32 (term, paragraph, frequency) triples in ascending paragraph order, reordered by term (each term's
-    paragraphs still ascending): the paragraphs and frequencies, or None when the triples are not in that order
-    or a term is outside [0, n_terms) (the caller then sorts)."""
+def grouped_postings(
+    terms: Sequence[np.ndarray],
+    paragraphs: Sequence[np.ndarray],
+    freqs: Sequence[np.ndarray],
+    n_terms: int,
+    lengths: np.ndarray,
+    first_id: int,
+    packed_max: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """int32 (term, paragraph, frequency) triples in ascending paragraph order, in pieces (the i-th of each list
+    alike long), reordered by term (each term's paragraphs still ascending): the paragraphs, the frequencies packed
+    with their paragraphs' lengths (uint32 tf | lengths[paragraph - first_id] << 16) and each term's count
+    (int64), or None when the triples are not in that order or a term or paragraph is out of range (the caller
+    then sorts). ValueError for a frequency or length above packed_max."""
     assert KERNEL is not None
-    terms, paragraphs, freqs = (np.ascontiguousarray(a, dtype=np.int32) for a in (terms, paragraphs, freqs))
+    pieces = [[np.ascontiguousarray(a, dtype=np.int32) for a in parts] for parts in (terms, paragraphs, freqs)]
+    sizes = np.array([a.size for a in pieces[0]], dtype=np.int64)
+    if any(a.size != size for parts in pieces[1:] for a, size in zip(parts, sizes, strict=True)):
+        raise ValueError("the pieces of terms, paragraphs and frequencies differ in length")
+    starts = [np.array(_addresses(*parts), dtype=np.uintp) for parts in pieces]
+    lengths = np.ascontiguousarray(lengths, dtype=np.int32)
+    total = int(sizes.sum())
     cursor = np.empty(n_terms, dtype=np.int64)
-    out_paragraphs = np.empty(terms.size, dtype=np.int32)
-    out_freqs = np.empty(terms.size, dtype=np.int32)
+    out_paragraphs = np.empty(total, dtype=np.int32)
+    out_packed = np.empty(total, dtype=np.uint32)
     done = KERNEL.bm25_group_by_term(
-        terms.size, *_addresses(terms, paragraphs, freqs), n_terms, *_addresses(cursor, out_paragraphs, out_freqs)
+        sizes.size,
+        *_addresses(sizes, *starts),
+        n_terms,
+        lengths.ctypes.data,
+        first_id,
+        lengths.size,
+        packed_max,
+        *_addresses(cursor, out_paragraphs, out_packed),
     )
-    return (out_paragraphs, out_freqs) if done == 0 else None
+    if done == -2:
+        raise ValueError(f"a term frequency or paragraph length above {packed_max} cannot be stored")
+    return (out_paragraphs, out_packed, cursor) if done == 0 else None
 
 
 _NUMBER = KERNEL.chunkmemo_number if KERNEL is not None else None

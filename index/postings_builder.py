@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from array import array
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 
 from . import kernel
 from .analysis import Analyzer
-from .stored_postings import pack_frequencies
+from .stored_postings import PACKED_MAX, pack_frequencies
 from .units import AnalyzedUnit
 
 
@@ -25,6 +25,7 @@ class PostingsBuilder:
         self._paragraphs: list[np.ndarray] = []
         self._freqs: list[np.ndarray] = []
         self._worker_mappings: dict[int, np.ndarray] = {}  # worker term number → index-wide term id
+        self._grouped: tuple[list[int], bytes, bytes] | None = None  # what `group` made, until `postings` reads it
 
     def add_unit(self, unit: AnalyzedUnit, kept: np.ndarray | None, lengths: np.ndarray) -> None:
         """Record the paragraphs of a unit marked in `kept` (None: all of them; duplicates are not
@@ -53,23 +54,26 @@ class PostingsBuilder:
         self._freqs.append(pair_freqs)
         self.lengths.frombytes(lengths.astype(np.int32).tobytes())
 
+    def group(self) -> None:
+        """Group what was added by term, ready for `postings`. The heavy part of a build's end, in C (or numpy)
+        with the GIL released, so a thread can do it while SQLite builds the paragraph indexes."""
+        pieces = self._terms, self._paragraphs, self._freqs
+        self._terms, self._paragraphs, self._freqs = [], [], []
+        lengths = np.frombuffer(self.lengths, dtype=np.int32)
+        paragraphs, packed, counts = grouped_postings(*pieces, len(self.term_ids), lengths, self.first_id)
+        del pieces
+        # slicing two big byte strings is far cheaper than slicing and converting numpy arrays per term
+        self._grouped = (counts.tolist(), paragraphs.tobytes(), packed.tobytes())
+
     def postings(self) -> Iterator[tuple[str, int, bytes, bytes]]:
         """(term, document frequency, paragraph ids, term frequencies) per term, the last two as bytes as the
         terms table stores them: int32 paragraph ids ascending, and uint32 term frequencies each with its
-        paragraph's length (stored_postings.pack_frequencies)."""
-        terms, paragraphs, freqs = (
-            np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
-            for parts in (self._terms, self._paragraphs, self._freqs)
-        )
-        self._terms = self._paragraphs = self._freqs = []
-        paragraphs, freqs = group_by_term(terms, paragraphs, freqs, len(self.term_ids))
-        counts = np.bincount(terms, minlength=len(self.term_ids)).tolist()
-        del terms
-        lengths = np.frombuffer(self.lengths, dtype=np.int32)
-        freqs = pack_frequencies(freqs, lengths[paragraphs - self.first_id if self.first_id else paragraphs])
-        # slicing two big byte strings is far cheaper than slicing and converting numpy arrays per term
-        id_bytes, freq_bytes = paragraphs.tobytes(), freqs.tobytes()
-        del paragraphs, freqs
+        paragraph's length (stored_postings.pack_frequencies). Groups them first unless `group` did."""
+        if self._grouped is None:
+            self.group()
+        assert self._grouped is not None
+        counts, id_bytes, freq_bytes = self._grouped
+        self._grouped = None
         self.term_count = 0
         start = 0
         for name, count in zip(self.term_ids, counts):
@@ -109,23 +113,45 @@ class FieldTermsBuilder:
             yield term, ids.tobytes()  # ascending: paragraphs are added in id order
 
 
+def grouped_postings(
+    terms: Sequence[np.ndarray],
+    paragraphs: Sequence[np.ndarray],
+    freqs: Sequence[np.ndarray],
+    n_terms: int,
+    lengths: np.ndarray,
+    first_id: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(term, paragraph, tf) triples, in pieces as a build's units add them (the i-th piece of each list alike
+    long), grouped by term as the terms table stores them: the paragraph ids (int32, by term, then ascending), the
+    frequencies packed with their paragraphs' lengths (lengths[paragraph - first_id];
+    stored_postings.pack_frequencies) and each term's count (int64 by term; the terms past its end have none).
+    With the C kernel, triples in ascending paragraph order (as a build streams them) are placed by a counting sort
+    from their pieces and packed as they are placed: at 1M paragraphs (47M triples) the build's end 8.3 → 3.7 s
+    (against sorting), and ~2 s less again (against joining the pieces, then gathering the lengths and packing).
+    Otherwise they are joined and sorted (`group_by_term`); tests hold both to the slow obvious order."""
+    narrow = all(piece.dtype == np.int32 for parts in (terms, paragraphs, freqs) for piece in parts)
+    size = sum(piece.size for piece in terms)
+    if size and narrow and kernel.kernel_enabled() and n_terms <= 2 * size + 1024:  # its scratch: a slot a term
+        grouped = kernel.grouped_postings(terms, paragraphs, freqs, n_terms, lengths, first_id, PACKED_MAX)
+        if grouped is not None:
+            return grouped
+    all_terms, all_paragraphs, all_freqs = (
+        np.concatenate(parts) if len(parts) else np.zeros(0, dtype=np.int32) for parts in (terms, paragraphs, freqs)
+    )
+    counts = np.bincount(all_terms)  # not minlength=n_terms: the terms past the last one found have none
+    ids, grouped_freqs = group_by_term(all_terms, all_paragraphs, all_freqs, n_terms)
+    return ids, pack_frequencies(grouped_freqs, lengths[ids - first_id if first_id else ids]), counts
+
+
 def group_by_term(
     terms: np.ndarray, paragraphs: np.ndarray, freqs: np.ndarray, n_terms: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Paragraph ids and term frequencies of (term, paragraph, tf) triples reordered by term, then
     paragraph id (each (term, paragraph) pair occurs once). When the three fit in 63 bits they are
     packed into one int64 and sorted by value, three times faster than a stable argsort of the terms;
-    otherwise a lexsort does it (`group_by_term_reference`; tests hold the packed way to the obvious one).
-    With the C kernel, triples in ascending paragraph order (as a build streams them) are placed by a counting
-    sort instead: at 1M paragraphs (47M triples) the build's end, grouping and writing the terms, 8.3 → 3.7 s
-    (tests hold it to the same)."""
+    otherwise a lexsort does it (`group_by_term_reference`; tests hold the packed way to the obvious one)."""
     if terms.size == 0:
         return paragraphs.astype(np.int32), freqs.astype(np.int32)
-    narrow = all(a.dtype == np.int32 for a in (terms, paragraphs, freqs))  # as a build makes them: nothing to cut
-    if narrow and kernel.kernel_enabled() and n_terms <= 2 * terms.size + 1024:  # its scratch: a slot per term
-        grouped = kernel.group_by_term(terms, paragraphs, freqs, n_terms)
-        if grouped is not None:
-            return grouped
     paragraph_bits = int(paragraphs.max()).bit_length()
     freq_bits = int(freqs.max()).bit_length()
     if int(max(n_terms - 1, 0)).bit_length() + paragraph_bits + freq_bits > 63 or int(freqs.min()) < 0:

@@ -28,7 +28,7 @@ from .schema import (
     rebuild_hint,
 )
 from .update import RemoveReport, add_documents, compact_index, remove_documents
-from .postings_builder import group_by_term, group_by_term_reference
+from .postings_builder import group_by_term, group_by_term_reference, grouped_postings
 from .units import cited_title, paragraph_digest
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "file_identity",
     "group_by_term",
     "group_by_term_reference",
+    "grouped_postings",
     "index_is_stale",
     "is_index_file",
     "paragraph_digest",

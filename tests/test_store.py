@@ -1,5 +1,6 @@
 import json
 import sqlite3
+from collections import Counter
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from index.store import (
     build_index,
     ensure_index,
     group_by_term,
+    grouped_postings,
     index_is_stale,
 )
 
@@ -308,12 +310,7 @@ def test_the_c_term_counter_finds_each_paragraphs_terms_and_counts(paragraphs: l
     st.data(),
 )
 def test_grouping_by_term_equals_the_stable_sort(pairs: list[tuple[int, int]], data):
-    """The packed sort, the general sort and the C kernel's counting sort (for triples in paragraph order) all
-    give the slow obvious order."""
-    if data.draw(st.booleans()):
-        # pairs as a build streams them: paragraph ids ascending, terms in any order within one
-        pairs.sort(key=lambda pair: pair[1])
-    use_kernel = data.draw(st.booleans())
+    """The packed sort and the general sort give the slow obvious order."""
     terms = np.array([t for t, _ in pairs], dtype=np.int32)
     paragraphs = np.array([p for _, p in pairs], dtype=np.int32)
     huge = data.draw(st.booleans())  # frequencies too wide to pack with the ids: the general path
@@ -321,14 +318,48 @@ def test_grouping_by_term_equals_the_stable_sort(pairs: list[tuple[int, int]], d
         data.draw(st.lists(st.integers(1, 2**31 - 1 if huge else 500), min_size=len(pairs), max_size=len(pairs))),
         dtype=np.int32,
     )
-    # a small n_terms lets the kernel take it (its scratch is one slot per term); a large one packs more bits
     n_terms = data.draw(st.integers(41, 2**31) if huge else st.integers(41, 1_000) | st.integers(41, 50_000))
-    with nullcontext() if use_kernel else numpy_only():
-        got_ids, got_freqs = group_by_term(terms, paragraphs, freqs, n_terms)
+    got_ids, got_freqs = group_by_term(terms, paragraphs, freqs, n_terms)
     order = sorted(range(len(pairs)), key=lambda i: (terms[i], paragraphs[i]))  # the slow obvious way
     assert got_ids.tolist() == [int(paragraphs[i]) for i in order]
     assert got_freqs.tolist() == [int(freqs[i]) for i in order]
     assert got_ids.dtype == np.int32 and got_freqs.dtype == np.int32
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 300)), unique=True, max_size=200),
+    st.data(),
+)
+def test_grouped_postings_in_pieces_equal_the_obvious_order_and_packing(pairs: list[tuple[int, int]], data):
+    """The C kernel's counting sort from the units' pieces, packing as it places, and the numpy way (join, sort,
+    pack) both give the slow obvious postings: by term, then paragraph, each tf | length << 16; and counts."""
+    if data.draw(st.booleans()):
+        # pairs as a build streams them (the kernel's case): paragraph ids ascending, terms in any order within one
+        pairs.sort(key=lambda pair: pair[1])
+    terms = np.array([t for t, _ in pairs], dtype=np.int32)
+    paragraphs = np.array([p for _, p in pairs], dtype=np.int32)
+    freqs = np.array(data.draw(st.lists(st.integers(1, 500), min_size=len(pairs), max_size=len(pairs))), np.int32)
+    first_id = data.draw(st.integers(0, 3))  # an incremental add's ids start past the index's
+    paragraphs += first_id
+    lengths = np.array(data.draw(st.lists(st.integers(0, 0xFFFF), min_size=301, max_size=301)), dtype=np.int32)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(pairs)), max_size=5)))  # anywhere, empty pieces too
+    pieces = [np.split(a, cuts) for a in (terms, paragraphs, freqs)]
+    n_terms = data.draw(st.integers(41, 1_000) | st.integers(41, 50_000))
+    order = sorted(range(len(pairs)), key=lambda i: (terms[i], paragraphs[i]))  # the slow obvious way
+    for fast in (True, False):
+        with nullcontext() if fast else numpy_only():
+            ids, packed, counts = grouped_postings(*pieces, n_terms, lengths, first_id)
+        assert ids.tolist() == [int(paragraphs[i]) for i in order] and ids.dtype == np.int32
+        assert packed.dtype == np.uint32
+        assert packed.tolist() == [int(freqs[i]) | int(lengths[paragraphs[i] - first_id]) << 16 for i in order]
+        assert {term: int(n) for term, n in enumerate(counts) if n} == Counter(terms.tolist())
+        assert len(counts) <= n_terms
+    if pairs:  # what cannot be stored is refused by both ways alike
+        freqs[len(pairs) // 2] = 0x10000
+        for fast in (True, False):
+            with nullcontext() if fast else numpy_only(), pytest.raises(ValueError):
+                grouped_postings(*[np.split(a, cuts) for a in (terms, paragraphs, freqs)], n_terms, lengths, first_id)
 
 
 @pytest.mark.skipif(
@@ -338,10 +369,25 @@ def test_the_kernel_groups_triples_in_paragraph_order_and_declines_others():
     terms = np.array([2, 0, 1, 0, 2], dtype=np.int32)
     paragraphs = np.array([0, 0, 1, 2, 2], dtype=np.int32)
     freqs = np.array([1, 2, 3, 4, 5], dtype=np.int32)
-    grouped_ids, grouped_freqs = kernel.group_by_term(terms, paragraphs, freqs, 3)
-    assert grouped_ids.tolist() == [0, 2, 1, 0, 2] and grouped_freqs.tolist() == [2, 4, 3, 1, 5]
-    assert kernel.group_by_term(terms, paragraphs[::-1], freqs, 3) is None  # not in paragraph order: sorted instead
-    assert kernel.group_by_term(terms, paragraphs, freqs, 2) is None  # a term out of range
+    lengths = np.array([10, 20, 30], dtype=np.int32)
+
+    def group(terms, paragraphs, freqs, n_terms=3, lengths=lengths):
+        return kernel.grouped_postings(terms, paragraphs, freqs, n_terms, lengths, 0, 0xFFFF)
+
+    for cuts in ([], [2], [0, 1, 3, 5]):  # one piece, two, some empty
+        grouped_ids, packed, counts = group(*(np.split(a, cuts) for a in (terms, paragraphs, freqs)))
+        assert grouped_ids.tolist() == [0, 2, 1, 0, 2] and (packed & 0xFFFF).tolist() == [2, 4, 3, 1, 5]
+        assert (packed >> 16).tolist() == [10, 30, 20, 10, 30]
+        assert counts.tolist() == [2, 1, 2]
+    # not in paragraph order, within a piece or across two: sorted instead
+    assert group([terms], [paragraphs[::-1]], [freqs]) is None
+    assert group([terms[3:], terms[:3]], [paragraphs[3:], paragraphs[:3]], [freqs[3:], freqs[:3]]) is None
+    assert group([terms], [paragraphs], [freqs], n_terms=2) is None  # a term out of range
+    assert group([terms], [paragraphs], [freqs], lengths=lengths[:2]) is None  # a paragraph without a length
+    with pytest.raises(ValueError):
+        group([terms], [paragraphs[1:]], [freqs])
+    with pytest.raises(ValueError):  # a length that cannot be stored
+        group([terms], [paragraphs], [freqs], lengths=np.array([10, 0x10000, 30], dtype=np.int32))
 
 
 def test_duplicates_inside_one_unit_take_the_careful_path(tmp_path: Path):
