@@ -10,7 +10,10 @@ setup(
         Extension(
             "index._bm25kernel",
             ["index/_bm25kernel.c", "index/_chunkmemo.c"],
-            extra_compile_args=["-O3", "-ffp-contract=off"],
+            # Loops aligned: the serving loops' speed then no longer hinges on where other code puts them (a change
+            # to a function they never call moved a 3-term question's p50 by 5 %; aligned, both builds alike).
+            # No -fwrapv (Python's own flags add it; nothing here relies on signed overflow): ~2 % of the walk
+            extra_compile_args=["-O3", "-ffp-contract=off", "-falign-loops=32", "-fno-wrapv"],
             optional=True,
         )
     ]

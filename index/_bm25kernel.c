@@ -565,6 +565,7 @@ int64_t bm25_top_positions(int64_t n, const float *impacts, int64_t count, int64
     int64_t size = 0;
     if (count > n) count = n;
     if (count <= 0) return 0;
+    float worst = 0.0f; /* the root's impact once the heap is full */
     for (int64_t p = 0; p < n; p++) {
         const float value = impacts[p];
         if (size < count) { /* sift up */
@@ -576,8 +577,11 @@ int64_t bm25_top_positions(int64_t n, const float *impacts, int64_t count, int64
                 i = parent;
             }
             out[i] = p;
-        } else if (ranks_below(impacts[out[0]], out[0], value, p)) { /* better than the worst kept */
+            if (size == count) worst = impacts[out[0]];
+        } else if (value > worst) {
+            /* better than the worst kept: every kept position is earlier than p, so an equal impact is not */
             sift_down(out, size, impacts, 0, p);
+            worst = impacts[out[0]];
         }
     }
     /* heap sort: the worst moves to the end, again and again */
