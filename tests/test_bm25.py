@@ -561,6 +561,66 @@ def test_the_kernel_finds_the_best_positions_as_a_full_sort_does():
             assert np.array_equal(top_positions(impacts, count), expected)
 
 
+def test_remembered_idfs_are_lucene_idf_to_the_bit(monkeypatch):
+    """The IDFs a question takes from the memo are the ones numpy computes, the first time and after, and the memo
+    stays bounded."""
+    import index.bm25 as bm25
+
+    monkeypatch.setattr(bm25, "_IDF_MEMO", {})
+    monkeypatch.setattr(bm25, "IDF_MEMO_LIMIT", 50)
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        n = int(rng.integers(1, 2_000_000))
+        dfs = [int(df) for df in rng.integers(0, n + 1, size=int(rng.integers(1, 9)))]
+        expected = bm25.lucene_idf(n, np.array(dfs, dtype=np.int64)).tolist()
+        assert bm25.remembered_idfs(n, dfs) == expected  # computed
+        assert bm25.remembered_idfs(n, dfs) == expected  # remembered
+        assert len(bm25._IDF_MEMO) <= 50 + len(dfs)
+    # the same document frequency in indexes of other sizes (after an add or a remove) is another IDF
+    for n in (1_000, 2_000, 1_000):
+        assert bm25.remembered_idfs(n, [5, 7]) == bm25.lucene_idf(n, np.array([5, 7], dtype=np.int64)).tolist()
+
+
+@pytest.mark.skipif(not kernel_built(), reason="needs the C kernel: no C compiler here (its absence is tested above)")
+def test_the_kernels_candidate_room_is_kept_per_thread_grown_and_bounded(monkeypatch):
+    """Room for the kernel's candidates is reused while big enough, grown when not, made afresh (not kept) above
+    the bound, and another thread gets its own; a question needing more room than the last still ranks exactly."""
+    import threading
+
+    from index import kernel
+
+    monkeypatch.setattr(kernel, "_candidate_buffers", threading.local())
+    ids, values = kernel._candidate_room(10)
+    assert ids.size >= 10 and values.size == ids.size
+    assert kernel._candidate_room(5)[0] is ids  # reused
+    bigger, _ = kernel._candidate_room(ids.size + 1)
+    assert bigger.size > ids.size and kernel._candidate_room(3)[0] is bigger
+    huge, _ = kernel._candidate_room(kernel.KEPT_CANDIDATE_ROOM + 1)
+    assert kernel._candidate_room(3)[0] is bigger and huge is not bigger  # the huge one was not kept
+    other: list[np.ndarray] = []
+    thread = threading.Thread(target=lambda: other.append(kernel._candidate_room(3)[0]))
+    thread.start()
+    thread.join()
+    assert other[0] is not bigger
+    # lists longer than the room first made: it grows between questions, and the ranking stays the oracle's
+    rng = np.random.default_rng(8)
+    monkeypatch.setattr(kernel, "_candidate_buffers", threading.local())
+    for size in (100, 70_000, 150_000):
+        ids_a = np.sort(rng.choice(400_000, size, replace=False)).astype(np.int32)
+        ids_b = np.sort(rng.choice(400_000, size // 2, replace=False)).astype(np.int32)
+        impacts = [rng.uniform(0.1, 2.0, a.size).astype(np.float32) for a in (ids_a, ids_b)]
+        accumulator = np.zeros(400_000, dtype=np.float32)
+        got = kernel.select_candidates(
+            [ids_a, ids_b], impacts, [1.0, 1.5], None, [None, None], accumulator, None, 5, 1e-5
+        )
+        sums = np.zeros(400_000)
+        np.add.at(sums, ids_a, impacts[0].astype(np.float64))
+        np.add.at(sums, ids_b, impacts[1].astype(np.float64) * 1.5)
+        best = set(np.argsort(-sums, kind="stable")[:5].tolist())
+        assert best <= set(got.tolist())
+        assert not accumulator.any()
+
+
 def test_a_term_of_weight_zero_ranks_alike_with_and_without_the_kernel():
     """The kernel tells touched paragraphs by a sum above 0; a part that adds nothing leaves it to numpy."""
     from index.bm25 import length_norms, rank_with_accumulator
