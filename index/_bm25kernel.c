@@ -486,9 +486,10 @@ done:
 
 /* Exact float64 BM25 (times coverage when shares != NULL) of n_candidates ascending unique paragraph ids, summed
  * term by term in query order with the same operations as index/bm25.py (_exact_scores, impacts_of), so the
- * scores are the numpy path's to the last bit. Term t: lengths[t] ascending ids[t], term frequencies tfs[t],
- * title bonuses bonuses[t] (NULL: none). norms: k1·(1 − b + b·dl/avgdl) per paragraph. Writes scores. */
-void bm25_exact(int32_t n_terms, const int32_t *const *ids, const int32_t *const *tfs, const double *const *bonuses,
+ * scores are the numpy path's to the last bit. Term t: lengths[t] ascending ids[t], term frequencies in the low 16
+ * bits of tfs[t] (stored postings as they are, or frequencies below 65536 as int32), title bonuses bonuses[t]
+ * (NULL: none). norms: k1·(1 − b + b·dl/avgdl) per paragraph. Writes scores. */
+void bm25_exact(int32_t n_terms, const int32_t *const *ids, const uint32_t *const *tfs, const double *const *bonuses,
                 const int64_t *lengths, const double *factors, const double *shares, const double *norms, double k1,
                 int64_t n_candidates, const int32_t *candidates, double *scores) {
     for (int64_t c = 0; c < n_candidates; c++) {
@@ -502,7 +503,7 @@ void bm25_exact(int32_t n_terms, const int32_t *const *ids, const int32_t *const
                 if (term_ids[middle] < id) low = middle + 1; else high = middle;
             }
             if (low < lengths[t] && term_ids[low] == id) {
-                double tf = (double)tfs[t][low];
+                double tf = (double)(tfs[t][low] & 0xFFFFu); /* stored postings: the length is above */
                 const double denominator = norms[id] + tf;
                 tf *= k1 + 1.0;
                 tf /= denominator;
@@ -516,19 +517,17 @@ void bm25_exact(int32_t n_terms, const int32_t *const *ids, const int32_t *const
 }
 
 /* A term's postings as stored (index/schema.py): each uint32 holds a term frequency in its low 16 bits and the
- * paragraph's length in its high 16. Writes the frequencies, and the float32 impacts as index/bm25.py impacts_of
+ * paragraph's length in its high 16. Writes the float32 impacts (the frequencies are read where they are stored:
+ * a copy cost a fresh page a thousand postings, ~1.7 ns a posting at a term's first read) as index/bm25.py impacts_of
  * computes them (float64, the same operations in the same order: (k1+1)·tf/(norm+tf)), rounded to float32 as
  * numpy's astype does: the index reader's work per term loaded, in one pass without temporaries. The norm is
  * read from a table by length, which stays in cache: reading each paragraph's norm from an array of all of them
  * cost a cache miss a posting, most of a term's first read at 1M paragraphs (session 13). */
-void bm25_unpack_impacts(int64_t n, const uint32_t *packed, const double *norm_by_length, double k1, int32_t *tfs,
-                         float *out) {
+void bm25_unpack_impacts(int64_t n, const uint32_t *packed, const double *norm_by_length, double k1, float *out) {
     const double scale = k1 + 1.0;
     for (int64_t i = 0; i < n; i++) {
         const uint32_t value = packed[i];
-        const int32_t frequency = (int32_t)(value & 0xFFFFu);
-        tfs[i] = frequency;
-        double tf = (double)frequency;
+        double tf = (double)(value & 0xFFFFu);
         const double denominator = norm_by_length[value >> 16] + tf;
         tf *= scale;
         tf /= denominator;

@@ -48,7 +48,8 @@ class Postings:
     """Paragraphs a term occurs in (ascending ids) and how often."""
 
     paragraph_ids: np.ndarray  # int32, sorted, unique
-    term_freqs: np.ndarray  # int32, same length (0 where only `bonus` matched)
+    term_freqs: np.ndarray  # integers, same length (0 where only `bonus` matched); as read from an index, a uint16
+    # view of the stored uint32 postings' low halves (index/stored_postings.py)
     # Title and heading matches (index/search.py): per posting, what is added to the saturated frequency
     # part (k1+1)·tf/(tf+norm) — a constant, so the paragraphs under one title keep their order among
     # themselves. And the document frequency IDF is computed from: the body's, or a headline's words would

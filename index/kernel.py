@@ -53,7 +53,7 @@ def _declared(library: ctypes.CDLL) -> ctypes.CDLL:
     select.argtypes += [pointer, pointer]
     unpack = library.bm25_unpack_impacts
     unpack.restype = None
-    unpack.argtypes = [ctypes.c_int64, pointer, pointer, ctypes.c_double, pointer, pointer]
+    unpack.argtypes = [ctypes.c_int64, pointer, pointer, ctypes.c_double, pointer]
     top = library.bm25_top_positions
     top.restype = ctypes.c_int64
     top.argtypes = [ctypes.c_int64, pointer, ctypes.c_int64, pointer]
@@ -123,7 +123,7 @@ class KernelTerm:
 
     length: int
     ids: int  # int32 paragraph ids, ascending
-    term_freqs: int  # int32
+    term_freqs: int  # uint32 whose low 16 bits are the term frequency (stored postings; or int32 frequencies < 65536)
     contributions: int  # float32, each > 0 (0: none, exact scores only)
     bonus: int = 0  # float64 title bonus per posting (0: none)
     top: int = 0  # int64 positions of the highest contributions, best first (0: none known)
@@ -140,9 +140,11 @@ def kernel_term(
     contributions: np.ndarray | None = None,
     top: np.ndarray | None = None,
     bonus: np.ndarray | None = None,
+    stored_frequencies: np.ndarray | None = None,
 ) -> KernelTerm:
     """The KernelTerm of contiguous arrays of the kernel's types (int32 ids and frequencies, float32 contributions,
-    int64 best positions, float64 bonus)."""
+    int64 best positions, float64 bonus). `stored_frequencies`: the postings' uint32 stored form, read in place of
+    a contiguous copy of `term_freqs` (which may then be a view of its low halves)."""
     has_top = top is not None and top.size > 0
     largest = 0.0
     if contributions is not None and contributions.size:
@@ -150,7 +152,9 @@ def kernel_term(
     return KernelTerm(
         int(paragraph_ids.size),
         paragraph_ids.ctypes.data,
-        0 if term_freqs is None else term_freqs.ctypes.data,
+        stored_frequencies.ctypes.data
+        if stored_frequencies is not None
+        else (0 if term_freqs is None else term_freqs.ctypes.data),
         0 if contributions is None else contributions.ctypes.data,
         0 if bonus is None else bonus.ctypes.data,
         top.ctypes.data if has_top else 0,
@@ -279,19 +283,15 @@ def exact_scores_of(
     return scores
 
 
-def unpack_impacts32(packed: np.ndarray, norm_by_length: np.ndarray, k1: float) -> tuple[np.ndarray, np.ndarray]:
-    """Stored postings' term frequencies (int32) and float32 impacts, the same bits as index/stored_postings.py
-    unpack_postings' numpy path: `packed` uint32 (tf | length << 16), `norm_by_length` float64 indexed by paragraph
-    length."""
+def unpack_impacts32(packed: np.ndarray, norm_by_length: np.ndarray, k1: float) -> np.ndarray:
+    """Stored postings' float32 impacts, the same bits as index/stored_postings.py unpack_postings' numpy path:
+    `packed` uint32 (tf | length << 16), `norm_by_length` float64 indexed by paragraph length."""
     assert KERNEL is not None
     packed = np.ascontiguousarray(packed, dtype=np.uint32)
     norm_by_length = np.ascontiguousarray(norm_by_length, dtype=np.float64)
-    tfs = np.empty(packed.size, dtype=np.int32)
     out = np.empty(packed.size, dtype=np.float32)
-    KERNEL.bm25_unpack_impacts(
-        packed.size, packed.ctypes.data, norm_by_length.ctypes.data, k1, tfs.ctypes.data, out.ctypes.data
-    )
-    return tfs, out
+    KERNEL.bm25_unpack_impacts(packed.size, packed.ctypes.data, norm_by_length.ctypes.data, k1, out.ctypes.data)
+    return out
 
 
 def top_positions(impacts: np.ndarray, count: int) -> np.ndarray:

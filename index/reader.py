@@ -58,7 +58,8 @@ class PostingsCache:
     @staticmethod
     def _size(postings: Postings) -> int:
         impacts = sum(a.nbytes for a in (postings.impacts, postings.top_impacts) if a is not None)
-        return postings.paragraph_ids.nbytes + postings.term_freqs.nbytes + impacts + 100  # + per-entry overhead
+        # frequencies: 4 bytes a posting, a copy or the stored uint32 they are a view of
+        return postings.paragraph_ids.nbytes + 4 * postings.term_freqs.size + impacts + 100  # + per-entry overhead
 
     def put(self, term: str, postings: Postings) -> None:
         size = self._size(postings)
