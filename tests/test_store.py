@@ -116,6 +116,20 @@ def test_postings_whose_frequencies_do_not_match_them_are_a_clear_error(tmp_path
     assert reader.postings(other).doc_freq > 0  # the other terms still read
 
 
+@pytest.mark.parametrize("damage", ["NULL", "'text, not postings'", "12345"])
+def test_postings_that_are_not_blobs_are_a_clear_error(tmp_path: Path, messy_index: Path, damage: str):
+    """Another value in the place of a term's list names the term, and the other terms still read."""
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(messy_index.read_bytes())
+    with sqlite3.connect(bad) as conn:
+        conn.execute(f"UPDATE terms SET paragraph_ids = {damage} WHERE term = 'blokir'")
+        (other,) = conn.execute("SELECT term FROM terms WHERE term != 'blokir' ORDER BY doc_freq DESC").fetchone()
+    reader = IndexReader(bad)
+    with pytest.raises(IndexCorruptError, match="blokir"):
+        reader.postings("blokir")
+    assert reader.postings(other).doc_freq > 0
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
 def test_corrupt_or_foreign_file_is_a_clear_error(tmp_path: Path, messy_index: Path, damage: str):
     bad = tmp_path / "bad.db"
