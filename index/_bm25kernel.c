@@ -107,6 +107,15 @@ static int64_t near_theta(Candidates *c) {
     return kept;
 }
 
+/* the first position in [low, high) whose id is >= target (high if none): halving */
+static int64_t lower_bound(const int32_t *ids, int64_t low, int64_t high, int32_t target) {
+    while (low < high) {
+        const int64_t middle = low + (high - low) / 2;
+        if (ids[middle] < target) low = middle + 1; else high = middle;
+    }
+    return low;
+}
+
 /* the first position at or after `from` whose id is >= target (n if none): doubling steps, then halving */
 static int64_t advance_to(const int32_t *ids, int64_t from, int64_t n, int32_t target) {
     int64_t low = from, high, step = 1;
@@ -118,12 +127,7 @@ static int64_t advance_to(const int32_t *ids, int64_t from, int64_t n, int32_t t
         low = high;
         step <<= 1;
     }
-    low++;
-    while (low < high) {
-        const int64_t middle = low + (high - low) / 2;
-        if (ids[middle] < target) low = middle + 1; else high = middle;
-    }
-    return low;
+    return lower_bound(ids, low + 1, high, target);
 }
 
 /* Sums are looked at a chunk of CHUNK paragraph ids at a time (id >> CHUNK_BITS), through each chunk's largest sum */
@@ -497,11 +501,7 @@ void bm25_exact(int32_t n_terms, const int32_t *const *ids, const uint32_t *cons
         double score = 0.0, coverage = 0.0;
         for (int32_t t = 0; t < n_terms; t++) {
             const int32_t *term_ids = ids[t];
-            int64_t low = 0, high = lengths[t];
-            while (low < high) { /* first position whose id >= id */
-                const int64_t middle = low + (high - low) / 2;
-                if (term_ids[middle] < id) low = middle + 1; else high = middle;
-            }
+            const int64_t low = lower_bound(term_ids, 0, lengths[t], id);
             if (low < lengths[t] && term_ids[low] == id) {
                 double tf = (double)(tfs[t][low] & 0xFFFFu); /* stored postings: the length is above */
                 const double denominator = norms[id] + tf;
