@@ -94,7 +94,7 @@ def write_index(
             raise nothing_usable("no paragraphs to index", problems)
         # The build's end runs on one core unless its two big steps overlap: the postings are grouped in a
         # thread (C and numpy, the GIL released) while SQLite builds the paragraph indexes (the GIL released
-        # too). 1M paragraphs: ~1.5 s of the end's ~6.5 s
+        # too). 1M paragraphs: the end after the last unit 6.7 → 4.8 s
         with ThreadPoolExecutor(max_workers=1) as background:
             grouping = background.submit(postings.group)
             for statement in CREATE_PARAGRAPH_INDEXES:
