@@ -7,7 +7,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from . import kernel
+from . import build_kernel, kernel
 from .analysis import Analyzer
 from .stored_postings import PACKED_MAX, pack_frequencies
 from .units import AnalyzedUnit
@@ -132,7 +132,7 @@ def grouped_postings(
     narrow = all(piece.dtype == np.int32 for parts in (terms, paragraphs, freqs) for piece in parts)
     size = sum(piece.size for piece in terms)
     if size and narrow and kernel.kernel_enabled() and n_terms <= 2 * size + 1024:  # its scratch: a slot a term
-        grouped = kernel.grouped_postings(terms, paragraphs, freqs, n_terms, lengths, first_id, PACKED_MAX)
+        grouped = build_kernel.grouped_postings(terms, paragraphs, freqs, n_terms, lengths, first_id, PACKED_MAX)
         if grouped is not None:
             return grouped
     all_terms, all_paragraphs, all_freqs = (

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 import numpy as np
 
-from . import kernel
+from . import build_kernel, kernel
 from .analysis import Analyzer, AnalyzerSpec, get_analyzer, memoised_chunks
 from .ingest import Paragraph, SourceProblem, paragraph_key
 from .sources import iter_source_files, process_unit, work_units
@@ -82,8 +82,8 @@ class _WorkerVocabulary:
         # ASCII text (most of a bulk build) is looked up in a memo in C when the kernel is built: a fifth of a
         # worker's time at 1M paragraphs (index/_chunkmemo.c); other text, or no kernel, uses the dict
         use_native = kernel.kernel_enabled() if native is None else native
-        self.native = kernel.ChunkMemo(self._chunk_numbers) if use_native else None
-        self.counter = kernel.TermCounter() if use_native else None
+        self.native = build_kernel.ChunkMemo(self._chunk_numbers) if use_native else None
+        self.counter = build_kernel.TermCounter() if use_native else None
 
     def _chunk_numbers(self, chunk: str) -> bytes:
         """A chunk's term numbers as int32 bytes, numbering its terms not seen before."""

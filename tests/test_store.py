@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index import kernel
+from index import build_kernel, kernel
 from index.analysis import ANALYZER_VERSION
 from index.kernel import numpy_only
 from index.store import (
@@ -300,9 +300,9 @@ def test_the_c_chunk_memo_numbers_text_as_the_dict_memo_does(texts: list[str], m
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 30), max_size=25), max_size=12), st.integers(0, 3))
 def test_the_c_term_counter_finds_each_paragraphs_terms_and_counts(paragraphs: list[list[int]], units: int):
-    """A worker counts each paragraph's distinct terms in C (kernel.TermCounter): the same (paragraph, term,
+    """A worker counts each paragraph's distinct terms in C (build_kernel.TermCounter): the same (paragraph, term,
     count) triples as counting them one by one, over several units in a row (its scratch is reused)."""
-    counter = kernel.TermCounter()
+    counter = build_kernel.TermCounter()
     for _ in range(units + 1):
         lengths = np.array([len(p) for p in paragraphs], dtype=np.int32)
         numbers = np.array([n for p in paragraphs for n in p], dtype=np.int32)
@@ -386,7 +386,7 @@ def test_the_kernel_groups_triples_in_paragraph_order_and_declines_others():
     lengths = np.array([10, 20, 30], dtype=np.int32)
 
     def group(terms, paragraphs, freqs, n_terms=3, lengths=lengths):
-        return kernel.grouped_postings(terms, paragraphs, freqs, n_terms, lengths, 0, 0xFFFF)
+        return build_kernel.grouped_postings(terms, paragraphs, freqs, n_terms, lengths, 0, 0xFFFF)
 
     for cuts in ([], [2], [0, 1, 3, 5]):  # one piece, two, some empty
         grouped_ids, packed, counts = group(*(np.split(a, cuts) for a in (terms, paragraphs, freqs)))
