@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .kernel import KernelTerm, exact_scores_of, kernel_enabled, kernel_term, select_candidates_of, top_positions
+from .kernel import KernelTerm, exact_scores_of, kernel_enabled, kernel_term, rank_of, top_positions
 
 
 # Lucene's and Elasticsearch's defaults. On FacQA valid, k1 in 0.6..1.5 and b in 0.5..0.9 are all
@@ -245,8 +245,7 @@ def rank_with_accumulator(
     # the kernel tells a touched paragraph by its sum above 0: every part must add something
     usable = all(factor > 0 for _postings, factor, _share in present)
     if usable and kernel_enabled() and accumulator.dtype == np.float32 and (scratch is not None or not coordinated):
-        candidates = _kernel_candidates(present, norms, params, k, accumulator, scratch if coordinated else None)
-        return top_k(candidates, _exact_scores(candidates, present, norms, params, coordinated), k)
+        return _kernel_rank(present, norms, params, k, accumulator, scratch if coordinated else None)
     scale = accumulator.dtype.type
     touched: list[np.ndarray] = []
     for postings, factor, _share in present:
@@ -296,36 +295,40 @@ def _own_view(postings: Postings) -> KernelTerm | None:
     return view if own and top is postings.top_impacts else None
 
 
-def _kernel_candidates(
+def _kernel_rank(
     present: Sequence[tuple[Postings, float, float]],
     norms: np.ndarray,
     params: BM25Params,
     k: int,
     accumulator: np.ndarray,
     scratch: np.ndarray | None,
-) -> np.ndarray:
-    """The paragraphs that can be in the best k, selected by the C kernel from float32 sums (× coverage with
-    `scratch`). Its error bound is twice the numpy path's: it also rounds the impacts computed here to float32."""
+) -> list[tuple[int, float]]:
+    """The best k by the C kernel: candidates selected from float32 sums (× coverage with `scratch`), scored exactly,
+    ordered as top_k orders (kernel.rank_of). Its error bound is twice the numpy path's: it also rounds the
+    impacts computed here to float32."""
     terms = []  # a KernelTerm holds its arrays: those made here live through the kernel's call
     for postings, _factor, _share in present:
         served, view = served_impacts(postings, params), _own_view(postings)
         if served is not None and view is not None:
-            terms.append(view)
+            terms.append(view)  # served impacts mean no title bonus: the view has all the kernel reads
             continue
-        ids = np.ascontiguousarray(postings.paragraph_ids, dtype=np.int32)
-        contribution = np.ascontiguousarray(
-            impacts_of(postings, norms, params) if served is None else served, np.float32
+        contribution = impacts_of(postings, norms, params) if served is None else served
+        top = None if served is None or postings.top_impacts is None else postings.top_impacts
+        bonus = postings.bonus
+        terms.append(
+            kernel_term(
+                np.ascontiguousarray(postings.paragraph_ids, dtype=np.int32),
+                np.ascontiguousarray(postings.term_freqs, dtype=np.int32),
+                np.ascontiguousarray(contribution, np.float32),
+                None if top is None else np.ascontiguousarray(top, np.int64),
+                None if bonus is None else np.ascontiguousarray(bonus, dtype=np.float64),
+            )
         )
-        top = (
-            None
-            if served is None or postings.top_impacts is None
-            else np.ascontiguousarray(postings.top_impacts, np.int64)
-        )
-        terms.append(kernel_term(ids, None, contribution, top))
     relative = 2 * approximation_slack(len(present), 1.0)
     factors = [factor for _postings, factor, _share in present]
     shares = None if scratch is None else [share for _postings, _factor, share in present]
-    return select_candidates_of(terms, factors, shares, accumulator, scratch, k, relative)
+    norms = np.ascontiguousarray(norms, dtype=np.float64)
+    return rank_of(terms, factors, shares, accumulator, scratch, norms, params.k1, k, relative)
 
 
 def _coordinated_round(

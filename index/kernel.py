@@ -60,6 +60,10 @@ def _declared(library: ctypes.CDLL) -> ctypes.CDLL:
     exact = library.bm25_exact
     exact.restype = None
     exact.argtypes = [ctypes.c_int32] + [pointer] * 7 + [ctypes.c_double, ctypes.c_int64, pointer, pointer]
+    rank = library.bm25_rank
+    rank.restype = ctypes.c_int64
+    rank.argtypes = [ctypes.c_int32] + [pointer] * 13 + [ctypes.c_double, ctypes.c_int32, ctypes.c_double]
+    rank.argtypes += [ctypes.c_double] + [pointer] * 4
     library.chunkmemo_new.restype = pointer
     library.chunkmemo_new.argtypes = []
     library.chunkmemo_free.restype = None
@@ -245,6 +249,62 @@ def select_candidates_of(
     if kept < 0:
         raise MemoryError("the BM25 kernel could not allocate its working arrays")
     return np.sort(out_ids[:kept])
+
+
+def rank_of(
+    terms: Sequence[KernelTerm],
+    factors: Sequence[float],
+    shares: Sequence[float] | None,
+    accumulator: np.ndarray,
+    scratch: np.ndarray | None,
+    norms: np.ndarray,
+    k1: float,
+    k: int,
+    relative_slack: float,
+) -> list[tuple[int, float]]:
+    """The best k paragraphs by exact BM25 (× coverage with `shares`), ties by the lower id, in one call: the
+    candidates select_candidates_of would give, scored as exact_scores_of would, ordered as index/bm25.py top_k
+    orders. Each term needs its ids, frequencies and contributions (KernelTerms); `norms` float64 per paragraph."""
+    assert KERNEL is not None
+    n = len(terms)
+    work_ids, work_values = _candidate_room(sum(term.length for term in terms))
+    out_ids, out_scores = np.empty(k, dtype=np.int32), np.empty(k, dtype=np.float64)
+    pointers = (ctypes.c_void_p * (5 * n))(
+        *[t.ids for t in terms],
+        *[t.contributions for t in terms],
+        *[t.term_freqs for t in terms],
+        *[t.bonus or None for t in terms],
+        *[t.top or None for t in terms],
+    )
+    counts = (ctypes.c_int64 * (2 * n))(*[t.length for t in terms], *[t.top_count for t in terms])
+    size = ctypes.sizeof(ctypes.c_void_p)
+    found = KERNEL.bm25_rank(
+        n,
+        pointers,
+        ctypes.byref(pointers, n * size),
+        ctypes.byref(pointers, 2 * n * size),
+        ctypes.byref(pointers, 3 * n * size),
+        counts,
+        _doubles(factors),
+        None if shares is None else _doubles(shares),
+        (ctypes.c_float * n)(*[t.largest for t in terms]),
+        ctypes.byref(pointers, 4 * n * size),
+        ctypes.byref(counts, n * ctypes.sizeof(ctypes.c_int64)),
+        accumulator.ctypes.data,
+        None if scratch is None else scratch.ctypes.data,
+        norms.ctypes.data,
+        k1,
+        k,
+        relative_slack,
+        WALK_COST_RATIO if shares is None else WALK_COST_RATIO_WITH_COVERAGE,
+        work_ids.ctypes.data,
+        work_values.ctypes.data,
+        out_ids.ctypes.data,
+        out_scores.ctypes.data,
+    )
+    if found < 0:
+        raise MemoryError("the BM25 kernel could not allocate its working arrays")
+    return list(zip(out_ids[:found].tolist(), out_scores[:found].tolist()))
 
 
 def exact_scores_of(

@@ -368,6 +368,16 @@ def test_float32_selection_keeps_the_exact_top_k_among_thousands_of_near_ties(co
 
 
 @pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("coordinated", [False, True])
+def test_ties_found_in_a_later_term_list_still_rank_by_the_lower_id(coordinated: bool, path: str):
+    """Paragraphs 0–99 hold only the question's second term, 100–199 only its first, with the same length,
+    frequency and IDF: all 200 tie. Adding up term at a time finds the first term's paragraphs first, so the best
+    3 are ids 0, 1, 2 only because ties are ordered by id after exact scoring, not by the order of finding."""
+    corpus = [["second", f"pad{i}"] for i in range(100)] + [["first", f"pad{i}"] for i in range(100)]
+    ranks_as_the_reference(corpus, [(["first", "second"], [1.0, 1.0], 3, coordinated)], path)
+
+
+@pytest.mark.parametrize("path", PATHS)
 def test_a_one_term_question_deeper_than_the_kept_best_positions_ranks_as_the_reference(path: str):
     """The reader keeps a term's 25 best positions here: a question for its best 50 or 300, or whose 10th best
     ties with entries beyond them, looks deeper (or goes the full way) and still ranks as the reference does."""
