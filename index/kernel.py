@@ -201,14 +201,40 @@ _candidate_buffers = threading.local()
 
 def _candidate_room(size: int) -> tuple[np.ndarray, np.ndarray]:
     """int32 ids and float32 values with room for `size` candidates (their contents undefined)."""
-    if size > KEPT_CANDIDATE_ROOM:
+    room = _kept_room(size)
+    if room is None:
         return np.empty(size, dtype=np.int32), np.empty(size, dtype=np.float32)
-    ids = getattr(_candidate_buffers, "ids", None)
-    if ids is None or ids.size < size:
-        room = min(max(size, 1 << 16, 2 * (0 if ids is None else ids.size)), KEPT_CANDIDATE_ROOM)
-        ids = _candidate_buffers.ids = np.empty(room, dtype=np.int32)
-        _candidate_buffers.values = np.empty(room, dtype=np.float32)
-    return ids, _candidate_buffers.values
+    return room.ids, room.values
+
+
+@dataclass(frozen=True, slots=True)
+class _Room:
+    """A thread's kept candidate arrays with their addresses (reading an array's address costs ~1 µs)."""
+
+    ids: np.ndarray
+    values: np.ndarray
+    ranked_ids: np.ndarray  # int32, the best k written back (room for RANKED_ROOM)
+    ranked_scores: np.ndarray  # float64
+    addresses: tuple[int, int, int, int]
+
+
+RANKED_ROOM = 1024
+
+
+def _kept_room(size: int) -> _Room | None:
+    if size > KEPT_CANDIDATE_ROOM:
+        return None
+    room = getattr(_candidate_buffers, "room", None)
+    if room is None or room.ids.size < size:
+        length = min(max(size, 1 << 16, 2 * (0 if room is None else room.ids.size)), KEPT_CANDIDATE_ROOM)
+        arrays = (
+            np.empty(length, dtype=np.int32),
+            np.empty(length, dtype=np.float32),
+            np.empty(RANKED_ROOM, dtype=np.int32),
+            np.empty(RANKED_ROOM, dtype=np.float64),
+        )
+        room = _candidate_buffers.room = _Room(*arrays, tuple(a.ctypes.data for a in arrays))
+    return room
 
 
 def select_candidates_of(
@@ -267,8 +293,14 @@ def rank_of(
     orders. Each term needs its ids, frequencies and contributions (KernelTerms); `norms` float64 per paragraph."""
     assert KERNEL is not None
     n = len(terms)
-    work_ids, work_values = _candidate_room(sum(term.length for term in terms))
-    out_ids, out_scores = np.empty(k, dtype=np.int32), np.empty(k, dtype=np.float64)
+    room = _kept_room(sum(term.length for term in terms))
+    if room is None or k > RANKED_ROOM:
+        work = _candidate_room(sum(term.length for term in terms))
+        ranked = np.empty(k, dtype=np.int32), np.empty(k, dtype=np.float64)
+        arrays = (*work, *ranked)
+        addresses = tuple(a.ctypes.data for a in arrays)
+    else:
+        arrays, addresses = (room.ids, room.values, room.ranked_ids, room.ranked_scores), room.addresses
     pointers = (ctypes.c_void_p * (5 * n))(
         *[t.ids for t in terms],
         *[t.contributions for t in terms],
@@ -297,14 +329,11 @@ def rank_of(
         k,
         relative_slack,
         WALK_COST_RATIO if shares is None else WALK_COST_RATIO_WITH_COVERAGE,
-        work_ids.ctypes.data,
-        work_values.ctypes.data,
-        out_ids.ctypes.data,
-        out_scores.ctypes.data,
+        *addresses,
     )
     if found < 0:
         raise MemoryError("the BM25 kernel could not allocate its working arrays")
-    return list(zip(out_ids[:found].tolist(), out_scores[:found].tolist()))
+    return list(zip(arrays[2][:found].tolist(), arrays[3][:found].tolist()))
 
 
 def exact_scores_of(

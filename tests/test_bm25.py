@@ -378,6 +378,19 @@ def test_ties_found_in_a_later_term_list_still_rank_by_the_lower_id(coordinated:
 
 
 @pytest.mark.parametrize("path", PATHS)
+def test_a_question_for_more_hits_than_the_kernels_kept_room_ranks_as_the_reference(path: str):
+    """The kernel writes the best k into arrays kept per thread for up to RANKED_ROOM hits; more are written into
+    arrays made for the question."""
+    from index.kernel import RANKED_ROOM
+
+    rng = np.random.default_rng(11)
+    vocabulary = [f"w{i}" for i in range(20)]
+    corpus = [list(rng.choice(vocabulary, size=int(rng.integers(3, 12)))) for _ in range(5000)]
+    questions = [(["w1", "w2", "w3"], [1.0, 0.5, 2.0], k, c) for k in (RANKED_ROOM, RANKED_ROOM + 500) for c in (0, 1)]
+    ranks_as_the_reference(corpus, questions, path)
+
+
+@pytest.mark.parametrize("path", PATHS)
 def test_a_one_term_question_deeper_than_the_kept_best_positions_ranks_as_the_reference(path: str):
     """The reader keeps a term's 25 best positions here: a question for its best 50 or 300, or whose 10th best
     ties with entries beyond them, looks deeper (or goes the full way) and still ranks as the reference does."""
