@@ -306,6 +306,24 @@ def run_worker(*args: str) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+def goal_lines(size: int, rows: list[tuple[str, dict]]) -> str:
+    """Issue 16's goals from one run, unrounded: the engine's p50 over the fastest peer's per question length,
+    and the answer path's over the engine's."""
+    ours, answer = dict(rows)["ours"], dict(rows)["ours ask"]
+    peers = [(name, r) for name, r in rows if not name.startswith("ours")]
+    parts = []
+    for n in QUERY_LENGTHS:
+        timed = [(r[f"p50_{n}"], name) for name, r in peers if r.get(f"p50_{n}") == r.get(f"p50_{n}")]
+        if timed:
+            fastest, name = min(timed)
+            parts.append(f"{n}t {ours[f'p50_{n}']:.3f} / {name} {fastest:.3f} = {ours[f'p50_{n}'] / fastest:.2f}x")
+    answer_parts = [f"{n}t {answer[f'p50_{n}'] / ours[f'p50_{n}']:.1f}x" for n in QUERY_LENGTHS]
+    return (
+        f"{size:>10} engine p50 / fastest peer's: {'; '.join(parts) or 'no peer ran'}\n"
+        f"{size:>10} answer path p50 / engine's: {'; '.join(answer_parts)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -313,6 +331,7 @@ def main() -> None:
     parser.add_argument("--rank-bm25-max", type=int, default=100_000)
     parser.add_argument("--workdir", default=None, help="keep corpora here between runs")
     parser.add_argument("--peers", default="bm25s,tantivy,pisa,fts5", help="other engines, in this order")
+    parser.add_argument("--json", default=None, help="also write every row's figures, unrounded, to this file")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -351,6 +370,7 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
+    results: dict[int, dict[str, dict]] = {}
     for size in (int(s) for s in args.sizes.split(",")):
         corpus = workdir / f"corpus-{size}.jsonl"
         if not corpus.exists():
@@ -381,6 +401,10 @@ def main() -> None:
             )
         if size > args.rank_bm25_max:
             print(f"{size:>10} rank-bm25 skipped (a linear scan per query in Python)")
+        print(goal_lines(size, rows), flush=True)
+        results[size] = dict(rows)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
 
 
 if __name__ == "__main__":
