@@ -258,3 +258,20 @@ print(before, after, len(service._answers))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["0", "3", "0"]
+
+
+def test_a_paragraph_opening_with_an_ellipsis_is_quoted(tmp_path: Path):
+    """Picking the best sentence of a paragraph that opens with marks alone ("… Lalu") raised IndexError, so a
+    question finding it got no answer at all."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "elipsis.md").write_text(
+        "---\ntitle: Sidang Kasus Judi\n---\n"
+        "… Kemudian hakim menunda sidang kasus judi online itu. Jaksa meminta waktu satu pekan.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "index.db"
+    build_index([corpus], db)
+    answer = AnswerService(db, semantic=None).answer("kenapa hakim menunda sidang judi online?", k=3)
+    assert answer.hits and answer.hits[0].doc_id == "elipsis"
+    assert answer.hits[0].best_sentence == "Kemudian hakim menunda sidang kasus judi online itu."
