@@ -7,7 +7,9 @@ reading the JSONL and the analysis, the others' start from the analysed tokens. 
 process of its own so peak RSS is its own; our serving RSS is measured in a process that only opens the
 index and answers. Queries of 1, 3 and 8 terms, drawn by frequency from below the 50 most frequent words.
 "ours" is plain BM25 (the same top 10 as the other engines); "ours+cov" ranks as answers do, BM25 ×
-coverage (index/bm25.py), in the same serving process.
+coverage (index/bm25.py), in the same serving process; "ours ask" is the whole answer path (idx.ask) there, and
+"ours cli" the CLI's batch per question (`python -m index search --queries FILE`: an answer as a line of JSON) in a
+process of its own. The last lines read issue 16's goals off the run, unrounded.
 rank-bm25 is skipped above 100k paragraphs (it would take minutes per query batch).
 Run:  .venv/bin/python benchmarks/engine_scaling.py [--sizes 10000,100000,1000000] [--queries 100]
 Needs the bench extra: pip install -e '.[bench]' (bm25s with numba, scipy, tantivy, pyterrier-pisa).
@@ -165,6 +167,18 @@ def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
     return {"open_s": open_s, "rss_mb": peak_rss_mb(), **result, "coordinated": coordinated, "answer": answered}
 
 
+def worker_ours_cli(db: Path, queries: dict[int, list[str]]) -> dict:
+    """The CLI's batch (`python -m index search --queries FILE`, without the embedding model) per question: the
+    line it prints for each, timed in a process of its own so no answer is cached from the serving worker's."""
+    from index.__main__ import batch_line
+    from index.search import AnswerService
+
+    started = time.perf_counter()
+    service = AnswerService(db, semantic=None)
+    open_s = time.perf_counter() - started
+    return {"open_s": open_s, "rss_mb": peak_rss_mb(), **timings(lambda q: batch_line(service, q, 10), queries)}
+
+
 def _analyzed_corpus(corpus: Path) -> tuple[list[list[str]], object]:
     from index.analysis import get_analyzer
 
@@ -318,10 +332,14 @@ def goal_lines(size: int, rows: list[tuple[str, dict]]) -> str:
             fastest, name = min(timed)
             parts.append(f"{n}t {ours[f'p50_{n}']:.3f} / {name} {fastest:.3f} = {ours[f'p50_{n}'] / fastest:.2f}x")
     answer_parts = [f"{n}t {answer[f'p50_{n}'] / ours[f'p50_{n}']:.1f}x" for n in QUERY_LENGTHS]
-    return (
-        f"{size:>10} engine p50 / fastest peer's: {'; '.join(parts) or 'no peer ran'}\n"
-        f"{size:>10} answer path p50 / engine's: {'; '.join(answer_parts)}"
-    )
+    lines = [
+        f"{size:>10} engine p50 / fastest peer's: {'; '.join(parts) or 'no peer ran'}",
+        f"{size:>10} answer path p50 / engine's: {'; '.join(answer_parts)}",
+    ]
+    if cli := dict(rows).get("ours cli"):
+        cli_parts = [f"{n}t {cli[f'p50_{n}'] / ours[f'p50_{n}']:.1f}x" for n in QUERY_LENGTHS]
+        lines.append(f"{size:>10} CLI batch p50 per question / engine's: {'; '.join(cli_parts)}")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -343,6 +361,8 @@ def main() -> None:
             result = worker_ours_build(Path(rest[0]), Path(rest[1]))
         elif kind == "ours-serve":
             result = worker_ours_serve(Path(rest[0]), queries)
+        elif kind == "ours-cli":
+            result = worker_ours_cli(Path(rest[0]), queries)
         elif kind == "rank-bm25":
             result = worker_rank_bm25(Path(rest[0]), queries)
         elif kind == "tantivy":
@@ -383,6 +403,7 @@ def main() -> None:
             ("ours", {**built, **served}),
             ("ours+cov", {**built, **served, **served["coordinated"]}),
             ("ours ask", {**built, **served, **served["answer"]}),
+            ("ours cli", {**built, **run_worker("ours-cli", str(db), str(queries_path))}),
         ]
         if size <= args.rank_bm25_max:
             rows.append(("rank-bm25", run_worker("rank-bm25", str(corpus), str(queries_path))))

@@ -192,6 +192,12 @@ def cmd_update(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def batch_line(service: AnswerService, question: str, k: int) -> str:
+    """What `search --queries` prints for one question: its answer as one line of JSON (benchmarks/engine_scaling.py
+    times this per question)."""
+    return json.dumps(answer_to_json(service.answer(question, k)), ensure_ascii=False)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     if args.k < 1:
         return _fail("-k must be at least 1")
@@ -210,7 +216,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         except OSError as error:
             return _fail(f"cannot read {args.queries}: {error.strerror}")
         for line in lines:
-            print(json.dumps(answer_to_json(service.answer(line, args.k)), ensure_ascii=False), flush=True)
+            print(batch_line(service, line, args.k), flush=True)
         return 0
     answer = service.answer(args.question, args.k)
     if args.json:
