@@ -36,6 +36,7 @@ _COGNATE_SUFFIXES = (
     ("ist", "istik"),
     ("ive", "if"),
     ("ian", "ia"),
+    ("ian", ""),  # a people's country: Ecuadorian → Ekuador, Brazilian → Brasil (as -an → -a: Korean → Korea)
     ("an", "a"),
     ("ic", "ik"),
     ("ary", "er"),
@@ -62,11 +63,14 @@ _COGNATE_LETTERS = (
 
 
 def cognate_candidates(word: str) -> list[str]:
-    """Indonesian spellings an English word may have (pornography → pornografi, moderation → moderasi)."""
+    """Indonesian spellings an English word may have (pornography → pornografi, moderation → moderasi); a plural
+    the dictionary does not know is read as its singular too (Colombians → Kolombia)."""
     stems = []
-    for english, indonesian in _COGNATE_SUFFIXES:
-        if word.endswith(english) and len(word) - len(english) >= 3:
-            stems.append(word[: len(word) - len(english)] + indonesian)
+    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else None
+    for form in (word, singular) if singular else (word,):
+        for english, indonesian in _COGNATE_SUFFIXES:
+            if form.endswith(english) and len(form) - len(english) >= 3:
+                stems.append(form[: len(form) - len(english)] + indonesian)
     candidates = []
     for stem in stems:
         # qu is ku (kuota, kualitas, frekuensi) but now and then kw (kwitansi)

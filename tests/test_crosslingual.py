@@ -86,6 +86,9 @@ VOCABULARY = {
     "n",
     "tentu",
     "a",
+    "ekuador",
+    "kolombia",
+    "indonesia",
 }
 
 
@@ -178,6 +181,15 @@ def test_called_is_named_and_dioxide_and_naturalise_are_spelled_the_indonesian_w
     groups = terms_of(translator.plan("What is the Rankine cycle sometimes called?"))
     assert any("sebut" in g for g in groups)
     assert "dioksida" in cognate_candidates("dioxide") and "naturalisasi" in cognate_candidates("naturalize")
+
+
+def test_a_people_and_its_plural_reach_their_country(translator: Translator):
+    # FacQA dev (session 17): "Ecuadorians" passed through as written; -ian may be the country itself (Ecuador),
+    # and a plural the dictionary does not know is read as its singular
+    assert "ekuador" in cognate_candidates("ecuadorian") and "kolombia" in cognate_candidates("colombians")
+    assert any("ekuador" in g for g in terms_of(translator.plan("Why did Ecuadorians protest?")))
+    assert any("kolombia" in g for g in terms_of(translator.plan("How many Colombians died?")))
+    assert any("indonesia" in g for g in terms_of(translator.plan("How many Indonesians work abroad?")))
 
 
 def test_unknown_verbs_and_qu_words_reach_their_indonesian_spelling(translator: Translator):
