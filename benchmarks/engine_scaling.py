@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
@@ -322,12 +323,13 @@ def run_worker(*args: str) -> dict:
 
 def goal_lines(size: int, rows: list[tuple[str, dict]]) -> str:
     """Issue 16's goals from one run, unrounded: the engine's p50 over the fastest peer's per question length,
-    and the answer path's over the engine's."""
+    and the answer path's (idx.ask, the CLI's batch) over the engine's."""
     ours, answer = dict(rows)["ours"], dict(rows)["ours ask"]
     peers = [(name, r) for name, r in rows if not name.startswith("ours")]
     parts = []
     for n in QUERY_LENGTHS:
-        timed = [(r[f"p50_{n}"], name) for name, r in peers if r.get(f"p50_{n}") == r.get(f"p50_{n}")]
+        p50s = [(r.get(f"p50_{n}"), name) for name, r in peers]
+        timed = [(p50, name) for p50, name in p50s if isinstance(p50, float) and not math.isnan(p50)]
         if timed:
             fastest, name = min(timed)
             parts.append(f"{n}t {ours[f'p50_{n}']:.3f} / {name} {fastest:.3f} = {ours[f'p50_{n}'] / fastest:.2f}x")

@@ -532,7 +532,7 @@ static int ranked_order(const void *a, const void *b) {
  * the sum of lengths), their exact scores (bm25_exact: tfs, bonuses and norms as there), and the best k of them by
  * exact score, ties by the lower id, written to out_ids / out_scores (room for k). Returns how many (at most k),
  * -1 when memory ran out. Crossing from Python once instead of three times (select, exact, then top k in numpy)
- * spared a 3-term question at 1M paragraphs ~20 µs of argument building and array handling. */
+ * spared a 3-term question at 1M paragraphs ~15-20 µs of argument building and array handling. */
 int64_t bm25_rank(int32_t n_terms, const int32_t *const *ids, const float *const *impacts, const uint32_t *const *tfs,
                   const double *const *bonuses, const int64_t *lengths, const double *factors, const double *shares,
                   const float *maxima, const int64_t *const *tops, const int64_t *top_counts, float *acc, float *cov,

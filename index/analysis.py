@@ -296,7 +296,7 @@ def _sentence_ends(text: str):
     start = 0
     for match in _SENTENCE_BREAK_RE.finditer(text):
         head = text[start : match.start() + 1]  # up to and with the closing mark
-        words = head.rstrip(".!?…").split()  # none when the head is marks alone ("… Lalu", "Ya. . Lalu")
+        words = head.rstrip(".!?…").split()  # none when the head is marks alone ("… Kemudian" opening a paragraph)
         last_word = words[-1].lower() if words else ""
         if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
             continue
