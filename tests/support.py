@@ -63,6 +63,19 @@ def write_corpus(root: Path) -> Path:
     return corpus
 
 
+def index_of_files(root: Path, files: dict[str, str]) -> Path:
+    """An index built from `files` (file name → text) written into root/corpus; the index file's path."""
+    from index.store import build_index
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    db = root / "index.db"
+    build_index([corpus], db)
+    return db
+
+
 def billion_laughs(depth: int) -> str:
     """YAML front matter whose aliases expand to 10**depth copies of "lol" (402 bytes at depth 8)."""
     lines = ['a0: &a0 "lol"']

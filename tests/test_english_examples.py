@@ -11,7 +11,7 @@ from index.language import detect_language
 from index.search import AnswerService
 from index.semantic import SemanticReranker
 from index.store import build_index
-from support import REPO
+from support import REPO, index_of_files
 
 
 @pytest.mark.parametrize(
@@ -61,14 +61,11 @@ def test_parent_company_is_searched_as_the_phrase_induk_perusahaan(tmp_path: Pat
 
 
 def test_an_unknown_english_word_is_spelling_corrected_and_said(tmp_path: Path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "lelang.txt").write_text(
+    text = (
         "Perusahaan itu kalah dalam lelang karena underbids dari pesaingnya yang lebih kecil.\n\n"
-        "Fitoplankton menghasilkan sebagian besar oksigen di lautan dunia.\n",
-        encoding="utf-8",
+        "Fitoplankton menghasilkan sebagian besar oksigen di lautan dunia.\n"
     )
-    build_index([corpus], tmp_path / "index.db")
+    index_of_files(tmp_path, {"lelang.txt": text})
     service = AnswerService(tmp_path / "index.db")
     answer = service.answer("What is an underbid?")  # SQuAD: the passage says "underbids"
     assert answer.hits and "underbids" in answer.hits[0].text

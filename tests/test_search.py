@@ -10,7 +10,7 @@ from index.analysis import get_analyzer
 from index.search import AnswerService, best_sentence, plan_query
 from index.store import IndexReader, build_index
 
-from support import REPO, LuceneIdfBM25Okapi, oracle_coverage
+from support import REPO, LuceneIdfBM25Okapi, index_of_files, oracle_coverage
 
 FURNITURE = (
     "Baca Juga",
@@ -263,15 +263,8 @@ print(before, after, len(service._answers))
 def test_a_paragraph_opening_with_an_ellipsis_is_quoted(tmp_path: Path):
     """Picking the best sentence of a paragraph that opens with marks alone ("… Lalu") raised IndexError, so a
     question finding it got no answer at all."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "elipsis.md").write_text(
-        "---\ntitle: Sidang Kasus Judi\n---\n"
-        "… Kemudian hakim menunda sidang kasus judi online itu. Jaksa meminta waktu satu pekan.\n",
-        encoding="utf-8",
-    )
-    db = tmp_path / "index.db"
-    build_index([corpus], db)
+    text = "… Kemudian hakim menunda sidang kasus judi online itu. Jaksa meminta waktu satu pekan.\n"
+    db = index_of_files(tmp_path, {"elipsis.md": "---\ntitle: Sidang Kasus Judi\n---\n" + text})
     answer = AnswerService(db, semantic=None).answer("kenapa hakim menunda sidang judi online?", k=3)
     assert answer.hits and answer.hits[0].doc_id == "elipsis"
     assert answer.hits[0].best_sentence == "Kemudian hakim menunda sidang kasus judi online itu."
