@@ -39,6 +39,7 @@ _COGNATE_SUFFIXES = (
     ("ian", ""),  # a people's country: Ecuadorian → Ekuador, Brazilian → Brasil (as -an → -a: Korean → Korea)
     ("an", "a"),
     ("ic", "ik"),
+    ("i", ""),  # a people's country: Kuwaiti → Kuwait, Israeli → Israel
     ("ary", "er"),
     ("ory", "ori"),
     ("ure", "ur"),

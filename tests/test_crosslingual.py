@@ -190,6 +190,7 @@ def test_a_people_and_its_plural_reach_their_country(translator: Translator):
     assert any("ekuador" in g for g in terms_of(translator.plan("Why did Ecuadorians protest?")))
     assert any("kolombia" in g for g in terms_of(translator.plan("How many Colombians died?")))
     assert any("indonesia" in g for g in terms_of(translator.plan("How many Indonesians work abroad?")))
+    assert "kuwait" in cognate_candidates("kuwaiti") and "israel" in cognate_candidates("israelis")
 
 
 def test_unknown_verbs_and_qu_words_reach_their_indonesian_spelling(translator: Translator):
