@@ -95,11 +95,11 @@ KERNEL = _load()
 # each question: 0.14 / 0.16; 0.47 / 0.46 (no rule on these counts came closer). 0: never walk; 1e18: always walk
 # (tests run both).
 WALK_COST_RATIO = 1.0
-# With coverage (answers rank so) adding up costs more (every posting, two arrays) and the walk prunes more: 3 terms;
-# 8 terms, p50 / mean ms, two runs: ratio 1.5 0.18-0.19 / 0.28-0.30; 2.03-2.04 / 1.99-2.05. 2.0 0.12 / 0.22-0.23;
-# 1.61-1.65 / 1.60-1.63. 3.0 0.09-0.10 / 0.20-0.21; 1.57-1.60 / 1.61-1.63. 5.0 0.07-0.08 / 0.19-0.21; 1.54-1.56 /
-# 1.75-1.76. Walk always 0.06-0.07 / 0.19-0.20; 1.53-1.57 / 1.81.
-WALK_COST_RATIO_WITH_COVERAGE = 3.0
+# With coverage (answers rank so) adding up costs more (every posting, two arrays) and the walk prunes more. At 1M
+# paragraphs (warm, p50 / mean µs; 3 terms; 8 terms; session 18, after the adding up lost its random branch):
+# ratio 0 (always add up) 415 / 397; 899 / 915. 0.5 163 / 256; 903 / 905. 1.0 162-164 / 233-238; 891-904 / 902-913.
+# 1.5 163 / 261; 897 / 904. 2.0 173 / 274; 888 / 896. 3.0 (chosen before it) 163-165 / 260; 904-913 / 928-991.
+WALK_COST_RATIO_WITH_COVERAGE = 1.0
 _switched_off = False
 
 
