@@ -3,7 +3,7 @@
 Run after benchmarks/engine_scaling.py with the same --workdir (it reuses that index and its queries):
     .venv/bin/python benchmarks/cache_effect.py --workdir /tmp/engine-bench --size 1000000
 Cold: a fresh process, each query once (the postings come from the SQLite file, through the OS page
-cache). Warm: the same queries again in the same process (the postings LRU holds what fits in 64 MiB).
+cache). Warm: the same queries again in the same process (the postings LRU holds what fits in 128 MiB).
 Repeated question: AnswerService.answer for a question asked before (the answer cache).
 """
 

@@ -29,7 +29,11 @@ from .schema import (
 )
 
 
-POSTINGS_CACHE_BYTES = 64 * 2**20
+# The postings of the hot terms (~12 bytes a posting). 128 MiB, within the serving budget of 300 MB at 1M paragraphs
+# (issue 16; the reader itself ~150 MB): in the scaling benchmark's serving worker (session 18, two alternating runs)
+# 64 MiB let the answers of 3- and 8-term questions re-read postings the engine's questions had read before them
+# (p50 0.99 / 2.49–2.68 ms), 128 MiB held them (0.77–0.81 / 1.90–2.00 ms); serving RSS 216 → 240 MB.
+POSTINGS_CACHE_BYTES = 128 * 2**20
 # Document frequencies asked of the file, remembered (the translator asks whether dozens of candidate words are
 # index terms per question: an SQL look-up each, ~25 µs): ~100 bytes an entry, cleared when full.
 DOC_FREQ_MEMO_SIZE = 200_000
