@@ -253,7 +253,13 @@ def cited_hits(
     records = reader.paragraphs(paragraph_ids)
     # which hits each group, and each of its terms, holds: one look-up per posting list for all the hits
     group_holds = [contains_each(p, paragraph_ids) for p in group_postings]
-    term_holds = {t: contains_each(reader.postings(t), paragraph_ids) for g in groups for t in g.terms}
+    term_holds: dict[str, list[bool]] = {}
+    for group, postings, holds in zip(groups, group_postings, group_holds):
+        for term in group.terms:
+            if term not in term_holds:
+                body = reader.postings(term)
+                # a group of one term without title matches searched that term's own postings: looked up already
+                term_holds[term] = holds if body is postings else contains_each(body, paragraph_ids)
     hits = []
     for i, (paragraph_id, score) in enumerate(ranked):
         record = records[paragraph_id]

@@ -235,6 +235,8 @@ def test_headline_words_find_their_article(tmp_path: Path):
     answer = with_titles.answer(question, k=3)
     assert answer.answered and {h.doc_id for h in answer.hits} == {"usia"}
     assert answer.hits[0].citation.title == "Batas Usia Media Sosial untuk Anak"
+    # matched terms are the paragraph's own words (the gloss and "searched:" read them): none, found by the headline
+    assert [h.matched_terms for h in answer.hits] == [(), ()]
     assert not without.answer(question, k=3).hits  # the words are in the headline only
     # the engine's plain BM25 is the body's: title words are not postings of its paragraphs
     assert with_titles.rank_tokens(get_analyzer().analyze(question)) == []
