@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from .analysis import Analyzer, normalize, tokenize
+from .analysis import Analyzer
 from .lexicon import load_dictionary, load_glossary
 
 MAX_GLOSSED_WORDS = 8
@@ -67,11 +67,11 @@ def gloss(
     is in `wanted_terms` (in that order of importance), at most `limit`; words without a known meaning
     are left out."""
     surface: dict[str, str] = {}
-    tokens = tokenize(normalize(text))
-    for token in tokens:
-        term = analyzer.term(token)
+    token_terms = analyzer.token_terms(text)
+    for token, term in token_terms:
         if term and term not in surface:
             surface[term] = token
+    tokens = [token for token, _ in token_terms]
     by_word, by_phrase = reverse_dictionary(), reverse_phrases()
     # the text's two-word phrases the sources name, in the text's order (looked up once, not once per word)
     phrases = [p for p in dict.fromkeys(f"{a} {b}" for a, b in zip(tokens, tokens[1:])) if p in by_phrase]

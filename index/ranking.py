@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from .analysis import Analyzer, AnalyzerSpec, get_analyzer, normalize, split_sentences, tokenize
+from .analysis import Analyzer, AnalyzerSpec, get_analyzer, split_sentences
 from .answer import Citation, Hit
 from .answer_type import holds_answer_type
 from .gloss import gloss
@@ -202,8 +202,7 @@ def written_as(
     found: dict[str, str] = {}
 
     def read(text: str) -> None:
-        for token in tokenize(normalize(text)):
-            term = analyzer.term(token)
+        for token, term in analyzer.token_terms(text):
             if term in terms and term not in found:
                 found[term] = token
 

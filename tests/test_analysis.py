@@ -165,6 +165,15 @@ def test_fast_analyze_equals_the_reference(text: str):
     assert analyzer.analyze(text) == analyzer.analyze_reference(text)  # second time from the memo
 
 
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_token_terms_are_the_tokens_and_their_terms(text: str):
+    analyzer = get_analyzer()
+    expected = [(token, analyzer.term(token)) for token in tokenize(normalize(text))]
+    assert analyzer.token_terms(text) == expected
+    assert analyzer.token_terms(text) == expected  # second time from the memo
+
+
 def test_matching_terms_equals_analysing_everything_and_keeping_the_wanted():
     """best_sentence stems only tokens that could yield a question term (index/analysis.py matching_terms): over
     the seed articles and every affixed form of a sample of Sastrawi's roots (nasal assimilation included:
