@@ -1,4 +1,5 @@
-"""Console chat: questions on stdin, one per line, answers as plain text on stdout, until EOF or "quit"."""
+"""Console chat: questions on stdin, one per line, answers as plain text on stdout, until EOF or "quit"; /help,
+/sources and /about as the bot has them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,14 @@ from typing import Iterator, TextIO
 
 from index.followup import Conversations
 from index.messages import QUIT_WORDS, reply_language, say
-from index.present import MAX_LISTED_SOURCES, PLAIN, TERMINAL_BOLD, answer_to_text
+from index.present import MAX_LISTED_SOURCES, PLAIN, TERMINAL_BOLD, about_to_text, answer_to_text, sources_to_text
 from index.search import AnswerService
+
+# The bot's /sources lists this many newest articles (bot/render.py); so does the console's
+SOURCES_SHOWN = 60
+# Typed without a slash, these ask for help too (a console has no command menu to find /help in), in their own
+# language; "?" in the user's
+HELP_WORDS: dict[str, str | None] = {"help": "en", "bantuan": "id", "?": None}
 
 
 def locale_language(environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
@@ -46,6 +53,14 @@ def run_console(
             continue
         if question.lower() in QUIT_WORDS:
             break
+        command = console_command(service, question, reply_language(None, user_language))
+        if command is not None:
+            print(command, file=stdout, flush=True)
+            if not interactive:
+                print(file=stdout, flush=True)
+            continue
+        if _command_word(question) == "/ask":
+            question = question.split(maxsplit=1)[1]  # not a command: it has a question after it
         answer = service.answer(question, previous=conversation.previous("console"))
         conversation.remember("console", answer.topic)
         text = answer_to_text(
@@ -60,6 +75,33 @@ def run_console(
             print(file=stdout, flush=True)
         answered += 1
     return answered
+
+
+def _command_word(line: str) -> str | None:
+    """ "/sources" of "/sources", "/Sources@SomeBot …"; None for a line that is not a command."""
+    if not line.startswith("/"):
+        return None
+    return line.split(maxsplit=1)[0].split("@", 1)[0].lower()
+
+
+def console_command(service: AnswerService, line: str, language: str) -> str | None:
+    """What the console prints for a command line (/help, /start, /sources, /about, an unknown one, or a help word
+    typed without its slash), or None for a question (/ask with a question is one)."""
+    word = _command_word(line)
+    if word is None:
+        if line.lower() in HELP_WORDS:
+            return say("console_help", HELP_WORDS[line.lower()] or language)
+        return None
+    if word in ("/help", "/start"):
+        return say("console_help", language)
+    if word == "/sources":
+        return sources_to_text(service.documents(SOURCES_SHOWN), language, total=service.meta.documents)
+    if word == "/about":
+        service.refresh()  # right after a rebuild, the new build
+        return about_to_text(service.meta, language)
+    if word == "/ask":
+        return None if line.split(maxsplit=1)[1:] else say("console_help", language)
+    return say("console_unknown_command", language)
 
 
 @contextmanager

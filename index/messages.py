@@ -28,7 +28,20 @@ _EN: dict[str, str] = {
     "gloss": "words: {words}",
     "console_greeting": (
         "Ask about platform policy in the news, in English or Indonesian "
-        '(e.g. "Kenapa Bigo Live diancam diblokir?"). Type quit or press Ctrl-D to leave.'
+        '(e.g. "Kenapa Bigo Live diancam diblokir?"). Type /help for help, quit or Ctrl-D to leave.'
+    ),
+    "console_help": (
+        "Type a question and press Enter, in English or Indonesian: "
+        '"Why was Bigo threatened with blocking?", "Apakah TikTok membagikan data pengguna?". '
+        'A short follow-up ("what about TikTok?") borrows the previous question\'s topic.\n'
+        "/sources — the articles I search\n/about — index size and build time\nquit or Ctrl-D — leave"
+    ),
+    "console_unknown_command": "I don't know that command. /help lists what I can do here.",
+    "sources_header": "{count} articles indexed",
+    "about": (
+        "About this index\n"
+        "{documents} articles, {paragraphs} paragraphs, {terms} terms\n"
+        "built {built_at} with {analyzer} v{version}, BM25 k1={k1} b={b}"
     ),
     # bot
     "start_html": (
@@ -142,7 +155,24 @@ _ID: dict[str, str] = {
     "gloss": "arti kata: {words}",
     "console_greeting": (
         "Tanyakan soal kebijakan platform dalam berita, dalam bahasa Indonesia atau Inggris "
-        '(misalnya "Kenapa Bigo Live diancam diblokir?"). Ketik keluar atau tekan Ctrl-D untuk selesai.'
+        '(misalnya "Kenapa Bigo Live diancam diblokir?"). Ketik /help untuk bantuan, keluar atau Ctrl-D untuk '
+        "selesai."
+    ),
+    "console_help": (
+        "Ketik pertanyaan lalu tekan Enter, dalam bahasa Indonesia atau Inggris: "
+        '"Kenapa Bigo Live diancam diblokir?", "Apakah TikTok membagikan data pengguna?". '
+        'Pertanyaan lanjutan yang pendek ("kalau TikTok gimana?") memakai topik pertanyaan sebelumnya.\n'
+        "/sources — artikel yang saya telusuri\n/about — ukuran indeks dan waktu pembuatannya\n"
+        "keluar atau Ctrl-D — selesai"
+    ),
+    "console_unknown_command": (
+        "Saya tidak mengenal perintah itu. /help menampilkan apa yang bisa saya lakukan di sini."
+    ),
+    "sources_header": "{count} artikel terindeks",
+    "about": (
+        "Tentang indeks ini\n"
+        "{documents} artikel, {paragraphs} paragraf, {terms} istilah\n"
+        "dibuat {built_at} dengan {analyzer} v{version}, BM25 k1={k1} b={b}"
     ),
     "start_html": (
         "Saya menjawab pertanyaan tentang kebijakan platform dalam berita Indonesia — pemblokiran, moderasi konten, "

@@ -1,4 +1,5 @@
-"""Answer → JSON (the CLI's contract) and → plain text (CLI without --json, console chat)."""
+"""Answer → JSON (the CLI's contract) and → plain text (CLI without --json, console chat), and the console's
+/sources and /about."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from .messages import reply_language, say
 from .search import Answer, Hit
+from .store import IndexMeta
 
 
 def hit_to_json(hit: Hit) -> dict[str, Any]:
@@ -181,3 +183,31 @@ def answer_to_text(
     if searched:
         blocks.append(say("searched", language, what=searched))
     return "\n\n".join(blocks)
+
+
+def sources_to_text(sources: list[dict[str, object]], language: str, total: int | None = None) -> str:
+    """The console's /sources: the newest articles, one a line; `total`, how many the index holds when `sources`
+    is only the first of them."""
+    total = len(sources) if total is None else total
+    if not sources:
+        return say("no_sources", language)
+    lines = [say("sources_header", language, count=total), *(source_text(s) for s in sources)]
+    if total > len(sources):
+        lines.append(say("and_more_plain", language, count=total - len(sources)))
+    return "\n".join(lines)
+
+
+def about_to_text(meta: IndexMeta, language: str) -> str:
+    """The console's /about: the index's size, build time and ranking parameters."""
+    return say(
+        "about",
+        language,
+        documents=meta.documents,
+        paragraphs=meta.paragraphs,
+        terms=meta.terms,
+        built_at=meta.built_at,
+        analyzer=meta.analyzer,
+        version=meta.analyzer_version,
+        k1=meta.k1,
+        b=meta.b,
+    )

@@ -1,5 +1,6 @@
 """`python -m bot` without a token: console chat over an index it builds itself."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,31 @@ def test_console_ends_on_quit_without_searching_it(tmp_path: Path, env_without_t
     alone = run_bot(env, "Kenapa Bigo Live diancam diblokir?\n")
     assert result.returncode == 0, result.stderr
     assert "Liputan6.com" in result.stdout and result.stdout == alone.stdout  # nothing answered after "quit"
+
+
+def test_console_knows_the_bots_commands_and_never_searches_them(tmp_path: Path, env_without_token: dict[str, str]):
+    """A user who knows the bot types its commands in the console: /help (or help, bantuan), /sources, /about answer
+    as the bot's do, in plain text; an unknown command says so; /ask with a question asks it, alone it explains."""
+    env = {
+        **env_without_token,
+        "INDEX_DB": str(tmp_path / "index.db"),
+        "CORPUS_DIR": str(REPO / "corpus"),
+        "LANG": "en_GB.UTF-8",
+    }
+    lines = "/help\n/sources\n/about@SomeBot\n/nonsense\n/ask\nbantuan\n/ask Why was Bigo threatened with blocking?\n"
+    result = run_bot(env, lines)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Type a question and press Enter") and out.count("Type a question") == 2  # /help, /ask
+    articles = len(list((REPO / "corpus").iterdir()))
+    assert f"{articles} articles indexed\n• Menkominfo Ancam Blokir, Bigo Live Perketat Aturan" in out
+    assert re.search(rf"About this index\n{articles} articles, [1-9][0-9]* paragraphs, [1-9][0-9]* terms\nbuilt ", out)
+    assert "I don't know that command. /help lists what I can do here." in out
+    assert "Ketik pertanyaan lalu tekan Enter" in out  # "bantuan" is Indonesian for help
+    assert out.rstrip().endswith(
+        "the reason given in “Menkominfo Ancam Blokir Bigo Live Terkait Judi Online dan Pornografi”"
+    )
+    assert "I could not find" not in out and "<b>" not in out  # no command searched, no Telegram markup
 
 
 def test_console_reports_a_broken_corpus_dir_politely(tmp_path: Path, env_without_token: dict[str, str]):
