@@ -13,7 +13,15 @@ from html import escape
 
 from index.feeds import FeedState
 from index.messages import say
-from index.present import citation_fields, gloss_line, refusal_of, same_article_as, searched_line, source_fields
+from index.present import (
+    about_fields,
+    citation_fields,
+    gloss_line,
+    refusal_of,
+    same_article_as,
+    searched_line,
+    source_fields,
+)
 from index.search import Answer, Hit
 from index.store import IndexMeta
 
@@ -238,18 +246,8 @@ def utc_minute(timestamp: float) -> str:
 
 
 def render_about(meta: IndexMeta, language: str) -> str:
-    return say(
-        "about_html",
-        language,
-        documents=meta.documents,
-        paragraphs=meta.paragraphs,
-        terms=meta.terms,
-        built_at=escape(meta.built_at),
-        analyzer=escape(meta.analyzer),
-        version=meta.analyzer_version,
-        k1=meta.k1,
-        b=meta.b,
-    )
+    fields = about_fields(meta)
+    return say("about_html", language, **{k: escape(v) if isinstance(v, str) else v for k, v in fields.items()})
 
 
 def answer_keyboard(question_id: int, next_start: int | None, language: str) -> Keyboard:

@@ -197,17 +197,20 @@ def sources_to_text(sources: list[dict[str, object]], language: str, total: int 
     return "\n".join(lines)
 
 
+def about_fields(meta: IndexMeta) -> dict[str, object]:
+    """What the "about" message says of an index (the console's /about, the bot's, which escapes the text for HTML)."""
+    return {
+        "documents": meta.documents,
+        "paragraphs": meta.paragraphs,
+        "terms": meta.terms,
+        "built_at": meta.built_at,
+        "analyzer": meta.analyzer,
+        "version": meta.analyzer_version,
+        "k1": meta.k1,
+        "b": meta.b,
+    }
+
+
 def about_to_text(meta: IndexMeta, language: str) -> str:
     """The console's /about: the index's size, build time and ranking parameters."""
-    return say(
-        "about",
-        language,
-        documents=meta.documents,
-        paragraphs=meta.paragraphs,
-        terms=meta.terms,
-        built_at=meta.built_at,
-        analyzer=meta.analyzer,
-        version=meta.analyzer_version,
-        k1=meta.k1,
-        b=meta.b,
-    )
+    return say("about", language, **about_fields(meta))
