@@ -55,6 +55,8 @@ def run_console(
             break
         command = console_command(service, question, reply_language(None, user_language))
         if command is not None:
+            if _command_word(question) == "/start":
+                conversation.forget("console")  # a fresh start, as the bot's /start: no follow-up of what came before
             print(command, file=stdout, flush=True)
             if not interactive:
                 print(file=stdout, flush=True)

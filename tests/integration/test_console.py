@@ -70,19 +70,21 @@ def test_console_knows_the_bots_commands_and_never_searches_them(tmp_path: Path,
         "LANG": "en_GB.UTF-8",
     }
     lines = "/help\n/sources\n/about@SomeBot\n/nonsense\n/ask\nbantuan\n/ask Why was Bigo threatened with blocking?\n"
+    lines += "/start\nkapan?\n"  # after /start a follow-up has nothing to follow
     result = run_bot(env, lines)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("Type a question and press Enter") and out.count("Type a question") == 2  # /help, /ask
+    assert (
+        out.startswith("Type a question and press Enter") and out.count("Type a question") == 3
+    )  # /help, /ask, /start
     articles = len(list((REPO / "corpus").iterdir()))
     assert f"{articles} articles indexed\n• Menkominfo Ancam Blokir, Bigo Live Perketat Aturan" in out
     assert re.search(rf"About this index\n{articles} articles, [1-9][0-9]* paragraphs, [1-9][0-9]* terms\nbuilt ", out)
     assert "I don't know that command. /help lists what I can do here." in out
     assert "Ketik pertanyaan lalu tekan Enter" in out  # "bantuan" is Indonesian for help
-    assert out.rstrip().endswith(
-        "the reason given in “Menkominfo Ancam Blokir Bigo Live Terkait Judi Online dan Pornografi”"
-    )
-    assert "I could not find" not in out and "<b>" not in out  # no command searched, no Telegram markup
+    assert "searched: ancaman ← threatened; pemblokiran ← blocking; the reason given in “Menkominfo" in out
+    assert "from your previous question" not in out  # "kapan?" after /start borrows nothing
+    assert out.count("I could not find") == 1 and "<b>" not in out  # only "kapan?" refused; no Telegram markup
 
 
 def test_console_reports_a_broken_corpus_dir_politely(tmp_path: Path, env_without_token: dict[str, str]):
