@@ -74,9 +74,8 @@ def test_console_knows_the_bots_commands_and_never_searches_them(tmp_path: Path,
     result = run_bot(env, lines)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert (
-        out.startswith("Type a question and press Enter") and out.count("Type a question") == 3
-    )  # /help, /ask, /start
+    # the help three times: /help, /ask alone, /start
+    assert out.startswith("Type a question and press Enter") and out.count("Type a question") == 3
     articles = len(list((REPO / "corpus").iterdir()))
     assert f"{articles} articles indexed\n• Menkominfo Ancam Blokir, Bigo Live Perketat Aturan" in out
     assert re.search(rf"About this index\n{articles} articles, [1-9][0-9]* paragraphs, [1-9][0-9]* terms\nbuilt ", out)
