@@ -41,21 +41,34 @@ class Index:
             if reranker is not None:
                 reranker.close()
             raise
+        self._closed = False
 
     def rank(self, terms: Sequence[str], k: int = 10) -> list[RankedParagraph]:
         """The best k paragraphs for analysed terms (a term asked twice weighs twice), best first."""
-        if k < 1:
-            raise ValueError("k must be at least 1")
+        if isinstance(terms, (str, bytes)):
+            # iterated, a string is its letters: say so instead of ranking "b", "i", "g", "o"
+            raise TypeError("rank takes a list of analysed terms, not a string: ask(question) analyses a question")
+        self._check_k(k)
         ranked = self._service.rank_tokens(list(terms), k)
         records = self._service.reader.paragraphs([pid for pid, _ in ranked])
         return [RankedParagraph(records[pid].doc_id, records[pid].position, score, pid) for pid, score in ranked]
 
     def ask(self, question: str, k: int = 5) -> Answer:
-        if k < 1:
-            raise ValueError("k must be at least 1")
+        self._check_k(k)
         return self._service.answer(question, k)
 
+    def _check_k(self, k: int) -> None:
+        if self._closed:
+            # not the file's error: a closed handle's database says "damaged", which it is not
+            raise ValueError("the index is closed")
+        if k < 1:
+            raise ValueError("k must be at least 1")
+
     def close(self) -> None:
+        """Close the file (and the embedding model's cache); closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
         self._service.close()
         if self._service.semantic is not None:
             self._service.semantic.close()

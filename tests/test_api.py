@@ -46,3 +46,17 @@ def test_ask_is_the_answer_the_cli_prints(seed_index: Path):
 def test_a_missing_index_is_a_clear_error(tmp_path: Path):
     with pytest.raises(IndexFileError, match="no index at"):
         open_index(tmp_path / "nothing.db")
+
+
+def test_misuse_is_a_clear_error_not_a_quiet_or_misleading_one(seed_index: Path):
+    """A string where analysed terms belong would be ranked letter by letter (no hits, no error); a closed index
+    read its closed database and called the file damaged."""
+    idx = open_index(seed_index, semantic=False)
+    with pytest.raises(TypeError, match="not a string"):
+        idx.rank("bigo", k=3)
+    assert idx.rank(["bigo"], k=3)  # the same term, as a list
+    idx.close()
+    for call in (lambda: idx.ask("Kenapa Bigo Live diancam diblokir?"), lambda: idx.rank(["bigo"])):
+        with pytest.raises(ValueError, match="the index is closed"):
+            call()
+    idx.close()  # again: harmless
