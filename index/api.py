@@ -48,12 +48,17 @@ class Index:
         if isinstance(terms, (str, bytes)):
             # iterated, a string is its letters: say so instead of ranking "b", "i", "g", "o"
             raise TypeError("rank takes a list of analysed terms, not a string: ask(question) analyses a question")
+        terms = list(terms)
+        if not all(isinstance(term, str) for term in terms):
+            raise TypeError("each term must be a string (an analysed term)")
         self._check_k(k)
-        ranked = self._service.rank_tokens(list(terms), k)
+        ranked = self._service.rank_tokens(terms, k)
         records = self._service.reader.paragraphs([pid for pid, _ in ranked])
         return [RankedParagraph(records[pid].doc_id, records[pid].position, score, pid) for pid, score in ranked]
 
     def ask(self, question: str, k: int = 5) -> Answer:
+        if not isinstance(question, str):
+            raise TypeError(f"the question must be a string, not {type(question).__name__}")
         self._check_k(k)
         return self._service.answer(question, k)
 
@@ -61,6 +66,8 @@ class Index:
         if self._closed:
             # not the file's error: a closed handle's database says "damaged", which it is not
             raise ValueError("the index is closed")
+        if not isinstance(k, int) or isinstance(k, bool):
+            raise TypeError(f"k must be an int, not {type(k).__name__}")
         if k < 1:
             raise ValueError("k must be at least 1")
 

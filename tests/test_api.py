@@ -55,6 +55,16 @@ def test_misuse_is_a_clear_error_not_a_quiet_or_misleading_one(seed_index: Path)
     with pytest.raises(TypeError, match="not a string"):
         idx.rank("bigo", k=3)
     assert idx.rank(["bigo"], k=3)  # the same term, as a list
+    # other wrong types: each said plainly, where they failed deep inside or were quietly ignored
+    for call, message in (
+        (lambda: idx.rank(["bigo", None]), "each term must be a string"),
+        (lambda: idx.ask(None), "the question must be a string, not NoneType"),
+        (lambda: idx.ask(b"bigo"), "not bytes"),
+        (lambda: idx.ask("bigo", k="3"), "k must be an int, not str"),
+        (lambda: idx.rank(["bigo"], k=2.5), "k must be an int, not float"),
+    ):
+        with pytest.raises(TypeError, match=message):
+            call()
     idx.close()
     for call in (lambda: idx.ask("Kenapa Bigo Live diancam diblokir?"), lambda: idx.rank(["bigo"])):
         with pytest.raises(ValueError, match="the index is closed"):
