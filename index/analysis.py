@@ -15,7 +15,7 @@ from itertools import chain
 from importlib import resources
 from typing import Callable, TypeVar
 
-T = TypeVar("T")  # what a memo holds per chunk: terms (tuple) or term numbers (bytes)
+T = TypeVar("T")  # what a memo holds per chunk: terms, (token, term) pairs or term numbers (bytes)
 
 ANALYZER_VERSION = 5  # 3: stopwords_kept_id.txt; the hybrid stemmer; 4: a dropped g after meng-/peng-;
 # 5: Sastrawi only for words of an affix shape (the same stems on the benchmark passages; tests)
@@ -224,13 +224,8 @@ class Analyzer:
         """Terms of one whitespace-free chunk of normalised text, memoised."""
         found = self._chunk_terms.get(chunk)
         if found is None:
-            # a chunk of lower-case letters is its own one token (tokenize's word); most chunks are, and the
-            # token pattern cost a new chunk ~5 µs (a 1M-paragraph build: ~3 s of the workers' CPU)
-            tokens = (chunk,) if _ALPHA_RE.fullmatch(chunk) else tokenize(chunk)
-            found = tuple(t for token in tokens if (t := self.term(token)))
-            if len(self._chunk_terms) >= self.MEMO_LIMIT:
-                self._chunk_terms.clear()
-            self._chunk_terms[chunk] = found
+            found = tuple(t for token in _chunk_tokens(chunk) if (t := self.term(token)))
+            _remember(self._chunk_terms, self.MEMO_LIMIT, chunk, found)
         return found
 
     def analyze(self, text: str) -> list[str]:
@@ -243,11 +238,8 @@ class Analyzer:
         return list(chain.from_iterable(memoised_chunks(text, self._chunk_token_terms, self._chunk_token_terms_of)))
 
     def _chunk_token_terms_of(self, chunk: str) -> tuple[tuple[str, str | None], ...]:
-        tokens = (chunk,) if _ALPHA_RE.fullmatch(chunk) else tokenize(chunk)
-        found = tuple((token, self.term(token)) for token in tokens)
-        if len(self._chunk_token_terms) >= self.TOKEN_MEMO_LIMIT:
-            self._chunk_token_terms.clear()
-        self._chunk_token_terms[chunk] = found
+        found = tuple((token, self.term(token)) for token in _chunk_tokens(chunk))
+        _remember(self._chunk_token_terms, self.TOKEN_MEMO_LIMIT, chunk, found)
         return found
 
     def matching_terms(self, text: str, wanted: frozenset[str]) -> set[str]:
@@ -278,6 +270,20 @@ class Analyzer:
             if term:
                 terms.append(term)
         return terms
+
+
+def _chunk_tokens(chunk: str) -> tuple[str, ...] | list[str]:
+    """tokenize(chunk) for one whitespace-free chunk of normalised text: a chunk of lower-case letters is its own
+    one token (tokenize's word); most chunks are, and the token pattern cost a new chunk ~5 µs (a 1M-paragraph
+    build: ~3 s of the workers' CPU)."""
+    return (chunk,) if _ALPHA_RE.fullmatch(chunk) else tokenize(chunk)
+
+
+def _remember(memo: dict[str, T], limit: int, chunk: str, value: T) -> None:
+    """Store a chunk's value in an analyzer memo, emptied first when it holds `limit` entries."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[chunk] = value
 
 
 def memoised_chunks(text: str, memo: dict[str, T], compute: Callable[[str], T]) -> list[T]:

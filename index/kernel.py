@@ -295,9 +295,10 @@ def rank_of(
     orders. Each term needs its ids, frequencies and contributions (KernelTerms); `norms` float64 per paragraph."""
     assert KERNEL is not None
     n = len(terms)
-    room = _kept_room(sum(term.length for term in terms))
+    postings = sum(term.length for term in terms)
+    room = _kept_room(postings)
     if room is None or k > RANKED_ROOM:
-        work = _candidate_room(sum(term.length for term in terms))
+        work = _candidate_room(postings)
         ranked = np.empty(k, dtype=np.int32), np.empty(k, dtype=np.float64)
         arrays = (*work, *ranked)
         addresses = tuple(a.ctypes.data for a in arrays)
