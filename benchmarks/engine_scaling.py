@@ -9,7 +9,8 @@ index and answers. Queries of 1, 3 and 8 terms, drawn by frequency from below th
 "ours" is plain BM25 (the same top 10 as the other engines); "ours+cov" ranks as answers do, BM25 ×
 coverage (index/bm25.py), in the same serving process; "ours ask" is the whole answer path (idx.ask) there, and
 "ours cli" the CLI's batch per question (`python -m index search --queries FILE`: an answer as a line of JSON) in a
-process of its own. The last lines read issue 16's goals off the run, unrounded.
+process of its own. The last lines read issue 16's goals off the run, unrounded, and the floor under the answer path:
+reading the 10 paragraphs an answer quotes (with their articles), and nothing else.
 rank-bm25 is skipped above 100k paragraphs (it would take minutes per query batch).
 Run:  .venv/bin/python benchmarks/engine_scaling.py [--sizes 10000,100000,1000000] [--queries 100]
 Needs the bench extra: pip install -e '.[bench]' (bm25s with numba, scipy, tantivy, pyterrier-pisa).
@@ -165,7 +166,22 @@ def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
     )
     # the whole answer path (language, plan, ranking, best sentence, citations) as idx.ask runs it
     answered = timings(lambda q: service.answer(q, 10), queries)
-    return {"open_s": open_s, "rss_mb": peak_rss_mb(), **result, "coordinated": coordinated, "answer": answered}
+    # what no answer can do without: reading the 10 paragraphs it quotes, with their articles (one SQLite query)
+    with service.index.snapshot() as snapshot:
+        quoted = {
+            n: [[pid for pid, _ in service.rank_tokens(t, 10, coordinated=True)] for t in b]
+            for n, b in analyzed.items()
+        }
+        ids_of = {" ".join(t): ids for n, b in analyzed.items() for t, ids in zip(b, quoted[n])}
+        rows = timings(lambda q: snapshot.reader.paragraphs(ids_of[q]), texts)
+    return {
+        "open_s": open_s,
+        "rss_mb": peak_rss_mb(),
+        **result,
+        "coordinated": coordinated,
+        "answer": answered,
+        "quoted_rows": rows,
+    }
 
 
 def worker_ours_cli(db: Path, queries: dict[int, list[str]]) -> dict:
@@ -338,6 +354,13 @@ def goal_lines(size: int, rows: list[tuple[str, dict]]) -> str:
         f"{size:>10} engine p50 / fastest peer's: {'; '.join(parts) or 'no peer ran'}",
         f"{size:>10} answer path p50 / engine's: {'; '.join(answer_parts)}",
     ]
+    if rows_read := ours.get("quoted_rows"):
+        # the floor under any answer path over this store: its 10 quoted paragraphs read, nothing else done
+        floor = [
+            f"{n}t {rows_read[f'p50_{n}']:.3f} ms = {rows_read[f'p50_{n}'] / ours[f'p50_{n}']:.1f}x"
+            for n in QUERY_LENGTHS
+        ]
+        lines.append(f"{size:>10} reading the 10 quoted paragraphs alone, p50 / engine's: {'; '.join(floor)}")
     if cli := dict(rows).get("ours cli"):
         cli_parts = [f"{n}t {cli[f'p50_{n}'] / ours[f'p50_{n}']:.1f}x" for n in QUERY_LENGTHS]
         lines.append(f"{size:>10} CLI batch p50 per question / engine's: {'; '.join(cli_parts)}")
