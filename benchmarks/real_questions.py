@@ -7,6 +7,8 @@ Run:  .venv/bin/python benchmarks/real_questions.py --set idk_mrc [--split valid
       sure cosines: index/confidence.py)
       add --titles (SQuAD) to give each passage its Wikipedia article's title (benchmarks/data/squad_titles.tsv),
       and --title-weight N for what a title word counts for (index/search.py TITLE_WEIGHT; 0: titles not searched)
+      add --lower to ask the questions typed in lower case (as chats do), --no-truecase to give the model their
+      lower-case words as typed (index/truecase.py)
       add --semantic to re-rank with the embedding model (index/semantic.py; paragraph vectors are cached in
       --vectors, by default in the system's temporary folder, so only the first run embeds the passages)
 
@@ -159,10 +161,16 @@ def main() -> None:
     parser.add_argument("--sure-from", type=float, default=0.74, help="--curve: the sure levels from this")
     parser.add_argument("--sure-to", type=float, default=0.87, help="--curve: … to this")
     parser.add_argument("--sure-step", type=float, default=0.005, help="--curve: … in these steps")
+    parser.add_argument("--lower", action="store_true", help="ask the questions typed in lower case, as chats do")
+    parser.add_argument(
+        "--no-truecase", action="store_true", help="the model reads lower-case words as typed (index/truecase.py)"
+    )
     parser.add_argument("--vectors", type=Path, default=Path(tempfile.gettempdir()) / "policybot-benchmark-vectors.db")
     args = parser.parse_args()
 
     passages, questions = load_set(args.set, args.split, args.lang)
+    if args.lower:
+        questions = [replace(q, text=q.text.lower()) for q in questions]
     answerable = [q for q in questions if q.answerable]
     unanswerable = [q for q in questions if not q.answerable]
     if args.limit:
@@ -196,6 +204,7 @@ def main() -> None:
         options["spell_unknown_english"] = not args.no_english_spelling
         options["type_meaning_bonus"] = args.type_meaning_bonus
         options["nearest_candidates"] = args.nearest
+        options["truecase"] = not args.no_truecase
         if args.min_spelling is not None:
             options["min_spelling_length"] = args.min_spelling
         if args.semantic:
@@ -241,6 +250,8 @@ def main() -> None:
         name += f" + titles tf={args.title_weight}" if titles else ""
         name += " + sense choice" if args.sense_choice else ""
         name += ", no English spelling" if args.no_english_spelling else ""
+        name += ", typed in lower case" if args.lower else ""
+        name += ", not truecased" if args.no_truecase and args.semantic else ""
         print(
             f"{name + f' ({time.perf_counter() - started:.0f}s)':44} {metrics['MRR@10']:>7.3f} {metrics['R@1']:>6.3f} "
             f"{metrics['R@5']:>6.3f} {rate(on_answerable):>6.1%} {rate(on_unanswerable):>7.1%} {rate(on_removed):>8.1%}"

@@ -33,6 +33,13 @@ def _function_words() -> tuple[frozenset[str], frozenset[str]]:
     return load_word_list("stopwords_en.txt"), load_word_list("stopwords_id.txt")
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Both languages' function words (their stop word lists), lower case."""
+    english, indonesian = _function_words()
+    return english | indonesian
+
+
 def detect_language(question: str) -> str:
     """'en' or 'id' for the question as a whole.
 

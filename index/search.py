@@ -20,10 +20,12 @@ from .answer_type import asked_type, holds_answer_type
 from .chat import write_out_chat
 from .confidence import AnsweredRule
 from .followup import FollowUp, as_follow_up
+from .language import function_words
 from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .semantic import NEAREST_CANDIDATES, SemanticReranker, join_nearest
 from .spelling import MIN_LENGTH, tolerate_spelling
+from .truecase import truecased
 from .bm25 import BM25Params, TermGroup
 from .handle import IndexHandle, IndexSnapshot
 from .store import IndexMeta, IndexReader
@@ -91,6 +93,7 @@ class AnswerService:
         type_meaning_bonus: float = TYPE_MEANING_BONUS,
         translator_options: Mapping[str, Any] | None = None,
         nearest_candidates: int = NEAREST_CANDIDATES,
+        truecase: bool = True,
     ) -> None:
         self.db_path = Path(db_path)
         self.semantic = semantic  # re-orders the first candidates by meaning (index/semantic.py); None: BM25 alone
@@ -106,6 +109,9 @@ class AnswerService:
         self.type_meaning_bonus = type_meaning_bonus
         # with the model: the paragraphs nearest in meaning join BM25's candidates (0: BM25's alone)
         self.nearest_candidates = nearest_candidates
+        # with the model: a word typed in lower case reaches it as the candidates write it ("bigo" → "Bigo",
+        # index/truecase.py); False is for benchmarks
+        self.truecase = truecase
         self._lock = threading.Lock()
         # repeated questions; keyed by build id, so an answer from an older build is never served
         self._answers: OrderedDict[tuple[str, str, FollowUp | None, int, bool], Answer] = OrderedDict()
@@ -289,9 +295,10 @@ class AnswerService:
         cosines: dict[int, float] = {}
         if self.semantic is not None and ranked:
             head = self.semantic.depth
+            meant = self._as_the_articles_write(reader, ranked[:head], asked) if self.truecase else asked
             if self.nearest_candidates:
-                ranked, head = self._with_nearest(snapshot, ranked, asked, head)
-            ranked, cosines = self._by_meaning(ranked, head, reader, asked, answer_kind, english)
+                ranked, head = self._with_nearest(snapshot, ranked, meant, head)
+            ranked, cosines = self._by_meaning(ranked, head, reader, meant, answer_kind, english)
         candidates, ranked = ranked, ranked[:k]
         weights, idfs = weights_and_idfs(groups, group_postings, reader.meta.paragraphs)
         top_coverage = 0.0
@@ -361,6 +368,12 @@ class AnswerService:
         rendering = " ".join(written.get(g.terms[0], g.terms[0]) for g in groups if g.terms)
         found = self.semantic.cosines(rendering, [text]) if rendering else None
         return None if found is None else float(found[0])
+
+    @staticmethod
+    def _as_the_articles_write(reader: IndexReader, ranked: list[tuple[int, float]], asked: str) -> str:
+        """The question for the embedding model: its lower-case words as the first candidates write them."""
+        records = reader.paragraphs([pid for pid, _ in ranked])
+        return truecased(asked, [records[pid].text for pid, _ in ranked], function_words())
 
     def _with_nearest(
         self, snapshot: IndexSnapshot, ranked: list[tuple[int, float]], asked: str, head: int
