@@ -4,10 +4,12 @@ question's cosine with the paragraph that answers it drops below the level the a
 (index/confidence.py). On IDK-MRC valid typed in lower case, 83.5 % of answerable questions were answered against
 88.2 % as written (benchmarks/real_questions.py --lower).
 
-Only the model's copy of the question changes; BM25 is case-blind. A word the user typed in lower case takes the
-articles' capitalised form where the candidate paragraphs write it capitalised inside their sentences more often
-than not (a capital at a sentence's start says nothing). Words the user capitalised, function words and words
-the candidates do not hold are left as typed.
+Only the model's copy of the question changes; BM25 is case-blind. In a question typed in lower case (a capital at
+a sentence's start aside: keyboards put it there), a word takes the articles' capitalised form where the candidate
+paragraphs write it capitalised inside their sentences more often than not (there too a sentence's first capital
+says nothing). Function words and words the candidates do not hold are left as typed, and a question with a
+capital inside a sentence is taken as cased as its writer meant: on questions written with care (SQuAD's English
+ones) changing their lower-case words cost more than it gained (MRR@10 0.838 → 0.837).
 
 Pure: the candidates' texts in, a question out.
 """
@@ -58,10 +60,12 @@ def corpus_casing(words: Iterable[str], texts: Sequence[str]) -> dict[str, str]:
 
 
 def truecased(question: str, texts: Sequence[str], function_words: frozenset[str] = frozenset()) -> str:
-    """The question with its lower-case words in the candidates' capitalised form (corpus_casing); the rest as
-    typed."""
-    typed = [m.group() for m in WORD_RE.finditer(question)]
-    casing = corpus_casing((w for w in typed if w not in function_words), texts)
+    """A question typed in lower case with its words in the candidates' capitalised form (corpus_casing); any other
+    question as typed."""
+    matches = list(WORD_RE.finditer(question))
+    if any(m.group() != m.group().lower() and not _starts_sentence(question, m.start()) for m in matches):
+        return question  # cased by its writer
+    casing = corpus_casing((m.group() for m in matches if m.group() not in function_words), texts)
     if not casing:
         return question
     return WORD_RE.sub(lambda m: casing.get(m.group(), m.group()), question)

@@ -49,9 +49,18 @@ def test_function_words_typed_capitals_and_parts_of_longer_words_are_left_alone(
     texts = ["Data warga AS bocor.", "Kata Bigo pada BigoLive dan Bigo-Live."]
     assert truecased("as", texts, frozenset({"as"})) == "as"  # English "as", not AS (Amerika Serikat)
     assert truecased("as", texts) == "AS"
-    assert truecased("Tiktok dan bigo", ["Kata TikTok dan Bigo."]) == "Tiktok dan Bigo"  # typed capital kept
+    assert truecased("Tiktok dan bigo", ["Kata TikTok dan Bigo."]) == "Tiktok dan Bigo"  # its first word aside
     assert corpus_casing(["bigolive"], texts) == {"bigolive": "BigoLive"}
     assert truecased("bigo-live", ["Kata Bigo Live."]) == "bigo-live"  # "bigo-live" is one word, not held
+
+
+def test_a_question_with_a_capital_inside_a_sentence_is_taken_as_cased_as_meant():
+    texts = ["Kata Bigo Live dan TikTok hari ini."]
+    assert truecased("kenapa Bigo live diblokir?", texts) == "kenapa Bigo live diblokir?"
+    assert truecased("apa kata BIGO soal tiktok", texts) == "apa kata BIGO soal tiktok"
+    # a keyboard's capitals at sentence starts, numbers and quotes do not make a question cased
+    assert truecased("Kenapa bigo diblokir? Apa tiktok juga?", texts) == "Kenapa Bigo diblokir? Apa TikTok juga?"
+    assert truecased('"bigo" diblokir tahun 2024?', texts) == '"Bigo" diblokir tahun 2024?'
 
 
 @settings(max_examples=200, deadline=None)
