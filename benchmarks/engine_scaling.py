@@ -167,13 +167,9 @@ def worker_ours_serve(db: Path, queries: dict[int, list[str]]) -> dict:
     # the whole answer path (language, plan, ranking, best sentence, citations) as idx.ask runs it
     answered = timings(lambda q: service.answer(q, 10), queries)
     # what no answer can do without: reading the 10 paragraphs it quotes, with their articles (one SQLite query)
+    quoted = {q: [pid for pid, _ in service.rank_tokens(terms, 10, coordinated=True)] for q, terms in lookup.items()}
     with service.index.snapshot() as snapshot:
-        quoted = {
-            n: [[pid for pid, _ in service.rank_tokens(t, 10, coordinated=True)] for t in b]
-            for n, b in analyzed.items()
-        }
-        ids_of = {" ".join(t): ids for n, b in analyzed.items() for t, ids in zip(b, quoted[n])}
-        rows = timings(lambda q: snapshot.reader.paragraphs(ids_of[q]), texts)
+        rows = timings(lambda q: snapshot.reader.paragraphs(quoted[q]), texts)
     return {
         "open_s": open_s,
         "rss_mb": peak_rss_mb(),

@@ -51,7 +51,7 @@ class Index:
         terms = list(terms)
         if not all(isinstance(term, str) for term in terms):
             raise TypeError("each term must be a string (an analysed term)")
-        self._check_k(k)
+        self._check_open_and_k(k)
         ranked = self._service.rank_tokens(terms, k)
         records = self._service.reader.paragraphs([pid for pid, _ in ranked])
         return [RankedParagraph(records[pid].doc_id, records[pid].position, score, pid) for pid, score in ranked]
@@ -59,10 +59,10 @@ class Index:
     def ask(self, question: str, k: int = 5) -> Answer:
         if not isinstance(question, str):
             raise TypeError(f"the question must be a string, not {type(question).__name__}")
-        self._check_k(k)
+        self._check_open_and_k(k)
         return self._service.answer(question, k)
 
-    def _check_k(self, k: int) -> None:
+    def _check_open_and_k(self, k: int) -> None:
         if self._closed:
             # not the file's error: a closed handle's database says "damaged", which it is not
             raise ValueError("the index is closed")

@@ -25,7 +25,7 @@ from .crosslingual import Translator
 from .reasons import is_why_question, reason_terms
 from .semantic import NEAREST_CANDIDATES, SemanticReranker, join_nearest
 from .spelling import MIN_LENGTH, tolerate_spelling
-from .truecase import truecased
+from .truecase import truecased, typed_in_lower_case
 from .bm25 import BM25Params, TermGroup
 from .handle import IndexHandle, IndexSnapshot
 from .store import IndexMeta, IndexReader
@@ -295,7 +295,9 @@ class AnswerService:
         cosines: dict[int, float] = {}
         if self.semantic is not None and ranked:
             head = self.semantic.depth
-            meant = self._as_the_articles_write(reader, ranked[:head], asked) if self.truecase else asked
+            # the candidates' rows are read only for a question truecasing can change
+            lower_case = self.truecase and typed_in_lower_case(asked)
+            meant = self._as_the_articles_write(reader, ranked[:head], asked) if lower_case else asked
             if self.nearest_candidates:
                 ranked, head = self._with_nearest(snapshot, ranked, meant, head)
             ranked, cosines = self._by_meaning(ranked, head, reader, meant, answer_kind, english)

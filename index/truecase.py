@@ -59,13 +59,19 @@ def corpus_casing(words: Iterable[str], texts: Sequence[str]) -> dict[str, str]:
     return casing
 
 
+def typed_in_lower_case(question: str) -> bool:
+    """No capital in the question but at a sentence's start (where keyboards put one): a question truecased reads."""
+    return not any(
+        m.group() != m.group().lower() and not _starts_sentence(question, m.start()) for m in WORD_RE.finditer(question)
+    )
+
+
 def truecased(question: str, texts: Sequence[str], function_words: frozenset[str] = frozenset()) -> str:
     """A question typed in lower case with its words in the candidates' capitalised form (corpus_casing); any other
-    question as typed."""
-    matches = list(WORD_RE.finditer(question))
-    if any(m.group() != m.group().lower() and not _starts_sentence(question, m.start()) for m in matches):
-        return question  # cased by its writer
-    casing = corpus_casing((m.group() for m in matches if m.group() not in function_words), texts)
+    question as typed (cased by its writer)."""
+    if not typed_in_lower_case(question):
+        return question
+    casing = corpus_casing((w for m in WORD_RE.finditer(question) if (w := m.group()) not in function_words), texts)
     if not casing:
         return question
     return WORD_RE.sub(lambda m: casing.get(m.group(), m.group()), question)

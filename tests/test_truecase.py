@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from index.search import AnswerService
 from index.semantic import SemanticReranker
-from index.truecase import corpus_casing, truecased
+from index.truecase import corpus_casing, truecased, typed_in_lower_case
 
 BIGO = [
     "Liputan6.com, Jakarta - Bigo Live diketahui telah melakukan pertemuan dengan Menteri Kominfo.",
@@ -61,6 +61,9 @@ def test_a_question_with_a_capital_inside_a_sentence_is_taken_as_cased_as_meant(
     # a keyboard's capitals at sentence starts, numbers and quotes do not make a question cased
     assert truecased("Kenapa bigo diblokir? Apa tiktok juga?", texts) == "Kenapa Bigo diblokir? Apa TikTok juga?"
     assert truecased('"bigo" diblokir tahun 2024?', texts) == '"Bigo" diblokir tahun 2024?'
+    # the answer service reads the candidates for truecasing only where this holds
+    assert typed_in_lower_case("Kenapa bigo diblokir? Apa tiktok juga?")
+    assert not typed_in_lower_case("kenapa Bigo live diblokir?")
 
 
 # letters whose case does not map one to one (dotted İ, ß, final ς, titlecase ǅ, the ﬁ ligature) among plain ones
